@@ -1,0 +1,86 @@
+// The one format definition of both release artifacts (docs/formats.md has every byte).
+// The tuner writes them (tuner/artifact_writer.h), the runtime reads them (here).
+//
+// Container, little-endian, fixed widths:
+//   header  : magic[8] | u16 format_major | u16 format_minor | u32 section_count | u64 body_size
+//   body    : section_count x { u32 tag | u32 reserved (0) | u64 size | size bytes }
+//   trailer : SHA-256 (32 bytes) over header and body
+// Readers skip sections whose tag they do not know, so older runtimes read newer files of the
+// same major version. Nothing from a file reaches the driver before magic, version, size,
+// digest and device have all been checked.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mace_tune/fingerprint.h"
+#include "mace_tune/status.h"
+
+namespace mace_tune {
+
+inline constexpr char kProgramFileMagic[8] = {'M', 'T', 'C', 'L', 'P', 'R', 'O', 'G'};
+inline constexpr char kTunedFileMagic[8] = {'M', 'T', 'T', 'U', 'N', 'E', 'D', 'P'};
+inline constexpr uint16_t kFormatMajor = 1;
+inline constexpr uint16_t kFormatMinor = 0;
+inline constexpr size_t kHeaderSize = 24;
+inline constexpr size_t kDigestSize = 32;
+
+// Section tags: four ASCII characters read as a little-endian u32.
+enum class SectionTag : uint32_t {
+  kMeta = 0x4154454d,     // "META": writer version, creation time
+  kDevice = 0x43564544,   // "DEVC": device fingerprint
+  kProgram = 0x474f5250,  // "PROG": one program entry
+  kTuned = 0x454e5554,    // "TUNE": one tuned-parameter entry
+};
+
+struct ArtifactMeta {
+  uint16_t format_major = kFormatMajor;
+  uint16_t format_minor = kFormatMinor;
+  std::string writer_version;  // e.g. "mace_tune 0.1.0"
+  int64_t created_unix = 0;    // seconds since the epoch, UTC
+};
+
+struct ProgramEntry {
+  std::string program_key;  // ProgramKey(program_name, build_options, source_digest)
+  std::string program_name;
+  std::string build_options;  // normalized
+  std::string source_digest;  // hex SHA-256 of the source it was built from
+  std::vector<uint8_t> binary;
+};
+
+struct ProgramBinaryFile {
+  ArtifactMeta meta;
+  DeviceFingerprint device;
+  std::vector<ProgramEntry> programs;
+};
+
+struct TunedEntry {
+  std::string tuning_key;      // TuningKey::ToString()
+  std::string params;          // FormatParams() of the winning config
+  std::string build_options;   // FamilyBuildOptions() of it
+  std::string default_params;  // the family default's config, for reports
+  uint32_t dims = 0;
+  std::array<uint32_t, 3> gws{{1, 1, 1}};
+  std::array<uint32_t, 3> lws{{1, 1, 1}};
+  double tuned_ns = 0;    // median time of the winner
+  double default_ns = 0;  // median time of the default config (0 when not measured)
+};
+
+struct TunedParamFile {
+  ArtifactMeta meta;
+  DeviceFingerprint device;
+  std::vector<TunedEntry> entries;
+};
+
+enum class ArtifactKind { kUnknown, kProgramBinary, kTunedParams };
+// From the magic alone; kUnknown for anything shorter than a header.
+ArtifactKind DetectArtifactKind(const uint8_t* data, size_t size) noexcept;
+
+// Full checks: magic, major version, sizes, digest, every section well formed.
+Status ReadProgramBinaryFile(const uint8_t* data, size_t size, ProgramBinaryFile* out) noexcept;
+Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out) noexcept;
+Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept;
+
+}  // namespace mace_tune

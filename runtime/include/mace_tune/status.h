@@ -1,0 +1,43 @@
+// The status the runtime's public API returns instead of throwing.
+#pragma once
+
+#include <string>
+#include <utility>
+
+namespace mace_tune {
+
+enum class StatusCode : int {
+  kOk = 0,
+  kInvalidArgument,     // a malformed key, option or call
+  kNotFound,            // a file, entry or device that is not there
+  kIoError,             // read/write/rename failed
+  kBadFormat,           // not our file, truncated, or malformed
+  kUnsupportedVersion,  // a format major version this runtime does not read
+  kDigestMismatch,      // the integrity digest does not match the content
+  kDeviceMismatch,      // written for another device
+  kDriverMismatch,      // same device, another driver or platform version
+  kSourceMismatch,      // the kernel source changed since the binary was built
+  kOpenClError,         // an OpenCL call failed
+  kInternal,            // a bug: an exception escaped where none should
+};
+
+const char* StatusCodeName(StatusCode code) noexcept;
+
+class Status {
+ public:
+  Status() noexcept = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  static Status Ok() noexcept { return Status(); }
+
+  bool ok() const noexcept { return code_ == StatusCode::kOk; }
+  StatusCode code() const noexcept { return code_; }
+  const std::string& message() const noexcept { return message_; }
+  // "kDeviceMismatch: written for ..." or "ok".
+  std::string ToString() const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+}  // namespace mace_tune
