@@ -1,0 +1,116 @@
+// The harness on a real device: every outcome is a recorded result (a kernel that fails to build,
+// one that computes wrong numbers, one that leaves an element unwritten), and a repeated tune
+// measures nothing again.
+#include "catch.h"
+#include "kernel_family.h"
+#include "test_device.h"
+#include "tuner.h"
+
+using namespace mace_tune;
+
+namespace {
+
+TuneContext& Ctx() {
+  static TuneContext ctx = OpenDevice("", "");
+  return ctx;
+}
+
+const char* kWrongKernel = R"(
+__kernel void gemm(const int M, const int N, const int K, __global const float* A,
+                   __global const float* B, __global float* C) {
+  const int col = get_global_id(0), row = get_global_id(1);
+  if (row < M && col < N) C[row * N + col] = 0.5f;
+})";
+
+const char* kMissesLastKernel = R"(
+__kernel void gemm(const int M, const int N, const int K, __global const float* A,
+                   __global const float* B, __global float* C) {
+  const int col = get_global_id(0), row = get_global_id(1);
+  if (row >= M || col >= N || (row == M - 1 && col == N - 1)) return;
+  float acc = 0.0f;
+  for (int k = 0; k < K; ++k) acc += A[row * K + k] * B[k * N + col];
+  C[row * N + col] = acc;
+})";
+
+ParamMap Scalar() { return {{"TM", 1}, {"TN", 1}, {"VW", 1}, {"LOCAL", 0}, {"LX", 4}, {"LY", 4}, {"KT", 8}}; }
+
+}  // namespace
+
+TEST_CASE("the evaluator records failures as results, with reasons") {
+  TuningKey key;
+  REQUIRE(TuningKey::Parse("gemm:K=8,M=10,N=12:fp32", &key).ok());
+  const KernelFamily& family = *FindKernelFamily("gemm");
+  ProgramCache cache(Ctx().context.get(), Ctx().device());
+  InstanceEvaluator evaluator(Ctx(), cache, family, key, 7, MeasureOptions{});
+
+  const Measurement good = evaluator.Evaluate(Scalar());
+  CHECK(good.status == "ok");
+  CHECK(good.samples_ns.size() >= 5);
+  CHECK(good.min_ns <= good.median_ns);
+  CHECK(good.median_ns <= good.max_ns);
+  CHECK(good.build_ms > 0);
+  CHECK(evaluator.Evaluate(Scalar()).build_ms == 0);  // the program cache served it
+
+  cache.OverrideSource("gemm", "__kernel void gemm(int M) { this does not compile }");
+  const Measurement broken = evaluator.Evaluate(Scalar());
+  CHECK(broken.status == "build_failed");
+  CHECK(broken.reason.find("CL_BUILD_PROGRAM_FAILURE") != std::string::npos);
+
+  cache.OverrideSource("gemm", kWrongKernel);
+  const Measurement wrong = evaluator.Evaluate(Scalar());
+  CHECK(wrong.status == "wrong_result");
+  CHECK_FALSE(wrong.reason.empty());
+
+  cache.OverrideSource("gemm", kMissesLastKernel);
+  const Measurement missing = evaluator.Evaluate(Scalar());
+  CHECK(missing.status == "wrong_result");  // the poisoned element stayed NaN
+
+  ParamMap too_big = Scalar();
+  too_big["LX"] = 1 << 20;
+  CHECK(evaluator.Evaluate(too_big).status == "invalid");
+}
+
+TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
+  const std::string dir = test::ScratchDir("tune_resume");
+  Store store = Store::Open(dir + "/t.db");
+  TuneRequest request;
+  request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\ngemm:K=5,M=9,N=33:fp32\n");
+  request.max_evals = 4;
+  request.seed = 11;
+  request.tool_version = "test";
+  const TuneReport first = Tune(Ctx(), store, request, nullptr);
+  REQUIRE(first.instances.size() == 2);
+  CHECK(first.instances[0].evaluated == 4);
+  CHECK(first.measured >= 8);  // 4 each, plus the defaults unless a default was also proposed
+  CHECK(first.measured <= 10);
+  CHECK(store.CountRows("measurements") == first.measured);
+  for (const auto& r : first.instances) {
+    REQUIRE(r.best.has_value());
+    CHECK(r.default_config.has_value());
+    CHECK(r.best->median_ns <= r.default_config->median_ns);
+  }
+
+  const TuneReport second = Tune(Ctx(), store, request, nullptr);
+  CHECK(second.measured == 0);
+  CHECK(second.instances[0].evaluated == 4);
+  CHECK(store.CountRows("measurements") == first.measured);
+  CHECK(second.instances[0].best->params == first.instances[0].best->params);
+
+  request.max_evals = 6;  // a larger budget continues where the first stopped
+  const TuneReport third = Tune(Ctx(), store, request, nullptr);
+  CHECK(third.measured >= 3);
+  CHECK(third.measured <= 4);
+  CHECK(store.CountRows("runs") == 3);
+}
+
+TEST_CASE("exhaustive proposes configs in space order") {
+  const std::string dir = test::ScratchDir("tune_exhaustive");
+  Store store = Store::Open(dir + "/t.db");
+  TuneRequest request;
+  request.workload = ParseWorkload("t", "gemm:K=4,M=4,N=4:fp32\n");
+  request.strategy = "exhaustive";
+  request.max_evals = 3;
+  const TuneReport report = Tune(Ctx(), store, request, nullptr);
+  CHECK(report.instances[0].evaluated == 3);
+  CHECK(report.instances[0].space_size > 3);
+}
