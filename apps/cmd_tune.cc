@@ -1,0 +1,128 @@
+// `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
+// records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
+#include <atomic>
+#include <csignal>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "emit.h"
+#include "store.h"
+#include "tuner.h"
+
+namespace mace_tune::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSigint(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);
+}
+
+std::string Ms(double ns) { return ns > 0 ? fmt::format("{:.3f}", ns / 1e6) : "-"; }
+
+void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report) {
+  fmt::print("device: {}\n", ctx.fingerprint.Describe());
+  fmt::print("{:<34} {:>6} {:>9} {:>11} {:>11} {:>8}  {}\n", "tuning key", "layers", "configs",
+             "default ms", "tuned ms", "speed-up", "best config");
+  double net_default = 0, net_tuned = 0;
+  for (const auto& r : report.instances) {
+    const double def = r.default_config && r.default_config->status == "ok" ? r.default_config->median_ns : 0;
+    const double best = r.best ? r.best->median_ns : 0;
+    net_default += def * r.count;
+    net_tuned += best * r.count;
+    fmt::print("{:<34} {:>6} {:>9} {:>11} {:>11} {:>8}  {}\n", r.tuning_key, r.count,
+               fmt::format("{}/{}", r.evaluated, r.space_size), Ms(def), Ms(best),
+               def > 0 && best > 0 ? fmt::format("{:.2f}x", def / best) : "-",
+               r.best ? r.best->params : "none passed");
+  }
+  if (net_default > 0 && net_tuned > 0) {
+    fmt::print("workload total (each key times its layer count): default {} ms, tuned {} ms, {:.2f}x\n",
+               Ms(net_default), Ms(net_tuned), net_default / net_tuned);
+  }
+  fmt::print("{} new measurements in {:.1f} s ({:.2f} configs/s measured); run {} took {:.1f} s\n",
+             report.measured, report.measure_wall_s,
+             report.measure_wall_s > 0 ? static_cast<double>(report.measured) / report.measure_wall_s : 0.0,
+             report.run_id, report.wall_s);
+}
+
+}  // namespace
+
+void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("tune", "tune every instance of a workload on the device; resumable");
+  static TuneRequest request;
+  static std::string workload = "small";
+  static std::string db = "mace_tune.db";
+  static bool quiet = false;
+  cmd->add_option("-w,--workload", workload, "workload file, or a bundled name (small, mobilenet_v2_gemm, gemm_square)")
+      ->capture_default_str();
+  cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
+  cmd->add_option("-s,--strategy", request.strategy, "search strategy: exhaustive, random")->capture_default_str();
+  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str();
+  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str();
+  cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str();
+  cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str();
+  cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str();
+  cmd->add_flag("-q,--quiet", quiet, "no progress output");
+  cmd->callback([&global, cmd] {
+    request.workload = LoadWorkload(workload);
+    request.tool_version = ToolVersion();
+    request.progress = !quiet;
+    request.command = "mace_tune tune";
+    for (const auto* opt : cmd->get_options()) {
+      if (opt->count() > 0 && !opt->get_lnames().empty()) {
+        request.command += " --" + opt->get_lnames()[0] + (opt->get_type_size() != 0 ? " " + opt->as<std::string>() : "");
+      }
+    }
+    TuneContext ctx = OpenDevice(global.platform, global.device);
+    Store store = Store::Open(db);
+    if (!quiet) {
+      fmt::print(stderr, "tuning workload '{}' ({} distinct keys) on {} into {}\n", request.workload.name,
+                 request.workload.items.size(), ctx.fingerprint.Describe(), db);
+    }
+    std::signal(SIGINT, OnSigint);
+    const TuneReport report = Tune(ctx, store, request, &g_stop);
+    std::signal(SIGINT, SIG_DFL);
+    PrintTuneSummary(ctx, report);
+    if (report.interrupted) {
+      fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
+                 report.measured, db);
+      exit_code = 130;
+    }
+  });
+}
+
+void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("emit", "write the compiled-program binary and the tuned-parameter file");
+  static EmitRequest request;
+  static std::string db = "mace_tune.db";
+  cmd->add_option("--db", db, "SQLite results database")->capture_default_str();
+  cmd->add_option("-o,--out", request.out_dir, "output directory")->capture_default_str();
+  cmd->add_option("--binary-name", request.binary_name, "file name of the compiled-program binary")->capture_default_str();
+  cmd->add_option("--params-name", request.params_name, "file name of the tuned-parameter file")->capture_default_str();
+  cmd->callback([&global] {
+    if (!std::ifstream(db)) throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    request.tool_version = ToolVersion();
+    TuneContext ctx = OpenDevice(global.platform, global.device);
+    Store store = Store::Open(db);
+    const EmitReport report = Emit(ctx, store, request);
+    double def = 0, tuned = 0;
+    for (const auto& e : report.entries) {
+      if (e.default_ns > 0) {
+        def += e.default_ns;
+        tuned += e.tuned_ns;
+      }
+    }
+    fmt::print("compiled-program binary: {} ({} programs, {} bytes)\n", report.binary_path, report.programs,
+               report.binary_bytes);
+    fmt::print("tuned-parameter file:    {} ({} tuning keys)\n", report.params_path, report.entries.size());
+    if (def > 0) {
+      fmt::print("gain over the default launch: {:.3f} ms -> {:.3f} ms summed over the keys ({:.2f}x)\n",
+                 def / 1e6, tuned / 1e6, def / tuned);
+    }
+  });
+}
+
+}  // namespace mace_tune::cli

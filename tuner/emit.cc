@@ -1,0 +1,99 @@
+// Choosing the winners and writing both artifacts atomically.
+#include "emit.h"
+
+#include <ctime>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "artifact_writer.h"
+#include "mace_tune/artifacts.h"
+#include "mace_tune/families.h"
+
+namespace mace_tune {
+namespace {
+
+int64_t DeviceIdIn(Store& store, const DeviceFingerprint& fingerprint) {
+  std::string known;
+  for (const auto& row : store.Devices()) {
+    if (row.fingerprint.Id() == fingerprint.Id()) return row.id;
+    known += "\n  " + row.fingerprint.Describe();
+  }
+  throw std::runtime_error("the database " + store.path() + " has no results for this device (" +
+                           fingerprint.Describe() + "); it has:" + (known.empty() ? " none" : known));
+}
+
+void Check(const Status& status, const std::string& what) {
+  if (!status.ok()) throw std::runtime_error(what + ": " + status.ToString());
+}
+
+}  // namespace
+
+EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
+  const int64_t device_id = DeviceIdIn(store, ctx.fingerprint);
+  ArtifactMeta meta;
+  meta.writer_version = request.tool_version;
+  meta.created_unix = static_cast<int64_t>(std::time(nullptr));
+
+  TunedParamFile tuned;
+  tuned.meta = meta;
+  tuned.device = ctx.fingerprint;
+  std::set<std::pair<std::string, std::string>> programs;  // (program, options)
+  EmitReport report;
+  for (const InstanceSummary& s : store.Summaries(device_id)) {
+    if (!s.best) continue;
+    TuningKey key;
+    Check(TuningKey::Parse(s.tuning_key, &key), "tuning key in the database");
+    if (!ValidateKey(key).ok()) continue;  // a family this build no longer knows
+    const std::string program(FindFamily(key.family)->program);
+    if (s.best->source_digest != ProgramSourceDigest(program)) continue;  // measured on older source
+    ParamMap params;
+    Check(ParseParams(s.best->params, &params), s.tuning_key);
+    TunedEntry e;
+    e.tuning_key = s.tuning_key;
+    e.params = s.best->params;
+    Check(FamilyBuildOptions(key, params, &e.build_options), s.tuning_key);
+    LaunchGeometry g;
+    Check(FamilyGeometry(key, params, &g), s.tuning_key);
+    e.dims = g.dims;
+    for (int i = 0; i < 3; ++i) {
+      e.gws[i] = static_cast<uint32_t>(g.gws[i]);
+      e.lws[i] = static_cast<uint32_t>(g.lws[i]);
+    }
+    e.tuned_ns = s.best->median_ns;
+    programs.emplace(program, e.build_options);
+    if (s.default_config) {
+      e.default_params = s.default_config->params;
+      if (s.default_config->status == "ok") e.default_ns = s.default_config->median_ns;
+      ParamMap dp;
+      std::string default_options;
+      if (ParseParams(e.default_params, &dp).ok() && FamilyBuildOptions(key, dp, &default_options).ok()) {
+        programs.emplace(program, default_options);  // so the fallback also starts from the binary
+      }
+    }
+    report.entries.push_back({e.tuning_key, e.params, e.tuned_ns, e.default_ns});
+    tuned.entries.push_back(std::move(e));
+  }
+  if (tuned.entries.empty()) {
+    throw std::runtime_error("the database " + store.path() +
+                             " has no successful measurement for this device with the current kernel "
+                             "sources: run `mace_tune tune` first");
+  }
+
+  const ProgramBinaryFile binary = BuildProgramBinaryFile(
+      ctx.context.get(), ctx.device(), {programs.begin(), programs.end()}, request.tool_version);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(request.out_dir, ec);
+  if (ec) throw std::runtime_error("cannot create output directory " + request.out_dir + ": " + ec.message());
+  report.binary_path = (fs::path(request.out_dir) / request.binary_name).string();
+  report.params_path = (fs::path(request.out_dir) / request.params_name).string();
+  const std::vector<uint8_t> binary_bytes = EncodeProgramBinaryFile(binary);
+  Check(WriteFileAtomic(report.binary_path, binary_bytes), "writing the compiled-program binary");
+  Check(WriteFileAtomic(report.params_path, EncodeTunedParamFile(tuned)), "writing the tuned-parameter file");
+  report.programs = binary.programs.size();
+  report.binary_bytes = binary_bytes.size();
+  return report;
+}
+
+}  // namespace mace_tune

@@ -1,0 +1,159 @@
+// Build, verify and time one config.
+#include "evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "verify.h"
+
+namespace mace_tune {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string FirstLines(const std::string& text, size_t max_chars) {
+  return text.size() <= max_chars ? text : text.substr(0, max_chars) + "...";
+}
+
+}  // namespace
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper) / 2;
+}
+
+double MedianAbsoluteDeviation(const std::vector<double>& values) {
+  const double median = Median(values);
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double v : values) deviations.push_back(std::fabs(v - median));
+  return Median(std::move(deviations));
+}
+
+InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
+                                     const TuningKey& key, uint64_t seed, const MeasureOptions& options)
+    : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options), specs_(family.Buffers(key)) {
+  std::vector<const std::vector<float>*> inputs;
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    std::vector<float> data(specs_[i].elements);
+    if (specs_[i].is_output) {
+      Poison(&data);
+    } else {
+      FillRandom(&data, seed + i);
+    }
+    host_.push_back(std::move(data));
+  }
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    if (!specs_[i].is_output) inputs.push_back(&host_[i]);
+  }
+  reference_ = family_.Reference(key_, inputs);
+  for (size_t i = 0; i < specs_.size(); ++i) {
+    const size_t bytes = std::max<size_t>(specs_[i].elements, 1) * sizeof(float);
+    device_buffers_.push_back(CreateBuffer(ctx_.context.get(), CL_MEM_READ_WRITE, bytes));
+    if (!specs_[i].is_output) WriteBuffer(ctx_.queue.get(), device_buffers_[i].get(), host_[i].data(), bytes);
+  }
+}
+
+Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::string reason) const {
+  m.status = status;
+  m.reason = FirstLines(reason, 4000);
+  return m;
+}
+
+Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
+  const auto start = Clock::now();
+  Measurement m;
+  m.tuning_key = key_.ToString();
+  m.family = key_.family;
+  m.params = FormatParams(params);
+  const FamilyInfo* info = FindFamily(key_.family);
+  m.source_digest = ProgramSourceDigest(info->program);
+  auto finish = [&](Measurement r) {
+    r.eval_ms = MsSince(start);
+    return r;
+  };
+
+  if (std::string why = family_.CheckConfig(key_, params, ctx_.limits); !why.empty()) {
+    return finish(Fail(m, "invalid", why));
+  }
+  std::string options;
+  LaunchGeometry geometry;
+  Status status = FamilyBuildOptions(key_, params, &options);
+  if (status.ok()) status = FamilyGeometry(key_, params, &geometry);
+  if (!status.ok()) return finish(Fail(m, "invalid", status.ToString()));
+
+  bool cached = false;
+  const BuildResult& built = cache_.Get(std::string(info->program), options, &cached);
+  m.build_ms = cached ? 0 : built.build_ms;
+  if (!built.program) return finish(Fail(m, "build_failed", built.error));
+
+  try {
+    Kernel kernel = CreateKernel(built.program.get(), std::string(info->kernel));
+    const size_t lws = geometry.lws[0] * geometry.lws[1] * geometry.lws[2];
+    const size_t kernel_max = KernelWorkGroupSize(kernel.get(), ctx_.device());
+    if (lws > kernel_max) {
+      return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
+                                           " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
+    }
+    std::vector<cl_mem> mems;
+    for (const auto& b : device_buffers_) mems.push_back(b.get());
+    family_.SetArgs(kernel.get(), key_, mems);
+
+    // Verification run on a poisoned output: an element the kernel never writes stays NaN.
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (specs_[i].is_output) {
+        WriteBuffer(ctx_.queue.get(), mems[i], host_[i].data(), host_[i].size() * sizeof(float));
+      }
+    }
+    const auto run_start = Clock::now();
+    Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
+    MT_CL_CHECK(clFinish(ctx_.queue.get()));
+    if (MsSince(run_start) > options_.timeout_ms) {
+      return finish(Fail(m, "timeout", "one run took " + std::to_string(MsSince(run_start)) + " ms"));
+    }
+    size_t out_index = 0;
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (!specs_[i].is_output) continue;
+      std::vector<float> out(specs_[i].elements);
+      ReadBuffer(ctx_.queue.get(), mems[i], out.data(), out.size() * sizeof(float));
+      const VerifyResult v = Verify(out, reference_[out_index++], family_.ToleranceFor(key_));
+      m.max_error = std::max(m.max_error, v.max_abs_error);
+      if (!v.ok) return finish(Fail(m, "wrong_result", specs_[i].name + ": " + v.reason));
+    }
+
+    for (int i = 0; i < options_.warmup; ++i) {
+      Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
+    }
+    MT_CL_CHECK(clFinish(ctx_.queue.get()));
+    double total_ms = 0;
+    while (static_cast<int>(m.samples_ns.size()) < options_.max_samples &&
+           (static_cast<int>(m.samples_ns.size()) < options_.min_samples ||
+            total_ms < options_.sample_budget_ms)) {
+      Event e = Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
+      const cl_event raw = e.get();
+      MT_CL_CHECK(clWaitForEvents(1, &raw));
+      const double ns = static_cast<double>(EventNanoseconds(e.get()));
+      m.samples_ns.push_back(ns);
+      total_ms += ns / 1e6;
+      if (ns / 1e6 > options_.timeout_ms) break;
+    }
+  } catch (const ClError& e) {
+    return finish(Fail(m, "launch_failed", e.what()));
+  }
+  m.median_ns = Median(m.samples_ns);
+  m.min_ns = *std::min_element(m.samples_ns.begin(), m.samples_ns.end());
+  m.max_ns = *std::max_element(m.samples_ns.begin(), m.samples_ns.end());
+  m.mad_ns = MedianAbsoluteDeviation(m.samples_ns);
+  m.status = "ok";
+  return finish(m);
+}
+
+}  // namespace mace_tune

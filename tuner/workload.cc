@@ -1,0 +1,86 @@
+// Reading and validating workload files.
+#include "workload.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string_view>
+
+#include "kernel_family.h"
+#include "mace_tune/families.h"
+
+namespace mace_tune {
+namespace detail {
+const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedWorkloadFiles();
+}  // namespace detail
+
+namespace {
+std::string Trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+}  // namespace
+
+Workload ParseWorkload(const std::string& name, const std::string& text) {
+  Workload w;
+  w.name = name;
+  std::istringstream in(text);
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    const auto hash = line.find('#');
+    const std::string label = hash == std::string::npos ? "" : Trim(line.substr(hash + 1));
+    const std::string body = Trim(line.substr(0, hash));
+    if (body.empty()) continue;
+    auto fail = [&](const std::string& why) {
+      throw std::runtime_error(name + ":" + std::to_string(line_no) + ": " + why);
+    };
+    TuningKey key;
+    Status status = TuningKey::Parse(body, &key);
+    if (!status.ok()) fail(status.message());
+    if (!(status = ValidateKey(key)).ok()) fail(status.message());
+    if (FindKernelFamily(key.family) == nullptr) fail("no tuner descriptor for family '" + key.family + "'");
+    bool merged = false;
+    for (auto& item : w.items) {
+      if (item.key == key) {
+        ++item.count;
+        merged = true;
+        break;
+      }
+    }
+    if (!merged) w.items.push_back({key, label, 1});
+  }
+  if (w.items.empty()) throw std::runtime_error(name + ": the workload lists no kernel instance");
+  return w;
+}
+
+std::vector<std::string> BundledWorkloadNames() {
+  std::vector<std::string> names;
+  for (const auto& [stem, text] : detail::EmbeddedWorkloadFiles()) names.emplace_back(stem);
+  return names;
+}
+
+Workload LoadWorkload(const std::string& name_or_path) {
+  std::ifstream file(name_or_path);
+  if (file) {
+    std::ostringstream text;
+    text << file.rdbuf();
+    Workload w = ParseWorkload(name_or_path, text.str());
+    w.source = name_or_path;
+    return w;
+  }
+  for (const auto& [stem, text] : detail::EmbeddedWorkloadFiles()) {
+    if (stem == name_or_path) {
+      Workload w = ParseWorkload(std::string(stem), std::string(text));
+      w.source = "bundled";
+      return w;
+    }
+  }
+  std::string names;
+  for (const auto& n : BundledWorkloadNames()) names += (names.empty() ? "" : ", ") + n;
+  throw std::runtime_error("workload '" + name_or_path + "' is neither a readable file nor a bundled workload (" +
+                           names + ")");
+}
+
+}  // namespace mace_tune
