@@ -1,0 +1,349 @@
+// Tests of the SQLite results store on real files in a temporary directory: schema, round trips,
+// idempotence, reopening, refusals of foreign or newer files, and survival of a SIGKILLed writer.
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+#include "catch.h"
+#include "sqlite_db.h"
+#include "store.h"
+
+namespace mace_tune {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "mace_tune_store_XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+template <typename F>
+std::string ErrorOf(F&& f) {
+  try {
+    f();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  return "<no StoreError thrown>";
+}
+
+DeviceFingerprint Fingerprint(const std::string& name) {
+  DeviceFingerprint f;
+  f.platform_name = "Portable Computing Language";
+  f.platform_version = "OpenCL 3.0 PoCL 3.1";
+  f.device_name = name;
+  f.device_vendor = "GenuineIntel";
+  f.driver_version = "3.1";
+  f.opencl_c_version = "OpenCL C 1.2 PoCL";
+  f.compute_units = 8;
+  f.max_work_group_size = 4096;
+  f.local_mem_size = 65536;
+  f.global_mem_size = uint64_t{16} << 30;
+  return f;
+}
+
+Measurement Ok(const std::string& params, double median) {
+  Measurement m;
+  m.tuning_key = "gemm/M256_N256_K256/fp32";
+  m.family = "gemm";
+  m.params = params;
+  m.source_digest = "d1";
+  m.samples_ns = {median - 10, median, median + 5};
+  m.median_ns = median;
+  m.min_ns = median - 10;
+  m.max_ns = median + 5;
+  m.mad_ns = 5;
+  m.max_error = 1e-6;
+  m.build_ms = 12.5;
+  m.eval_ms = 40.25;
+  return m;
+}
+
+Measurement Failed(const std::string& params, const std::string& status, const std::string& why) {
+  Measurement m = Ok(params, 0);
+  m.samples_ns.clear();
+  m.median_ns = m.min_ns = m.max_ns = m.mad_ns = 0;
+  m.status = status;
+  m.reason = why;
+  return m;
+}
+
+TEST_CASE("store: a new file gets schema version 1 in WAL mode", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("t.db");
+  {
+    Store store = Store::Open(path);
+    CHECK(store.path() == path);
+    CHECK(store.CountRows("measurements") == 0);
+    CHECK(store.CountRows("meta") >= 3);
+  }
+  detail::Db db = detail::Db::Open(path);
+  CHECK(db.QueryText("PRAGMA journal_mode") == "wal");
+  CHECK(db.QueryInt64("PRAGMA user_version") == 1);
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "1");
+  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 8);
+}
+
+TEST_CASE("store: Record and Find round trip, samples included", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  store.AddInstance("gemm/M256_N256_K256/fp32", "gemm", 2.0 * 256 * 256 * 256, 3 * 4 * 65536.0);
+  RunInfo info{"mace_tune 0.1.0", "small", "random", "mace_tune tune", 42, 100, 60.0};
+  const int64_t run = store.BeginRun(dev, info);
+  Measurement m = Ok("MWG=32;LWS=8x8", 1000);
+  m.run_id = run;
+  REQUIRE(store.Record(dev, m));
+  store.FinishRun(run, "done");
+
+  const auto found = store.Find(dev, m.tuning_key, m.params, m.source_digest);
+  REQUIRE(found.has_value());
+  CHECK(found->tuning_key == m.tuning_key);
+  CHECK(found->family == "gemm");
+  CHECK(found->params == m.params);
+  CHECK(found->status == "ok");
+  CHECK(found->reason.empty());
+  CHECK(found->samples_ns == m.samples_ns);
+  CHECK(found->median_ns == m.median_ns);
+  CHECK(found->min_ns == m.min_ns);
+  CHECK(found->max_ns == m.max_ns);
+  CHECK(found->mad_ns == m.mad_ns);
+  CHECK(found->max_error == m.max_error);
+  CHECK(found->build_ms == m.build_ms);
+  CHECK(found->eval_ms == m.eval_ms);
+  CHECK(found->run_id == run);
+  CHECK_FALSE(store.Find(dev, m.tuning_key, m.params, "other digest").has_value());
+  CHECK_FALSE(store.Find(dev, m.tuning_key, "MWG=64;LWS=8x8", m.source_digest).has_value());
+  CHECK_FALSE(store.Find(dev + 1, m.tuning_key, m.params, m.source_digest).has_value());
+  CHECK(ErrorOf([&] { store.FinishRun(run, "finished"); }).find("'finished'") != std::string::npos);
+}
+
+TEST_CASE("store: recording the same measurement twice changes nothing", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  Measurement m = Ok("MWG=32", 1000);
+  REQUIRE(store.Record(dev, m));
+  const char* tables[] = {"instances", "configs", "measurements", "samples"};
+  std::vector<int64_t> before;
+  for (const char* t : tables) before.push_back(store.CountRows(t));
+  m.median_ns = 1;  // same key: the stored one wins
+  CHECK_FALSE(store.Record(dev, m));
+  for (size_t i = 0; i < std::size(tables); ++i) CHECK(store.CountRows(tables[i]) == before[i]);
+  CHECK(store.Find(dev, m.tuning_key, m.params, m.source_digest)->median_ns == 1000);
+  m.source_digest = "d2";  // a changed kernel source is a new measurement
+  CHECK(store.Record(dev, m));
+  CHECK(ErrorOf([&] { store.CountRows("sqlite_master; DROP TABLE runs"); })
+            .find("unknown table") != std::string::npos);
+}
+
+TEST_CASE("store: a reopened file holds everything", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("t.db");
+  int64_t dev = 0;
+  {
+    Store store = Store::Open(path);
+    dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+    for (int i = 0; i < 5; ++i) REQUIRE(store.Record(dev, Ok("P" + std::to_string(i), 100.0 + i)));
+    REQUIRE(store.Record(dev, Failed("P9", "build_failed", "error: too many registers")));
+  }
+  Store store = Store::Open(path);
+  const auto devices = store.Devices();
+  REQUIRE(devices.size() == 1);
+  CHECK(devices[0].id == dev);
+  CHECK(devices[0].fingerprint.Id() == Fingerprint("cpu").Id());
+  CHECK(devices[0].profile == "pocl");
+  const auto all = store.Measurements(dev, "gemm/M256_N256_K256/fp32");
+  REQUIRE(all.size() == 6);
+  for (int i = 0; i < 5; ++i) {
+    CHECK(all[i].params == "P" + std::to_string(i));
+    CHECK(all[i].samples_ns.size() == 3);
+  }
+  CHECK(all[5].status == "build_failed");
+  CHECK(all[5].samples_ns.empty());
+  CHECK(store.CountRows("samples") == 15);
+  CHECK(store.Measurements(dev, "no/such/key").empty());
+}
+
+TEST_CASE("store: AddDevice is idempotent and keeps devices apart", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t a = store.AddDevice(Fingerprint("cpu-a"), "pocl");
+  CHECK(store.AddDevice(Fingerprint("cpu-a"), "pocl") == a);
+  const int64_t b = store.AddDevice(Fingerprint("cpu-b"), "");
+  CHECK(b != a);
+  CHECK(store.CountRows("devices") == 2);
+  Measurement m = Ok("P", 10);
+  REQUIRE(store.Record(a, m));
+  REQUIRE(store.Record(b, m));  // same config on another device: its own row
+  CHECK(store.Measurements(a, m.tuning_key).size() == 1);
+  CHECK(store.Measurements(b, m.tuning_key).size() == 1);
+  CHECK(store.AddDevice(Fingerprint("cpu-b"), "intel_cpu") == b);
+  CHECK(store.Devices()[1].profile == "intel_cpu");
+  CHECK_THROWS_AS(store.Record(999, m), StoreError);  // foreign key: no such device
+}
+
+TEST_CASE("store: Summaries pick the fastest ok measurement and skip failures", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  const int64_t other = store.AddDevice(Fingerprint("gpu"), "");
+  store.AddInstance("gemm/M256_N256_K256/fp32", "gemm", 1e9, 2e6);
+  REQUIRE(store.Record(dev, Ok("default", 900)));
+  REQUIRE(store.Record(dev, Ok("fast", 300)));
+  REQUIRE(store.Record(dev, Ok("slow", 1200)));
+  REQUIRE(store.Record(dev, Failed("broken", "wrong_result", "max error 0.5 > 1e-3")));
+  REQUIRE(store.Record(dev, Failed("hang", "timeout", "no completion in 2 s")));
+  REQUIRE(store.Record(other, Ok("fastest elsewhere", 50)));
+  store.SetDefaultConfig(dev, "gemm/M256_N256_K256/fp32", "default");
+
+  const auto summaries = store.Summaries(dev);
+  REQUIRE(summaries.size() == 1);
+  const InstanceSummary& s = summaries[0];
+  CHECK(s.tuning_key == "gemm/M256_N256_K256/fp32");
+  CHECK(s.family == "gemm");
+  CHECK(s.flops == 1e9);
+  CHECK(s.bytes == 2e6);
+  CHECK(s.evaluated == 5);
+  CHECK(s.failed == 2);
+  REQUIRE(s.best.has_value());
+  CHECK(s.best->params == "fast");
+  CHECK(s.best->median_ns == 300);
+  CHECK(s.best->samples_ns.size() == 3);
+  REQUIRE(s.default_config.has_value());
+  CHECK(s.default_config->params == "default");
+  CHECK(s.default_config->median_ns == 900);
+  CHECK(store.Summaries(store.AddDevice(Fingerprint("idle"), "")).empty());
+  CHECK(ErrorOf([&] { store.SetDefaultConfig(dev, "no/such/key", "x"); })
+            .find("unknown tuning key") != std::string::npos);
+}
+
+TEST_CASE("store: failures are stored with their reason", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("t.db");
+  Store store = Store::Open(path);
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  const char* statuses[] = {"build_failed", "launch_failed", "wrong_result", "timeout", "invalid"};
+  for (const char* status : statuses) {
+    REQUIRE(store.Record(dev, Failed(std::string("P_") + status, status, std::string("why ") + status)));
+  }
+  for (const char* status : statuses) {
+    const auto m = store.Find(dev, "gemm/M256_N256_K256/fp32", std::string("P_") + status, "d1");
+    REQUIRE(m.has_value());
+    CHECK(m->status == status);
+    CHECK(m->reason == std::string("why ") + status);
+    CHECK(m->median_ns == 0);
+  }
+  // In SQL a failure without samples has no timing, so ORDER BY median_ns cannot pick it.
+  detail::Db db = detail::Db::Open(path);
+  CHECK(db.QueryInt64("SELECT COUNT(*) FROM measurements WHERE median_ns IS NULL") == 5);
+  Measurement bad = Ok("P", 1);
+  bad.status = "crashed";
+  CHECK(ErrorOf([&] { store.Record(dev, bad); }).find("unknown measurement status 'crashed'") !=
+        std::string::npos);
+}
+
+TEST_CASE("store: a newer schema is refused and the file left unchanged", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("future.db");
+  { Store::Open(path); }
+  {
+    detail::Db db = detail::Db::Open(path);
+    db.Exec("PRAGMA journal_mode = DELETE; PRAGMA user_version = 7");
+  }
+  const std::string before = ReadBytes(path);
+  const std::string error = ErrorOf([&] { Store::Open(path); });
+  CHECK(error.find(path) != std::string::npos);
+  CHECK(error.find("database schema version 7 is newer than this mace_tune (1)") !=
+        std::string::npos);
+  CHECK(ReadBytes(path) == before);
+  CHECK_FALSE(fs::exists(path + "-wal"));
+}
+
+TEST_CASE("store: files that are not mace_tune databases are refused", "[store]") {
+  TempDir dir;
+  const std::string random = dir.File("random.db");
+  {
+    std::mt19937 rng(7);
+    std::ofstream out(random, std::ios::binary);
+    for (int i = 0; i < 8192; ++i) out.put(static_cast<char>(rng() & 0xff));
+  }
+  const std::string before = ReadBytes(random);
+  std::string error = ErrorOf([&] { Store::Open(random); });
+  CHECK(error.find(random) != std::string::npos);
+  CHECK(error.find("not a SQLite database") != std::string::npos);
+  CHECK(ReadBytes(random) == before);
+
+  const std::string text = dir.File("notes.txt");
+  std::ofstream(text) << "hello\n";
+  CHECK(ErrorOf([&] { Store::Open(text); }).find("not a SQLite database") != std::string::npos);
+
+  const std::string foreign = dir.File("other_app.db");
+  { detail::Db(detail::Db::Open(foreign)).Exec("CREATE TABLE photos(id INTEGER PRIMARY KEY)"); }
+  CHECK(ErrorOf([&] { Store::Open(foreign); }).find("another application") != std::string::npos);
+
+  const std::string missing = dir.File("no/such/dir/t.db");
+  CHECK(ErrorOf([&] { Store::Open(missing); }).find(missing) != std::string::npos);
+}
+
+TEST_CASE("store: records survive a writer killed with SIGKILL", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("killed.db");
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The child must not return into Catch2: any failure ends it with a distinct exit code.
+    try {
+      Store store = Store::Open(path);
+      const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+      for (int i = 0; i < 50; ++i) {
+        if (!store.Record(dev, Ok("P" + std::to_string(i), 100.0 + i))) _exit(3);
+      }
+      // Killed with the Store still open: no close, no checkpoint; the data lives in the WAL.
+      raise(SIGKILL);
+    } catch (...) {
+      _exit(2);
+    }
+    _exit(4);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+  // Nothing was checkpointed: what the child recorded is in the WAL, which the next open replays.
+  CHECK(fs::exists(path + "-wal"));
+  CHECK(fs::file_size(path + "-wal") > 0);
+  Store store = Store::Open(path);
+  CHECK(store.CountRows("measurements") == 50);
+  CHECK(store.CountRows("samples") == 150);
+  CHECK(store.Measurements(store.Devices().at(0).id, "gemm/M256_N256_K256/fp32").size() == 50);
+}
+
+}  // namespace
+}  // namespace mace_tune
