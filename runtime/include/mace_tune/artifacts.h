@@ -83,4 +83,9 @@ Status ReadProgramBinaryFile(const uint8_t* data, size_t size, ProgramBinaryFile
 Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out) noexcept;
 Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept;
 
+// The encoders the tuner's writers call, so the byte format lives in one place. They write this
+// library's format version (kFormatMajor.kFormatMinor) whatever meta.format_* says.
+std::vector<uint8_t> EncodeProgramBinaryFile(const ProgramBinaryFile& file);
+std::vector<uint8_t> EncodeTunedParamFile(const TunedParamFile& file);
+
 }  // namespace mace_tune

@@ -1,0 +1,30 @@
+// The tuner's side of both release artifacts: atomic file writing, and building the
+// compiled-program binary file for a device. The byte format itself lives in the runtime
+// (EncodeProgramBinaryFile / EncodeTunedParamFile in mace_tune/artifacts.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cl/cl_config.h"
+#include "mace_tune/artifacts.h"
+#include "mace_tune/status.h"
+
+namespace mace_tune {
+
+// Writes a temp file in the same directory, fsyncs it, renames it over `path` and fsyncs the
+// directory, so readers see the old file or the new one, never a part. A failure is a Status
+// naming the path and the system's reason; no temp file is left behind.
+Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes) noexcept;
+
+// Builds each (program, build options) pair from its embedded source on the device, and
+// collects the device binaries with their program keys, source digests and the device's
+// fingerprint. Throws ClError when a build fails (the message carries the build log).
+ProgramBinaryFile BuildProgramBinaryFile(
+    cl_context context, cl_device_id device,
+    const std::vector<std::pair<std::string, std::string>>& programs,
+    const std::string& writer_version);
+
+}  // namespace mace_tune
