@@ -1,12 +1,15 @@
 // `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
 // records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.h"
+#include "strategy.h"
 #include "emit.h"
 #include "store.h"
 #include "tuner.h"
@@ -68,6 +71,10 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
   cmd->callback([&global, cmd] {
     request.workload = LoadWorkload(workload);
+    const auto names = StrategyNames();
+    if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
+      throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
+    }
     request.tool_version = ToolVersion();
     request.progress = !quiet;
     request.command = "mace_tune tune";

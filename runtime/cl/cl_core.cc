@@ -113,8 +113,8 @@ Program BuildFromBinary(cl_context context, cl_device_id device,
   cl_int status = CL_SUCCESS;
   Program program(
       clCreateProgramWithBinary(context, 1, &device, &length, &data, &binary_status, &status));
-  MT_CL_CHECK(status);
-  MT_CL_CHECK(binary_status);
+  if (status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", status);
+  if (binary_status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", binary_status, "binary status");
   return Build(std::move(program), device, options);
 }
 

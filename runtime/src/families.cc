@@ -36,8 +36,8 @@ Status GemmCheckParams(const ParamMap& p) {
     if (p.count(name) == 0) return Missing(name);
   }
   auto pow2_upto = [](int64_t v, int64_t max) { return v >= 1 && v <= max && (v & (v - 1)) == 0; };
-  if (!pow2_upto(p.at("TM"), 16) || !pow2_upto(p.at("TN"), 16) || !pow2_upto(p.at("VW"), 16)) {
-    return Status(StatusCode::kInvalidArgument, "TM, TN, VW must be powers of two up to 16");
+  if (!pow2_upto(p.at("TM"), 16) || !pow2_upto(p.at("TN"), 16) || !pow2_upto(p.at("VW"), 8)) {
+    return Status(StatusCode::kInvalidArgument, "TM, TN must be powers of two up to 16, VW up to 8");
   }
   if (p.at("TN") % p.at("VW") != 0) return Status(StatusCode::kInvalidArgument, "VW must divide TN");
   if (p.at("LOCAL") != 0 && p.at("LOCAL") != 1) return Status(StatusCode::kInvalidArgument, "LOCAL must be 0 or 1");

@@ -23,7 +23,8 @@ struct DeviceFingerprint {
   uint64_t local_mem_size = 0;
   uint64_t global_mem_size = 0;
 
-  // 12 lowercase hex digits: the start of SHA-256 over every field above, in order.
+  // 12 lowercase hex digits: the start of SHA-256 over the fields above up to and including
+  // max_work_group_size (DESIGN.md's fingerprint); the memory sizes are informative.
   std::string Id() const;
   // Same hardware as seen through the same platform: platform, device name and vendor.
   bool SameDevice(const DeviceFingerprint& other) const;

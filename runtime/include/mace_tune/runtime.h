@@ -87,6 +87,7 @@ class Runtime {
                       const std::string& build_options, cl_kernel* out,
                       ProgramOrigin* origin = nullptr) noexcept;
 
+  // Not safe to read while another thread calls Prepare() or CreateKernel(): read it after.
   const std::vector<ProgramEvent>& program_events() const noexcept;
   const DeviceFingerprint& device_fingerprint() const noexcept;
 
