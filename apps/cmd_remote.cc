@@ -1,0 +1,149 @@
+// `mace_tune merge`, `mace_tune remote-tune` and `mace_tune farm` (docs/remote.md): databases from
+// other devices folded into one, and tuning on a phone (adb) or board (ssh), one or many at once.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "commands.h"
+#include "farm.h"
+#include "merge.h"
+#include "remote_tune.h"
+
+namespace mace_tune::cli {
+namespace {
+
+void PrintMerge(const std::string& src, const std::string& dest, const MergeReport& r) {
+  fmt::print("merged {} into {}: {} new measurements ({} samples), {} already present", src, dest,
+             r.measurements_added, r.samples_added, r.measurements_identical);
+  if (r.measurements_conflicting > 0)
+    fmt::print(", {} differing (kept {}'s)", r.measurements_conflicting, dest);
+  fmt::print("; {} new devices, {} new runs\n", r.devices_added, r.runs_added);
+}
+
+// The options of a remote session, shared by remote-tune and farm; `tune` options pass through.
+struct RemoteFlags {
+  RemoteTuneOptions options;
+  TransportOptions transport;
+  std::string db = "mace_tune.db";
+  std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
+  bool quiet = false;
+
+  void Register(CLI::App* cmd) {
+    cmd->add_option("-w,--workload", options.workload, "workload file (pushed) or bundled name")
+        ->capture_default_str();
+    cmd->add_option("--db", db, "host database the target's results are merged into")->capture_default_str();
+    cmd->add_option("--results", options.results_dir, "local folder; one sub-folder per device")
+        ->capture_default_str();
+    cmd->add_option("--campaign", options.campaign, "names the target's working folder and database")
+        ->capture_default_str();
+    cmd->add_option("--remote-dir", options.remote_dir,
+                    "target working folder (default: /data/local/tmp/mace_tune/CAMPAIGN on adb, "
+                    "~/.mace_tune/CAMPAIGN over ssh)");
+    cmd->add_option("--target-bin", options.target_bin,
+                    "mace_tune built for the target (default: this one, if the target's arch is ours)");
+    cmd->add_option("--target-lib", options.target_libs,
+                    "shared library to push with it (repeatable; default: ldd's non-system ones)");
+    cmd->add_flag("!--no-libs", options.push_libs, "push no shared libraries");
+    cmd->add_flag("--emit", options.emit, "also emit both artifacts on the target and pull them");
+    cmd->add_option("--ssh-config", transport.ssh_config, "ssh -F file");
+    cmd->add_option("--ssh-option", transport.ssh_options, "ssh -o option (repeatable)");
+    cmd->add_option("-s,--strategy", strategy, "as for tune");
+    cmd->add_option("--max-evals", max_evals, "as for tune");
+    cmd->add_option("--time-limit", time_limit, "as for tune");
+    cmd->add_option("--seed", seed, "as for tune");
+    cmd->add_option("--min-samples", min_samples, "as for tune");
+    cmd->add_option("--timeout-ms", timeout_ms, "as for tune");
+    cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
+  }
+
+  RemoteTuneOptions Resolve(const GlobalOptions& global) {
+    RemoteTuneOptions o = options;
+    o.platform = global.platform;
+    o.device = global.device;
+    o.host_db = db;
+    const std::pair<const char*, const std::string*> pass[] = {
+        {"--strategy", &strategy}, {"--max-evals", &max_evals},     {"--time-limit", &time_limit},
+        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms}};
+    for (const auto& [flag, value] : pass) {
+      if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
+    }
+    if (quiet) o.tune_args.push_back("-q");
+    return o;
+  }
+};
+
+// Exit code of a session: 0, or 1 with a line saying how to resume.
+int Report(const std::string& prefix, const std::string& target, const RemoteTuneResult& r,
+           const std::string& db) {
+  if (!r.local_db.empty()) fmt::print("{}results of {} in {}\n", prefix, target, r.local_db);
+  for (const auto& a : r.artifacts) fmt::print("{}artifact: {}\n", prefix, a);
+  if (r.merged) PrintMerge(r.local_db, db, r.merge);
+  if (r.remote_exit == 0) return 0;
+  fmt::print(stderr,
+             "{}{}: the target's tune {} (exit {}); what it recorded is {}; run the same command to resume\n",
+             prefix, target, r.remote_exit == 255 ? "lost its connection" : "did not finish", r.remote_exit,
+             r.merged ? "merged" : "kept on the target");
+  return 1;
+}
+
+}  // namespace
+
+void AddMergeCommand(CLI::App& app, const GlobalOptions&) {
+  auto* cmd = app.add_subcommand(
+      "merge", "merge result databases into DEST (idempotent; devices kept apart by fingerprint)");
+  static std::string dest;
+  static std::vector<std::string> sources;
+  cmd->add_option("DEST", dest, "database merged into (created if missing)")->required();
+  cmd->add_option("SRC", sources, "databases to merge from")->required();
+  cmd->callback([] {
+    for (const auto& src : sources) PrintMerge(src, dest, MergeStores(dest, src));
+  });
+}
+
+void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand(
+      "remote-tune", "tune on a phone (adb) or board (ssh), pull and merge the results; resumable");
+  static RemoteFlags flags;
+  static std::string target = "local";
+  cmd->add_option("-t,--target", target, "local | adb:SERIAL | ssh:[user@]host[:port]")
+      ->capture_default_str();
+  flags.Register(cmd);
+  cmd->callback([&global] {
+    const TargetSpec spec = ParseTarget(target);
+    const RemoteTuneOptions options = flags.Resolve(global);
+    auto transport = MakeTransport(spec, flags.transport);
+    const RemoteTuneResult r = RemoteTune(*transport, options);
+    exit_code = Report("", spec.text, r, options.host_db);
+  });
+}
+
+void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd =
+      app.add_subcommand("farm", "tune on many targets in parallel, each into its own database, then merge");
+  static RemoteFlags flags;
+  static std::string targets;
+  cmd->add_option("--targets", targets,
+                  "comma-separated: adb:SERIAL (host:port serials too), ssh:[user@]host[:port], local")
+      ->required();
+  flags.Register(cmd);
+  cmd->callback([&global] {
+    const auto specs = ParseTargets(targets);
+    const RemoteTuneOptions options = flags.Resolve(global);
+    const auto outcomes = Farm(specs, flags.transport, options);
+    int failed = 0;
+    for (const auto& o : outcomes) {
+      const std::string prefix = "[" + o.target.text + "] ";
+      if (!o.error.empty()) {
+        fmt::print(stderr, "{}error: {}\n", prefix, o.error);
+        ++failed;
+        continue;
+      }
+      failed += Report(prefix, o.target.text, o.result, options.host_db);
+    }
+    fmt::print("farm: {} of {} targets done\n", outcomes.size() - static_cast<size_t>(failed),
+               outcomes.size());
+    if (failed > 0) exit_code = 1;
+  });
+}
+
+}  // namespace mace_tune::cli

@@ -1,0 +1,44 @@
+// Workers share nothing but the output lock (process.h): each has its own transport, target folder
+// and local database. Merging waits until all are done so that one slow device blocks no other.
+#include "farm.h"
+
+#include <exception>
+#include <thread>
+
+namespace mace_tune {
+
+std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const TransportOptions& transport,
+                              const RemoteTuneOptions& base) {
+  std::vector<FarmOutcome> outcomes(targets.size());
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    workers.emplace_back([&, i] {
+      FarmOutcome& out = outcomes[i];
+      out.target = targets[i];
+      RemoteTuneOptions options = base;
+      options.prefix = "[" + targets[i].text + "] ";
+      options.host_db.clear();
+      try {
+        auto t = MakeTransport(targets[i], transport);
+        out.result = RemoteTune(*t, options);
+      } catch (const std::exception& e) {
+        out.error = e.what();
+        PrintLine(options.prefix + "error: " + out.error);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  if (base.host_db.empty()) return outcomes;
+  for (auto& out : outcomes) {
+    if (out.result.local_db.empty()) continue;
+    try {
+      out.result.merge = MergeStores(base.host_db, out.result.local_db);
+      out.result.merged = true;
+    } catch (const std::exception& e) {
+      out.error = std::string("merge: ") + e.what();
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace mace_tune

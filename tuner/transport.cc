@@ -1,0 +1,143 @@
+// Target specs, the shared helpers of every transport, and the local transport (a folder on this
+// machine: the same code path as a phone or board, without the copy over a wire).
+#include "transport.h"
+
+#include <sys/utsname.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace mace_tune {
+namespace fs = std::filesystem;
+
+TargetSpec ParseTarget(const std::string& text) {
+  TargetSpec spec;
+  spec.text = text;
+  if (text == "local" || text.empty()) return spec;
+  const auto colon = text.find(':');
+  const std::string kind = text.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+  if (kind == "adb") {
+    if (rest.empty())
+      throw std::runtime_error("target '" + text + "': adb needs a serial (adb:SERIAL, see `adb devices`)");
+    spec.kind = "adb";
+    spec.serial = rest;
+    return spec;
+  }
+  if (kind == "ssh") {
+    spec.kind = "ssh";
+    std::string host = rest;
+    const auto at = host.find('@');
+    if (at != std::string::npos) {
+      spec.user = host.substr(0, at);
+      host = host.substr(at + 1);
+    }
+    const auto port = host.rfind(':');
+    if (port != std::string::npos) {
+      try {
+        spec.port = std::stoi(host.substr(port + 1));
+      } catch (const std::exception&) {
+        throw std::runtime_error("target '" + text + "': bad ssh port '" + host.substr(port + 1) + "'");
+      }
+      host = host.substr(0, port);
+    }
+    if (host.empty() || host[0] == '-')
+      throw std::runtime_error("target '" + text + "': ssh needs a host (ssh:[user@]host[:port])");
+    spec.host = host;
+    return spec;
+  }
+  throw std::runtime_error("target '" + text + "': expected local, adb:SERIAL or ssh:[user@]host[:port]");
+}
+
+std::vector<TargetSpec> ParseTargets(const std::string& text) {
+  std::vector<TargetSpec> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(ParseTarget(item));
+  }
+  if (out.empty()) throw std::runtime_error("no targets given (--targets adb:A,ssh:board,...)");
+  return out;
+}
+
+std::string TargetInfo::Describe() const {
+  std::string s = os + " " + arch;
+  if (!abi.empty()) s += " abi " + abi;
+  if (!model.empty()) s += ", " + model;
+  if (!board.empty()) s += " (" + board + ")";
+  if (!hostname.empty()) s += ", host " + hostname;
+  return s;
+}
+
+std::string SafeName(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '_' || c == '-';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "_" : out;
+}
+
+std::string ShellOutput(Transport& t, const std::string& command) {
+  std::string out;
+  ProcessOptions options;
+  options.capture = &out;
+  const int rc = t.Shell(command, options);
+  if (rc != 0) {
+    throw std::runtime_error(t.spec().text + ": `" + command + "` failed (exit " + std::to_string(rc) + ")" +
+                             (out.empty() ? "" : ": " + out));
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+namespace {
+
+class LocalTransport : public Transport {
+ public:
+  explicit LocalTransport(TargetSpec spec) : Transport(std::move(spec)) {}
+
+  TargetInfo Probe() override {
+    utsname u{};
+    uname(&u);
+    TargetInfo info;
+    info.os = u.sysname;
+    info.arch = u.machine;
+    info.hostname = u.nodename;
+    info.name = SafeName("local-" + info.hostname);
+    return info;
+  }
+  std::string BaseDir() const override {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.mace_tune";
+  }
+  void Push(const std::string& local, const std::string& remote) override { Copy(local, remote); }
+  void Pull(const std::string& remote, const std::string& local) override { Copy(remote, local); }
+  int Shell(const std::string& command, const ProcessOptions& options, bool) override {
+    return RunProcess({"sh", "-c", command}, options);
+  }
+
+ private:
+  static void Copy(const std::string& from, const std::string& to) {
+    std::error_code ec;
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw std::runtime_error("copy " + from + " -> " + to + ": " + ec.message());
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> MakeLocalTransport(const TargetSpec& spec) {
+  return std::make_unique<LocalTransport>(spec);
+}
+
+std::unique_ptr<Transport> MakeTransport(const TargetSpec& spec, const TransportOptions& options) {
+  if (spec.kind == "adb") return MakeAdbTransport(spec);
+  if (spec.kind == "ssh") return MakeSshTransport(spec, options);
+  return MakeLocalTransport(spec);
+}
+
+}  // namespace mace_tune

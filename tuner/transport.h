@@ -1,0 +1,72 @@
+// How the host reaches a target (DESIGN.md "Flow" 7): the local machine, a phone over adb, or a
+// board over ssh. A transport probes the target, copies files both ways and runs shell command
+// lines there; remote_tune.h builds the tuning session on top of these few verbs.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.h"
+
+namespace mace_tune {
+
+// --target local | adb:SERIAL | ssh:[user@]host[:port]. An adb serial may itself be host:port
+// (a device-farm server's adb endpoint); everything after "adb:" is the serial.
+struct TargetSpec {
+  std::string kind = "local";  // "local", "adb", "ssh"
+  std::string serial;          // adb
+  std::string user, host;      // ssh
+  int port = 0;                // ssh; 0 = ssh's default
+  std::string text;            // as given
+};
+TargetSpec ParseTarget(const std::string& text);
+// Comma-separated list for `farm`.
+std::vector<TargetSpec> ParseTargets(const std::string& text);
+
+// What a probe found. `name` is a file-name-safe label for the target's local results folder.
+struct TargetInfo {
+  std::string os, arch, abi, board, model, hostname;
+  std::string name;
+  std::string Describe() const;
+};
+
+// ssh settings shared by every ssh target (ssh's own ~/.ssh/config applies too).
+struct TransportOptions {
+  std::string ssh_config;                // ssh -F
+  std::vector<std::string> ssh_options;  // each passed as -o OPTION
+  int connect_timeout_s = 10;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual TargetInfo Probe() = 0;
+  // The base directory for mace_tune on the target (relative paths are from the login dir).
+  virtual std::string BaseDir() const = 0;
+  // Each throws std::runtime_error naming the command when the copy fails.
+  virtual void Push(const std::string& local, const std::string& remote) = 0;
+  virtual void Pull(const std::string& remote, const std::string& local) = 0;
+  // Runs a shell command line on the target. `session`: a long run whose progress is streamed and
+  // which must die with the connection (ssh gets a pty, so a drop sends the remote process SIGHUP).
+  // Returns the exit code; 255 from ssh is a lost connection.
+  virtual int Shell(const std::string& command, const ProcessOptions& options, bool session = false) = 0;
+  const TargetSpec& spec() const { return spec_; }
+
+ protected:
+  explicit Transport(TargetSpec spec) : spec_(std::move(spec)) {}
+  TargetSpec spec_;
+};
+
+std::unique_ptr<Transport> MakeTransport(const TargetSpec& spec, const TransportOptions& options);
+std::unique_ptr<Transport> MakeLocalTransport(const TargetSpec& spec);
+std::unique_ptr<Transport> MakeAdbTransport(const TargetSpec& spec);
+std::unique_ptr<Transport> MakeSshTransport(const TargetSpec& spec, const TransportOptions& options);
+
+// Runs `command` on the target and returns its stdout without the trailing newline; throws
+// (with the output) if it fails.
+std::string ShellOutput(Transport& t, const std::string& command);
+// Letters, digits, '.', '_' and '-' kept; anything else becomes '_'.
+std::string SafeName(const std::string& text);
+
+}  // namespace mace_tune
