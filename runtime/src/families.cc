@@ -36,16 +36,16 @@ Status GemmCheckParams(const ParamMap& p) {
     if (p.count(name) == 0) return Missing(name);
   }
   auto pow2_upto = [](int64_t v, int64_t max) { return v >= 1 && v <= max && (v & (v - 1)) == 0; };
-  if (!pow2_upto(p.at("TM"), 16) || !pow2_upto(p.at("TN"), 16) || !pow2_upto(p.at("VW"), 8)) {
-    return Status(StatusCode::kInvalidArgument, "TM, TN must be powers of two up to 16, VW up to 8");
+  if (!pow2_upto(p.at("TM"), 8) || !pow2_upto(p.at("TN"), 8) || !pow2_upto(p.at("VW"), 8)) {
+    return Status(StatusCode::kInvalidArgument, "TM, TN, VW must be powers of two up to 8");
   }
   if (p.at("TN") % p.at("VW") != 0) return Status(StatusCode::kInvalidArgument, "VW must divide TN");
   if (p.at("LOCAL") != 0 && p.at("LOCAL") != 1) return Status(StatusCode::kInvalidArgument, "LOCAL must be 0 or 1");
   if (p.at("LX") < 1 || p.at("LY") < 1 || p.at("LX") > 1024 || p.at("LY") > 1024) {
     return Status(StatusCode::kInvalidArgument, "LX, LY must be in 1..1024");
   }
-  if (p.at("LOCAL") == 1 && (p.count("KT") == 0 || !pow2_upto(p.at("KT"), 64))) {
-    return Status(StatusCode::kInvalidArgument, "LOCAL=1 needs KT, a power of two up to 64");
+  if (p.at("LOCAL") == 1 && (p.count("KT") == 0 || !pow2_upto(p.at("KT"), 32))) {
+    return Status(StatusCode::kInvalidArgument, "LOCAL=1 needs KT, a power of two up to 32");
   }
   return Status::Ok();
 }
@@ -139,7 +139,9 @@ Status FamilyDefaultParams(const TuningKey& key, const DeviceLimits& limits, Par
   if (!status.ok()) return status;
   // 4x4 outputs per item with float4 loads is the textbook register-blocked GEMM; the local size
   // covers up to 16 columns of items, then as many rows as the device allows, up to 16.
-  ParamMap p = {{"TM", 4}, {"TN", 4}, {"VW", 4}, {"LOCAL", 0}};
+  // KT=8 is the canonical value of direct variants (KT only shapes tiled ones), so the default is
+  // literally a point of the tuner's search space.
+  ParamMap p = {{"TM", 4}, {"TN", 4}, {"VW", 4}, {"LOCAL", 0}, {"KT", 8}};
   const uint64_t max_wg = std::max<uint64_t>(limits.max_work_group_size, 1);
   uint64_t lx = std::min<uint64_t>({16, NextPow2(CeilDiv(key.Dim("N"), 4)), max_wg,
                                     std::max<uint64_t>(limits.max_work_item_sizes[0], 1)});
