@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Packs a Release build and the shared libraries it needs (those not in a bare Ubuntu 24.04 image:
+# fmt, SQLite, Google Benchmark, the OpenCL ICD loader) into DIR (default .carry), so that the
+# binaries run on a machine with no package registry, e.g. the GPU machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-.carry}"
+build="${BUILD_DIR:-build-release}"
+BUILD_DIR="$build" BUILD_TYPE=Release scripts/build.sh >/dev/null
+rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
+for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench $(cd "$build" && ls tests/unit/*_test tests/cl/*_test 2>/dev/null); do
+  [ -x "$build/$t" ] && cp "$build/$t" "$out/bin/"
+done
+[ -x "$build/apps/mace_bench" ] && cp "$build/apps/mace_bench" "$out/bin/"
+for lib in libfmt.so.9 libsqlite3.so.0 libbenchmark.so.1debian libOpenCL.so.1; do
+  cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$out/lib/"
+done
+strip --strip-unneeded "$out"/bin/* 2>/dev/null || true
+du -sh "$out"
