@@ -1,14 +1,21 @@
-// Start-up of a workload through the runtime, cold (every program from source) vs warm (from the
-// compiled-program binary), up to the first finished run of every kernel; and the cost of one
-// tuned-parameter lookup. For honest cold numbers disable the driver's cache:
+// Start-up of a workload through the runtime up to the first finished inference (every kernel
+// prepared, run once, clFinish): cold (every program from source), warm (from the compiled-program
+// binary, mapped), warm from the cache file of cache-update mode; and the cost of a tuned-parameter
+// lookup per launch (memoized exact key) and of a first resolution (nearest shape).
+// For honest cold numbers disable the driver's cache:
 //   POCL_KERNEL_CACHE=0 CUDA_CACHE_DISABLE=1 build/bench/runtime_bench
-// MACE_TUNE_BENCH_WORKLOAD picks the workload (default: small); the device: MACE_TUNE_DEVICE.
+// MACE_TUNE_BENCH_WORKLOAD picks the workload (default: mobilenet_v2_gemm); device: MACE_TUNE_DEVICE.
 #include <benchmark/benchmark.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
 #include "artifact_writer.h"
+#include "cl/cl_core.h"
 #include "mace_tune/runtime.h"
 #include "tune_context.h"
 #include "workload.h"
@@ -21,18 +28,27 @@ struct Fixture {
   std::vector<std::string> keys;
   std::vector<uint8_t> binary;  // the default configs' programs, built once
   std::vector<uint8_t> tuned;   // a tuned file mapping each key to its default config
+  Buffer a, b, c;               // big enough for every key of the workload
+  std::string binary_path;      // `binary` as a file (mapped at load)
+  std::string cache_path;       // cache-update mode's file, filled by the first cache run
 };
 
 Fixture& Get() {
   static Fixture* f = [] {
     auto* fx = new Fixture{OpenDevice("", ""), {}, {}, {}};
     const char* name = std::getenv("MACE_TUNE_BENCH_WORKLOAD");
-    const Workload w = LoadWorkload(name != nullptr ? name : "small");
+    const Workload w = LoadWorkload(name != nullptr ? name : "mobilenet_v2_gemm");
+    size_t max_a = 1, max_b = 1, max_c = 1;
     std::vector<std::pair<std::string, std::string>> programs;
     TunedParamFile tuned;
     tuned.device = fx->ctx.fingerprint;
     for (const auto& item : w.items) {
       fx->keys.push_back(item.key.ToString());
+      const auto m = static_cast<size_t>(item.key.Dim("M")), n = static_cast<size_t>(item.key.Dim("N")),
+                 k = static_cast<size_t>(item.key.Dim("K"));
+      max_a = std::max(max_a, m * k);
+      max_b = std::max(max_b, k * n);
+      max_c = std::max(max_c, m * n);
       ParamMap p;
       std::string options;
       LaunchGeometry g;
@@ -55,35 +71,65 @@ Fixture& Get() {
     fx->binary = EncodeProgramBinaryFile(
         BuildProgramBinaryFile(fx->ctx.context.get(), fx->ctx.device(), programs, "runtime_bench"));
     fx->tuned = EncodeTunedParamFile(tuned);
+    fx->a = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_a * sizeof(float));
+    fx->b = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_b * sizeof(float));
+    fx->c = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_c * sizeof(float));
+    const std::string dir = "/tmp/mace_tune_bench_" + std::to_string(::getpid());
+    ::mkdir(dir.c_str(), 0755);
+    fx->binary_path = dir + "/programs.bin";
+    fx->cache_path = dir + "/cache.bin";
+    if (!WriteFileAtomic(fx->binary_path, fx->binary).ok()) throw std::runtime_error("cannot write " + fx->binary_path);
     return fx;
   }();
   return *f;
 }
 
-// Create the runtime, optionally load the binary, prepare and run every kernel once.
-void StartUp(benchmark::State& state, bool with_binary) {
+enum class Start { kSource, kBinaryFile, kCacheFile };
+
+// Create the runtime, load what `start` says, prepare every kernel, run each once, clFinish.
+void StartUp(benchmark::State& state, Start start) {
   Fixture& f = Get();
-  int64_t from_binary = 0;
+  int64_t from_artifact = 0;
+  RuntimeOptions options;
+  if (start == Start::kCacheFile) {
+    options.cache_path = f.cache_path;
+    std::unique_ptr<Runtime> fill;  // the first start of an app: builds and writes the cache
+    PreparedKernel k;
+    if (!Runtime::Create(f.ctx.context.get(), f.ctx.device(), options, &fill).ok()) state.SkipWithError("Create");
+    for (const auto& key : f.keys) fill->Prepare(key, &k);
+  }
   for (auto _ : state) {
     std::unique_ptr<Runtime> rt;
-    if (!Runtime::Create(f.ctx.context.get(), f.ctx.device(), &rt).ok()) state.SkipWithError("Create failed");
-    if (with_binary && !rt->LoadProgramBinariesFromMemory(f.binary.data(), f.binary.size()).ok()) {
-      state.SkipWithError("binary rejected");
-    }
+    if (!Runtime::Create(f.ctx.context.get(), f.ctx.device(), options, &rt).ok()) state.SkipWithError("Create failed");
+    if (start == Start::kBinaryFile && !rt->LoadProgramBinaries(f.binary_path).ok()) state.SkipWithError("binary rejected");
     for (const auto& key : f.keys) {
       PreparedKernel k;
       if (!rt->Prepare(key, &k).ok()) state.SkipWithError("Prepare failed");
-      from_binary += k.origin() == ProgramOrigin::kBinary;
+      from_artifact += k.origin() != ProgramOrigin::kSource;
+      const LaunchConfig& config = k.config();
+      const int m = static_cast<int>(config.key.Dim("M")), n = static_cast<int>(config.key.Dim("N")),
+                kk = static_cast<int>(config.key.Dim("K"));
+      SetArg(k.kernel(), 0, m);
+      SetArg(k.kernel(), 1, n);
+      SetArg(k.kernel(), 2, kk);
+      SetArg(k.kernel(), 3, f.a.get());
+      SetArg(k.kernel(), 4, f.b.get());
+      SetArg(k.kernel(), 5, f.c.get());
+      Launch(f.ctx.queue.get(), k.kernel(), config.geometry.dims, config.geometry.gws, config.geometry.lws);
     }
+    clFinish(f.ctx.queue.get());  // the first inference has finished
   }
   state.counters["kernels"] = static_cast<double>(f.keys.size());
-  state.counters["from_binary"] = benchmark::Counter(static_cast<double>(from_binary), benchmark::Counter::kAvgIterations);
+  state.counters["from_artifact"] =
+      benchmark::Counter(static_cast<double>(from_artifact), benchmark::Counter::kAvgIterations);
 }
 
-void BM_StartupFromSource(benchmark::State& state) { StartUp(state, false); }
-void BM_StartupFromBinary(benchmark::State& state) { StartUp(state, true); }
-BENCHMARK(BM_StartupFromSource)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
-BENCHMARK(BM_StartupFromBinary)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+void BM_StartupCold_FromSource(benchmark::State& state) { StartUp(state, Start::kSource); }
+void BM_StartupWarm_FromBinaryFile(benchmark::State& state) { StartUp(state, Start::kBinaryFile); }
+void BM_StartupWarm_FromCacheFile(benchmark::State& state) { StartUp(state, Start::kCacheFile); }
+BENCHMARK(BM_StartupCold_FromSource)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_StartupWarm_FromBinaryFile)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
+BENCHMARK(BM_StartupWarm_FromCacheFile)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime();
 
 void BM_TunedLookup(benchmark::State& state) {
   Fixture& f = Get();
@@ -98,6 +144,26 @@ void BM_TunedLookup(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TunedLookup);
+
+// The first lookup of a key not in the file: parse, validate, nearest-shape search over the
+// workload's entries, geometry. Distinct keys (more than the memo holds) so each one resolves.
+void BM_NearestResolve(benchmark::State& state) {
+  Fixture& f = Get();
+  std::unique_ptr<Runtime> rt;
+  Runtime::Create(f.ctx.context.get(), f.ctx.device(), &rt);
+  rt->LoadTunedParamsFromMemory(f.tuned.data(), f.tuned.size());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5000; ++i) keys.push_back("gemm:K=" + std::to_string(17 + i) + ",M=3000,N=100:fp32");
+  LaunchConfig config;
+  size_t i = 0;
+  int64_t nearest = 0;
+  for (auto _ : state) {
+    rt->GetLaunch(keys[i++ % keys.size()], &config);
+    nearest += config.origin == LaunchOrigin::kNearest;
+  }
+  state.counters["nearest"] = benchmark::Counter(static_cast<double>(nearest), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_NearestResolve);
 
 }  // namespace
 }  // namespace mace_tune

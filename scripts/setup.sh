@@ -5,7 +5,9 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
-          libsqlite3-dev sqlite3 libfmt-dev libcli11-dev catch2 libbenchmark-dev python3 python3-matplotlib)
+          libsqlite3-dev sqlite3 libfmt-dev libcli11-dev catch2 libbenchmark-dev python3 python3-matplotlib
+          openssh-client openssh-server
+          libsodium-dev clang-14 libfuzzer-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -22,6 +22,12 @@ Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& byte
 // Builds each (program, build options) pair from its embedded source on the device, and
 // collects the device binaries with their program keys, source digests and the device's
 // fingerprint. Throws ClError when a build fails (the message carries the build log).
+// `mace_tune emit --format cpp`: a C++ source that embeds both artifacts as byte arrays, for apps
+// that ship no files. It defines, in namespace `ns`: kProgramBinaries / kProgramBinariesSize and
+// kTunedParams / kTunedParamsSize (8-byte aligned), for Runtime::Load*FromStaticMemory.
+std::string CppEmbeddingSource(const std::vector<uint8_t>& programs, const std::vector<uint8_t>& params,
+                               const std::string& ns);
+
 ProgramBinaryFile BuildProgramBinaryFile(
     cl_context context, cl_device_id device,
     const std::vector<std::pair<std::string, std::string>>& programs,

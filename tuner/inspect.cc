@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "json.h"
+#include "mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {
@@ -133,27 +134,72 @@ std::string DescribeTuned(const TunedParamFile& file, bool json) {
   return out;
 }
 
+// One group per device; a single-device file reads as before. Multi-device bundles: the groups
+// one after the other (text), or {"kind": "bundle", "groups": [...]} (JSON).
+template <typename Bundle, typename Describe>
+std::string DescribeGroups(const Bundle& bundle, bool json, Describe describe) {
+  if (bundle.groups.size() == 1) return describe(bundle.groups[0], json);
+  if (json) {
+    JsonWriter out;
+    out.BeginObject().Field("kind", "bundle").BeginArray("groups");
+    for (const auto& group : bundle.groups) out.RawValue(describe(group, true));
+    return out.EndArray().EndObject().str();
+  }
+  std::string text = "bundle:  " + std::to_string(bundle.groups.size()) + " device groups\n";
+  for (size_t i = 0; i < bundle.groups.size(); ++i) {
+    text += "--- group " + std::to_string(i + 1) + " of " + std::to_string(bundle.groups.size()) + "\n";
+    text += describe(bundle.groups[i], false);
+  }
+  return text;
+}
+
+std::string SignatureLine(const std::vector<uint8_t>& bytes) {
+  SignatureBlock block;
+  if (!ReadSignatureBlock(bytes.data(), bytes.size(), &block).ok() || !block.present) return {};
+  char hex[3];
+  std::string key;
+  for (size_t i = 0; i < 8; ++i) {
+    std::snprintf(hex, sizeof(hex), "%02x", block.public_key[i]);
+    key += hex;
+  }
+  return "signed:  Ed25519, public key " + key + "... (check it with `mace_tune verify`)\n";
+}
+
 }  // namespace
 
 std::string DescribeArtifact(const std::vector<uint8_t>& bytes, bool json, Status* status) {
   Status local;
   Status& result = status != nullptr ? *status : local;
+  std::string text;
   switch (DetectArtifactKind(bytes.data(), bytes.size())) {
     case ArtifactKind::kProgramBinary: {
-      ProgramBinaryFile file;
-      result = ReadProgramBinaryFile(bytes.data(), bytes.size(), &file);
-      return result.ok() ? DescribePrograms(file, json) : std::string();
+      ProgramBinaryBundle bundle;
+      result = ReadProgramBinaryBundle(bytes.data(), bytes.size(), &bundle);
+      if (result.ok()) text = DescribeGroups(bundle, json, DescribePrograms);
+      break;
     }
     case ArtifactKind::kTunedParams: {
-      TunedParamFile file;
-      result = ReadTunedParamFile(bytes.data(), bytes.size(), &file);
-      return result.ok() ? DescribeTuned(file, json) : std::string();
+      TunedParamBundle bundle;
+      result = ReadTunedParamBundle(bytes.data(), bytes.size(), &bundle);
+      if (result.ok()) text = DescribeGroups(bundle, json, DescribeTuned);
+      break;
     }
-    case ArtifactKind::kUnknown: break;
+    case ArtifactKind::kUnknown: {
+      // Not ours: perhaps MACE's own file (mace_cl_compiled_program.bin, tuned parameters).
+      MaceKvFile mace;
+      const Status mace_status = ReadMaceKvFile(bytes.data(), bytes.size(), &mace);
+      if (mace_status.ok()) {
+        result = Status::Ok();
+        return DescribeMaceFile(mace, json);
+      }
+      result = Status(StatusCode::kBadFormat, bytes.empty() ? "empty file: not a mace_tune artifact"
+                                                              : "not a mace_tune artifact (unknown magic), and " +
+                                                                    mace_status.message());
+      return {};
+    }
   }
-  result = Status(StatusCode::kBadFormat, bytes.empty() ? "empty file: not a mace_tune artifact"
-                                                          : "not a mace_tune artifact (unknown magic)");
-  return {};
+  if (result.ok() && !json) text += SignatureLine(bytes);
+  return text;
 }
 
 }  // namespace mace_tune

@@ -107,8 +107,11 @@ Program BuildFromSource(cl_context context, cl_device_id device, const std::stri
 
 Program BuildFromBinary(cl_context context, cl_device_id device,
                         const std::vector<unsigned char>& binary, const std::string& options) {
-  const unsigned char* data = binary.data();
-  const size_t length = binary.size();
+  return BuildFromBinary(context, device, binary.data(), binary.size(), options);
+}
+
+Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data,
+                        size_t length, const std::string& options) {
   cl_int binary_status = CL_SUCCESS;
   cl_int status = CL_SUCCESS;
   Program program(

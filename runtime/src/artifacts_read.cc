@@ -1,5 +1,6 @@
-// Reading both artifacts: file bytes, kind detection, and full parsing into the structs of
-// mace_tune/artifacts.h. Every check happens here, before anything reaches the driver.
+// Reading both artifacts: file bytes, kind detection, and full parsing of single-device files and
+// multi-device bundles (a DEVC section starts a group). Every check happens here, before anything
+// reaches the driver; program binaries can stay in the caller's (mapped) buffer.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,12 +31,11 @@ std::string TagName(uint32_t tag) {
   return name;
 }
 
-// Decodes one known section with `decode`; the payload must be used up, unless the file comes
-// from a newer minor version, which may append fields this reader does not know.
-template <typename T, typename Decode>
-Status DecodeSection(const ContainerView& view, const SectionView& section, Decode decode, T* out) {
-  ByteReader in(section.data, section.size);
-  decode(&in, out);
+constexpr uint32_t Tag(SectionTag tag) { return static_cast<uint32_t>(tag); }
+
+// The payload must be used up, unless the file comes from a newer minor version, which may append
+// fields this reader does not know.
+Status CheckConsumed(const ContainerView& view, const SectionView& section, const ByteReader& in) {
   if (in.failed()) return BadFormat("truncated " + TagName(section.tag) + " section");
   if (in.remaining() != 0 && view.format_minor <= kFormatMinor) {
     return BadFormat(TagName(section.tag) + " section has " + std::to_string(in.remaining()) +
@@ -44,69 +44,60 @@ Status DecodeSection(const ContainerView& view, const SectionView& section, Deco
   return Status::Ok();
 }
 
-// The META and DEVC sections both kinds share; `entry` handles the kind's own entry tag.
-template <typename File, typename Entry>
-Status ReadFile(const uint8_t* data, size_t size, ArtifactKind kind, File* out, Entry entry) {
+template <typename T, typename Decode>
+Status DecodeSection(const ContainerView& view, const SectionView& section, Decode decode, T* out) {
+  ByteReader in(section.data, section.size);
+  decode(&in, out);
+  return CheckConsumed(view, section, in);
+}
+
+// META once; each DEVC opens a group (the same device and driver twice is an error); SIGN only
+// as the last section; entry sections (tag `entry_tag`) only inside a group; other tags skipped.
+template <typename Group, typename OnEntry>
+Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t entry_tag, ArtifactMeta* meta,
+                  std::vector<Group>* groups, OnEntry on_entry) {
   ContainerView view;
   Status status = detail::ParseContainer(data, size, kind, &view);
   if (!status.ok()) return status;
-  File file;
-  file.meta.format_major = view.format_major;
-  file.meta.format_minor = view.format_minor;
+  meta->format_major = view.format_major;
+  meta->format_minor = view.format_minor;
   bool have_meta = false;
-  bool have_device = false;
-  for (const auto& section : view.sections) {
-    if (section.tag == static_cast<uint32_t>(SectionTag::kMeta)) {
+  for (size_t i = 0; i < view.sections.size(); ++i) {
+    const SectionView& section = view.sections[i];
+    if (section.tag == Tag(SectionTag::kMeta)) {
       if (have_meta) return BadFormat("two META sections");
       have_meta = true;
-      status = DecodeSection(view, section, detail::DecodeMeta, &file.meta);
-    } else if (section.tag == static_cast<uint32_t>(SectionTag::kDevice)) {
-      if (have_device) return BadFormat("two DEVC sections");
-      have_device = true;
-      status = DecodeSection(view, section, detail::DecodeDevice, &file.device);
-    } else {
-      status = entry(view, section, &file);  // skips tags it does not know
+      status = DecodeSection(view, section, detail::DecodeMeta, meta);
+    } else if (section.tag == Tag(SectionTag::kDevice)) {
+      Group group;
+      status = DecodeSection(view, section, detail::DecodeDevice, &group.device);
+      for (const auto& other : *groups) {
+        if (status.ok() && other.device.SameDriver(group.device)) {
+          status = BadFormat("two DEVC sections for the same device and driver (" + group.device.Describe() + ")");
+        }
+      }
+      groups->push_back(std::move(group));
+    } else if (section.tag == Tag(SectionTag::kSignature)) {
+      if (i + 1 != view.sections.size()) return BadFormat("SIGN section is not the last section");
+    } else if (section.tag == entry_tag) {
+      if (groups->empty()) return BadFormat(TagName(entry_tag) + " section before any DEVC section");
+      status = on_entry(view, section, &groups->back());
     }
     if (!status.ok()) return status;
   }
   if (!have_meta) return BadFormat("no META section");
-  if (!have_device) return BadFormat("no DEVC section (device fingerprint)");
-  *out = std::move(file);
+  if (groups->empty()) return BadFormat("no DEVC section (device fingerprint)");
   return Status::Ok();
 }
 
-Status ProgramSection(const ContainerView& view, const SectionView& section, ProgramBinaryFile* file,
-                      std::set<std::string>* keys) {
-  if (section.tag != static_cast<uint32_t>(SectionTag::kProgram)) return Status::Ok();
-  ProgramEntry entry;
-  Status status = DecodeSection(view, section, detail::DecodeProgram, &entry);
-  if (!status.ok()) return status;
-  if (entry.program_key != ProgramKey(entry.program_name, entry.build_options, entry.source_digest)) {
-    return BadFormat("program entry '" + entry.program_key +
-                     "' does not match its program name, build options and source digest");
-  }
-  if (!keys->insert(entry.program_key).second) {
-    return BadFormat("program key '" + entry.program_key + "' appears twice");
-  }
-  file->programs.push_back(std::move(entry));
-  return Status::Ok();
-}
-
-Status TunedSection(const ContainerView& view, const SectionView& section, TunedParamFile* file,
-                    std::set<std::string>* keys) {
-  if (section.tag != static_cast<uint32_t>(SectionTag::kTuned)) return Status::Ok();
-  TunedEntry entry;
-  Status status = DecodeSection(view, section, detail::DecodeTuned, &entry);
-  if (!status.ok()) return status;
-  if (entry.dims < 1 || entry.dims > 3) {
-    return BadFormat("tuned entry '" + entry.tuning_key + "' has " + std::to_string(entry.dims) +
-                     " dimensions (1 to 3 allowed)");
-  }
-  if (!keys->insert(entry.tuning_key).second) {
-    return BadFormat("tuning key '" + entry.tuning_key + "' appears twice");
-  }
-  file->entries.push_back(std::move(entry));
-  return Status::Ok();
+void DecodeProgramView(ByteReader* in, detail::ProgramEntryView* e) {
+  e->program_key = in->Str();
+  e->program_name = in->Str();
+  e->build_options = in->Str();
+  e->source_digest = in->Str();
+  const uint64_t length = in->U64();
+  e->binary = length <= in->remaining() ? in->Take(static_cast<size_t>(length)) : in->Take(in->remaining() + 1);
+  e->binary_size = e->binary == nullptr ? 0 : static_cast<size_t>(length);
 }
 
 template <typename Fn>
@@ -120,7 +111,42 @@ Status Guard(Fn fn) noexcept {
   }
 }
 
+Status OneGroup(size_t groups, const char* reader) {
+  if (groups == 1) return Status::Ok();
+  return BadFormat("a bundle of " + std::to_string(groups) + " device groups: read it with " + reader);
+}
+
 }  // namespace
+
+namespace detail {
+
+Status ReadProgramBundleView(const uint8_t* data, size_t size, ProgramBundleView* out) noexcept {
+  return Guard([&] {
+    ProgramBundleView bundle;
+    std::vector<std::set<std::string>> keys;
+    auto entry = [&keys, &bundle](const ContainerView& view, const SectionView& section, ProgramGroupView* group) {
+      keys.resize(bundle.groups.size());
+      ProgramEntryView e;
+      Status status = DecodeSection(view, section, DecodeProgramView, &e);
+      if (!status.ok()) return status;
+      if (e.program_key != ProgramKey(e.program_name, e.build_options, e.source_digest)) {
+        return BadFormat("program entry '" + e.program_key +
+                         "' does not match its program name, build options and source digest");
+      }
+      if (!keys.back().insert(e.program_key).second) {
+        return BadFormat("program key '" + e.program_key + "' appears twice");
+      }
+      group->programs.push_back(std::move(e));
+      return Status::Ok();
+    };
+    Status status = ReadGroups(data, size, ArtifactKind::kProgramBinary, Tag(SectionTag::kProgram), &bundle.meta,
+                               &bundle.groups, entry);
+    if (status.ok()) *out = std::move(bundle);
+    return status;
+  });
+}
+
+}  // namespace detail
 
 ArtifactKind DetectArtifactKind(const uint8_t* data, size_t size) noexcept {
   if (data == nullptr || size < kHeaderSize) return ArtifactKind::kUnknown;
@@ -129,23 +155,73 @@ ArtifactKind DetectArtifactKind(const uint8_t* data, size_t size) noexcept {
   return ArtifactKind::kUnknown;
 }
 
+Status ReadProgramBinaryBundle(const uint8_t* data, size_t size, ProgramBinaryBundle* out) noexcept {
+  return Guard([&] {
+    detail::ProgramBundleView view;
+    Status status = detail::ReadProgramBundleView(data, size, &view);
+    if (!status.ok()) return status;
+    ProgramBinaryBundle bundle;
+    bundle.meta = view.meta;
+    for (const auto& group : view.groups) {
+      ProgramBinaryFile file;
+      file.meta = view.meta;
+      file.device = group.device;
+      for (const auto& e : group.programs) {
+        file.programs.push_back({e.program_key, e.program_name, e.build_options, e.source_digest,
+                                 std::vector<uint8_t>(e.binary, e.binary + e.binary_size)});
+      }
+      bundle.groups.push_back(std::move(file));
+    }
+    *out = std::move(bundle);
+    return Status::Ok();
+  });
+}
+
+Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* out) noexcept {
+  return Guard([&] {
+    TunedParamBundle bundle;
+    std::vector<std::set<std::string>> keys;
+    auto entry = [&keys, &bundle](const ContainerView& view, const SectionView& section, TunedParamFile* group) {
+      keys.resize(bundle.groups.size());
+      TunedEntry e;
+      Status status = DecodeSection(view, section, detail::DecodeTuned, &e);
+      if (!status.ok()) return status;
+      if (e.dims < 1 || e.dims > 3) {
+        return BadFormat("tuned entry '" + e.tuning_key + "' has " + std::to_string(e.dims) +
+                         " dimensions (1 to 3 allowed)");
+      }
+      if (!keys.back().insert(e.tuning_key).second) {
+        return BadFormat("tuning key '" + e.tuning_key + "' appears twice");
+      }
+      group->entries.push_back(std::move(e));
+      return Status::Ok();
+    };
+    Status status = ReadGroups(data, size, ArtifactKind::kTunedParams, Tag(SectionTag::kTuned), &bundle.meta,
+                               &bundle.groups, entry);
+    if (!status.ok()) return status;
+    for (auto& group : bundle.groups) group.meta = bundle.meta;
+    *out = std::move(bundle);
+    return Status::Ok();
+  });
+}
+
 Status ReadProgramBinaryFile(const uint8_t* data, size_t size, ProgramBinaryFile* out) noexcept {
   return Guard([&] {
-    std::set<std::string> keys;
-    return ReadFile(data, size, ArtifactKind::kProgramBinary, out,
-                    [&keys](const ContainerView& v, const SectionView& s, ProgramBinaryFile* f) {
-                      return ProgramSection(v, s, f, &keys);
-                    });
+    ProgramBinaryBundle bundle;
+    Status status = ReadProgramBinaryBundle(data, size, &bundle);
+    if (status.ok()) status = OneGroup(bundle.groups.size(), "ReadProgramBinaryBundle");
+    if (status.ok()) *out = std::move(bundle.groups[0]);
+    return status;
   });
 }
 
 Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out) noexcept {
   return Guard([&] {
-    std::set<std::string> keys;
-    return ReadFile(data, size, ArtifactKind::kTunedParams, out,
-                    [&keys](const ContainerView& v, const SectionView& s, TunedParamFile* f) {
-                      return TunedSection(v, s, f, &keys);
-                    });
+    TunedParamBundle bundle;
+    Status status = ReadTunedParamBundle(data, size, &bundle);
+    if (status.ok()) status = OneGroup(bundle.groups.size(), "ReadTunedParamBundle");
+    if (status.ok()) *out = std::move(bundle.groups[0]);
+    return status;
   });
 }
 

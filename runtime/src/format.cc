@@ -318,3 +318,31 @@ std::vector<uint8_t> EncodeTunedParamFile(const TunedParamFile& file) {
 }
 
 }  // namespace mace_tune
+
+namespace mace_tune {
+
+std::vector<uint8_t> EncodeProgramBinaryBundle(const ProgramBinaryBundle& bundle) {
+  std::vector<detail::RawSection> sections;
+  sections.push_back({static_cast<uint32_t>(SectionTag::kMeta), detail::EncodeMeta(bundle.meta)});
+  for (const auto& group : bundle.groups) {
+    sections.push_back({static_cast<uint32_t>(SectionTag::kDevice), detail::EncodeDevice(group.device)});
+    for (const auto& entry : group.programs) {
+      sections.push_back({static_cast<uint32_t>(SectionTag::kProgram), detail::EncodeProgram(entry)});
+    }
+  }
+  return detail::EncodeContainer(ArtifactKind::kProgramBinary, kFormatMajor, kFormatMinor, sections);
+}
+
+std::vector<uint8_t> EncodeTunedParamBundle(const TunedParamBundle& bundle) {
+  std::vector<detail::RawSection> sections;
+  sections.push_back({static_cast<uint32_t>(SectionTag::kMeta), detail::EncodeMeta(bundle.meta)});
+  for (const auto& group : bundle.groups) {
+    sections.push_back({static_cast<uint32_t>(SectionTag::kDevice), detail::EncodeDevice(group.device)});
+    for (const auto& entry : group.entries) {
+      sections.push_back({static_cast<uint32_t>(SectionTag::kTuned), detail::EncodeTuned(entry)});
+    }
+  }
+  return detail::EncodeContainer(ArtifactKind::kTunedParams, kFormatMajor, kFormatMinor, sections);
+}
+
+}  // namespace mace_tune

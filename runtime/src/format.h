@@ -101,6 +101,27 @@ void DecodeDevice(ByteReader* in, DeviceFingerprint* out);
 void DecodeProgram(ByteReader* in, ProgramEntry* out);
 void DecodeTuned(ByteReader* in, TunedEntry* out);
 
+// Program entries whose binary stays in the caller's buffer (a mapped file): the runtime reads
+// bundles this way so a mapped binary file is never copied whole.
+struct ProgramEntryView {
+  std::string program_key;
+  std::string program_name;
+  std::string build_options;
+  std::string source_digest;
+  const uint8_t* binary = nullptr;
+  size_t binary_size = 0;
+};
+struct ProgramGroupView {
+  DeviceFingerprint device;
+  std::vector<ProgramEntryView> programs;
+};
+struct ProgramBundleView {
+  ArtifactMeta meta;
+  std::vector<ProgramGroupView> groups;
+};
+// All the checks of ReadProgramBinaryBundle; the views point into [data, data + size).
+Status ReadProgramBundleView(const uint8_t* data, size_t size, ProgramBundleView* out) noexcept;
+
 std::vector<RawSection> ProgramFileSections(const ProgramBinaryFile& file);
 std::vector<RawSection> TunedFileSections(const TunedParamFile& file);
 

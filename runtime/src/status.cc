@@ -17,6 +17,8 @@ const char* StatusCodeName(StatusCode code) noexcept {
     case StatusCode::kSourceMismatch: return "source mismatch";
     case StatusCode::kOpenClError: return "OpenCL error";
     case StatusCode::kInternal: return "internal error";
+    case StatusCode::kSignatureInvalid: return "signature invalid";
+    case StatusCode::kUnsupported: return "unsupported";
   }
   return "unknown status";
 }

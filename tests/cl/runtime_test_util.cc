@@ -10,9 +10,9 @@
 
 namespace mace_tune::test {
 
-std::unique_ptr<Runtime> NewRuntime() {
+std::unique_ptr<Runtime> NewRuntime(const RuntimeOptions& options) {
   std::unique_ptr<Runtime> runtime;
-  const Status status = Runtime::Create(Device().context.get(), Device().device(), &runtime);
+  const Status status = Runtime::Create(Device().context.get(), Device().device(), options, &runtime);
   INFO(status.ToString());
   REQUIRE(status.ok());
   return runtime;

@@ -13,7 +13,7 @@ namespace mace_tune::test {
 // Odd sizes, so every edge guard of the kernel runs.
 inline constexpr const char* kKey = "gemm:K=19,M=37,N=29:fp32";
 
-std::unique_ptr<Runtime> NewRuntime();
+std::unique_ptr<Runtime> NewRuntime(const RuntimeOptions& options = RuntimeOptions());
 
 // Runs the kernel with its config's geometry on random inputs and compares C with a double
 // precision CPU GEMM (Catch2 checks).

@@ -93,28 +93,45 @@ TEST_CASE("An exact tuning key gets its tuned config, and GEMM is right", "[runt
 TEST_CASE("Keys without a usable entry get the family default with a reason", "[runtime][tuned]") {
   auto runtime = TunedRuntime();
   LaunchConfig config;
+  // A shape near a tuned one takes that entry's config (nearest-shape fallback) ...
   REQUIRE(runtime->GetLaunch("gemm:K=19,M=37,N=30:fp32", &config).ok());
+  CHECK(config.tuned);
+  CHECK(config.origin == LaunchOrigin::kNearest);
+  CHECK(config.tuned_key == "gemm:K=19,M=37,N=29:fp32");
+  CHECK(config.distance > 0.04);
+  CHECK(config.distance < 0.06);
+  CHECK(Contains(config.reason, "no tuned entry; nearest tuned shape gemm:K=19,M=37,N=29:fp32 (distance 0.05)"));
+  CHECK(FormatParams(config.params) == kTunedParams);
+  CHECK(config.geometry.gws[0] == 16);  // recomputed for N=30: ceil(30 / 2) = 15, rounded up to 8
+  // ... and the family default when the nearest-shape step is off.
+  RuntimeOptions no_nearest;
+  no_nearest.max_nearest_distance = -1;
+  auto strict = NewRuntime(no_nearest);
+  const auto strict_bytes = EncodeTunedParamFile(SampleFile(strict->device_fingerprint()));
+  REQUIRE(strict->LoadTunedParamsFromMemory(strict_bytes.data(), strict_bytes.size()).ok());
+  REQUIRE(strict->GetLaunch("gemm:K=19,M=37,N=30:fp32", &config).ok());
   CHECK(!config.tuned);
+  CHECK(config.origin == LaunchOrigin::kDefault);
   CHECK(config.reason == "no tuned entry");
   CHECK(config.params.at("TM") == 4);
 
   REQUIRE(runtime->GetLaunch("gemm:K=8,M=8,N=8:fp32", &config).ok());
-  CHECK(!config.tuned);
+  CHECK(config.origin != LaunchOrigin::kExact);  // unusable: nearest or default
   CHECK(Contains(config.reason, "1024x1024"));
   CHECK(Contains(config.reason, "exceeds this device's max"));
   CHECK(config.geometry.lws[0] * config.geometry.lws[1] <= 1024 * 1024);
 
   REQUIRE(runtime->GetLaunch("gemm:K=9,M=9,N=9:fp32", &config).ok());
-  CHECK(!config.tuned);
+  CHECK(config.origin != LaunchOrigin::kExact);  // unusable: nearest or default
   CHECK(Contains(config.reason, "build options"));
 
   REQUIRE(runtime->GetLaunch("gemm:K=10,M=10,N=10:fp32", &config).ok());
-  CHECK(!config.tuned);
+  CHECK(config.origin != LaunchOrigin::kExact);  // unusable: nearest or default
   CHECK(Contains(config.reason, "tuned entry unusable"));
 
   PreparedKernel kernel;
   REQUIRE(runtime->Prepare("gemm:K=8,M=8,N=8:fp32", &kernel).ok());
-  CHECK(!kernel.config().tuned);
+  CHECK(kernel.config().origin != LaunchOrigin::kExact);
   CheckGemm(kernel);
   REQUIRE(runtime->Prepare("gemm:K=19,M=37,N=30:fp32", &kernel).ok());
   CheckGemm(kernel);

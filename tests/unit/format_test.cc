@@ -225,6 +225,7 @@ TEST_CASE("Foreign files, kinds and versions are told apart", "[format]") {
 
   std::vector<uint8_t> future = programs;
   future[8] = 2;  // format_major = 2
+  future[10] = 0;  // format_minor = 0
   detail::Reseal(&future);
   status = ReadPrograms(future);
   CHECK(status.code() == StatusCode::kUnsupportedVersion);

@@ -6,7 +6,8 @@
 //   body    : section_count x { u32 tag | u32 reserved (0) | u64 size | size bytes }
 //   trailer : SHA-256 (32 bytes) over header and body
 // Readers skip sections whose tag they do not know, so older runtimes read newer files of the
-// same major version. Nothing from a file reaches the driver before magic, version, size,
+// same major version. A DEVC section starts a device group: a multi-device bundle is META, then
+// DEVC + its entries per device, then optionally one SIGN section (Ed25519) as the last section. Nothing from a file reaches the driver before magic, version, size,
 // digest and device have all been checked.
 #pragma once
 
@@ -23,7 +24,7 @@ namespace mace_tune {
 inline constexpr char kProgramFileMagic[8] = {'M', 'T', 'C', 'L', 'P', 'R', 'O', 'G'};
 inline constexpr char kTunedFileMagic[8] = {'M', 'T', 'T', 'U', 'N', 'E', 'D', 'P'};
 inline constexpr uint16_t kFormatMajor = 1;
-inline constexpr uint16_t kFormatMinor = 0;
+inline constexpr uint16_t kFormatMinor = 1;  // 1.1: device groups, SIGN
 inline constexpr size_t kHeaderSize = 24;
 inline constexpr size_t kDigestSize = 32;
 
@@ -33,6 +34,7 @@ enum class SectionTag : uint32_t {
   kDevice = 0x43564544,   // "DEVC": device fingerprint
   kProgram = 0x474f5250,  // "PROG": one program entry
   kTuned = 0x454e5554,    // "TUNE": one tuned-parameter entry
+  kSignature = 0x4e474953,  // "SIGN": Ed25519 signature, last section only
 };
 
 struct ArtifactMeta {
@@ -74,6 +76,18 @@ struct TunedParamFile {
   std::vector<TunedEntry> entries;
 };
 
+// Multi-device bundles: one META, then one group per device (DEVC + its entries). A file with
+// one group is an ordinary single-device file; ReadProgramBinaryFile refuses more than one.
+struct ProgramBinaryBundle {
+  ArtifactMeta meta;
+  std::vector<ProgramBinaryFile> groups;  // each group's meta is a copy of `meta`
+};
+
+struct TunedParamBundle {
+  ArtifactMeta meta;
+  std::vector<TunedParamFile> groups;
+};
+
 enum class ArtifactKind { kUnknown, kProgramBinary, kTunedParams };
 // From the magic alone; kUnknown for anything shorter than a header.
 ArtifactKind DetectArtifactKind(const uint8_t* data, size_t size) noexcept;
@@ -81,11 +95,32 @@ ArtifactKind DetectArtifactKind(const uint8_t* data, size_t size) noexcept;
 // Full checks: magic, major version, sizes, digest, every section well formed.
 Status ReadProgramBinaryFile(const uint8_t* data, size_t size, ProgramBinaryFile* out) noexcept;
 Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out) noexcept;
+Status ReadProgramBinaryBundle(const uint8_t* data, size_t size, ProgramBinaryBundle* out) noexcept;
+Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* out) noexcept;
 Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept;
+
+// The optional signature (docs/formats.md "SIGN"): an Ed25519 signature over the SHA-256 digest
+// the file would have without its SIGN section. Checking the signature itself needs libsodium
+// (mace_tune/signature.h); finding and splitting it does not.
+struct SignatureBlock {
+  bool present = false;
+  std::array<uint8_t, 32> public_key{};
+  std::array<uint8_t, 64> signature{};
+  std::array<uint8_t, 32> signed_digest{};  // SHA-256 of the unsigned file's header and body
+};
+// Parses the container (either kind) and finds the SIGN section; present = false without one.
+Status ReadSignatureBlock(const uint8_t* data, size_t size, SignatureBlock* out) noexcept;
+// The file without its SIGN section (resealed), and the same plus a new SIGN section.
+Status StripSignature(const std::vector<uint8_t>& signed_file, std::vector<uint8_t>* out) noexcept;
+Status AppendSignature(const std::vector<uint8_t>& unsigned_file, const std::array<uint8_t, 32>& public_key,
+                       const std::array<uint8_t, 64>& signature, std::vector<uint8_t>* out) noexcept;
 
 // The encoders the tuner's writers call, so the byte format lives in one place. They write this
 // library's format version (kFormatMajor.kFormatMinor) whatever meta.format_* says.
 std::vector<uint8_t> EncodeProgramBinaryFile(const ProgramBinaryFile& file);
 std::vector<uint8_t> EncodeTunedParamFile(const TunedParamFile& file);
+// One META (the bundle's), then each group's DEVC and entries in order.
+std::vector<uint8_t> EncodeProgramBinaryBundle(const ProgramBinaryBundle& bundle);
+std::vector<uint8_t> EncodeTunedParamBundle(const TunedParamBundle& bundle);
 
 }  // namespace mace_tune

@@ -1,9 +1,10 @@
 // The embedded runtime's public API: what an app links to use the tuned artifacts.
 // Every function is noexcept and returns a Status; a bad or foreign artifact never stops the
-// app: programs then come from the embedded source and launch configs from the family default,
-// and the Status / program_events() say why.
+// app: programs then come from the embedded source and launch configs from the nearest tuned
+// shape or the family default, and the Status / program_events() say why (docs/runtime.md).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,8 @@ typedef struct _cl_kernel* cl_kernel;
 
 namespace mace_tune {
 
-enum class ProgramOrigin { kBinary, kSource };
+// kCache: from the cache file of cache-update mode (RuntimeOptions::cache_path).
+enum class ProgramOrigin { kBinary, kSource, kCache };
 const char* ProgramOriginName(ProgramOrigin origin) noexcept;
 
 // Why one program came from where it came from.
@@ -29,13 +31,35 @@ struct ProgramEvent {
   double build_ms = 0;
 };
 
+// Where a launch config came from: the exact tuning key, the nearest tuned shape of the same
+// family (ShapeDistance in docs/runtime.md), or the family's default heuristic.
+enum class LaunchOrigin { kExact, kNearest, kDefault };
+const char* LaunchOriginName(LaunchOrigin origin) noexcept;
+
 struct LaunchConfig {
   TuningKey key;
   ParamMap params;
   std::string build_options;
   LaunchGeometry geometry;
-  bool tuned = false;  // from the tuned-parameter file, else the family default
-  std::string reason;  // why the default was used, when it was
+  bool tuned = false;  // from the tuned-parameter file (exact or nearest), else the family default
+  LaunchOrigin origin = LaunchOrigin::kDefault;
+  std::string tuned_key;  // the entry used (kExact, kNearest)
+  double distance = 0;    // kNearest: log2-space distance to that entry's shape
+  std::string reason;     // why the exact entry was not used, when it was not
+};
+
+struct RuntimeOptions {
+  // Cache-update mode when not empty: programs found there are used like a binary file's, and
+  // every program built from source here is added and the file rewritten atomically. A missing
+  // or unwritable file costs nothing but a status (cache_status()).
+  std::string cache_path;
+  // Nearest-shape fallback: entries farther than this (log2 units; 1.0 = one dimension doubled)
+  // are not used. Negative: off, unknown keys get the family default.
+  double max_nearest_distance = 4.0;
+  // Refuse artifacts without a valid Ed25519 signature by this public key (needs a runtime built
+  // with MACE_TUNE_WITH_SODIUM; otherwise every load answers kUnsupported and source is used).
+  bool require_signature = false;
+  std::array<uint8_t, 32> trusted_public_key{};
 };
 
 // A kernel ready to launch: move-only, releases its kernel object.
@@ -63,18 +87,27 @@ class Runtime {
  public:
   // Retains the context and device for its lifetime.
   static Status Create(cl_context context, cl_device_id device, std::unique_ptr<Runtime>* out) noexcept;
+  static Status Create(cl_context context, cl_device_id device, const RuntimeOptions& options,
+                       std::unique_ptr<Runtime>* out) noexcept;
+  // Waits for a background build still running.
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
 
   // A rejected file leaves the runtime as it was (building from source); the Status says why.
+  // Files are mapped (mmap) where the OS allows and read otherwise; FromMemory copies the bytes,
+  // FromStaticMemory uses them in place (the caller keeps them alive as long as the Runtime:
+  // arrays from `mace_tune emit --format cpp`). A multi-device bundle gives the group of this
+  // device and driver (programs) or of this device (tuned parameters).
   Status LoadProgramBinaries(const std::string& path) noexcept;
   Status LoadProgramBinariesFromMemory(const void* data, size_t size) noexcept;
+  Status LoadProgramBinariesFromStaticMemory(const void* data, size_t size) noexcept;
   Status LoadTunedParams(const std::string& path) noexcept;
   Status LoadTunedParamsFromMemory(const void* data, size_t size) noexcept;
 
-  // Exact tuning key in the tuned file, else the family default; the local size is re-validated
-  // against this device's limits. Fails only for a malformed or unknown key.
+  // Exact tuning key in the tuned file, else the nearest tuned shape of the same family, else the
+  // family default; every local size is re-validated against this device's limits. Fails only
+  // for a malformed or unknown key. Answers are memoized per key text until the next load.
   Status GetLaunch(const std::string& tuning_key, LaunchConfig* out) noexcept;
 
   // GetLaunch, then the kernel for that config: from the binary when one matches, else built
@@ -86,6 +119,15 @@ class Runtime {
   Status CreateKernel(const std::string& program, const std::string& kernel_name,
                       const std::string& build_options, cl_kernel* out,
                       ProgramOrigin* origin = nullptr) noexcept;
+
+  // Builds the programs of these keys on a background thread (std::thread) and returns at once;
+  // Prepare() of a program being built waits for it. One background build at a time.
+  Status BuildInBackground(const std::vector<std::string>& tuning_keys) noexcept;
+  // Joins the background build; its first failure, or Ok.
+  Status WaitForBackgroundBuild() noexcept;
+
+  // Cache-update mode: the outcome of the last cache read or write (Ok when off).
+  Status cache_status() const noexcept;
 
   // Not safe to read while another thread calls Prepare() or CreateKernel(): read it after.
   const std::vector<ProgramEvent>& program_events() const noexcept;

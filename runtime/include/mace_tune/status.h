@@ -19,6 +19,9 @@ enum class StatusCode : int {
   kSourceMismatch,      // the kernel source changed since the binary was built
   kOpenClError,         // an OpenCL call failed
   kInternal,            // a bug: an exception escaped where none should
+  // Added after 0.1.0; the numbers above never change (the C API returns them).
+  kSignatureInvalid,    // a signature was required and is missing, wrong or from another key
+  kUnsupported,         // a feature this build lacks (e.g. signatures without libsodium)
 };
 
 const char* StatusCodeName(StatusCode code) noexcept;

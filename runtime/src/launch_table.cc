@@ -1,0 +1,157 @@
+// Exact -> nearest -> default resolution of launch configs, and the local-size checks.
+#include "launch_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace mace_tune::detail {
+namespace {
+
+// Empty when the local size fits this device; otherwise why it does not.
+std::string CheckLws(const LaunchGeometry& g, const DeviceLimits& limits) {
+  for (uint32_t i = 0; i < g.dims && i < 3; ++i) {
+    if (limits.max_work_item_sizes[i] != 0 && g.lws[i] > limits.max_work_item_sizes[i]) {
+      return "local size " + LwsText(g) + " exceeds this device's max work-item size " +
+             std::to_string(limits.max_work_item_sizes[i]) + " in dimension " + std::to_string(i);
+    }
+  }
+  if (LwsProduct(g) > limits.max_work_group_size) {
+    return "local size " + LwsText(g) + " (" + std::to_string(LwsProduct(g)) +
+           " work-items) exceeds this device's max work-group size " + std::to_string(limits.max_work_group_size);
+  }
+  return {};
+}
+
+// Fills `config` for `key` from a tuned entry (possibly of another shape); returns why the entry
+// cannot be used (empty when it can).
+std::string TunedLaunch(const TuningKey& key, const TunedEntry& entry, const DeviceLimits& limits,
+                        LaunchConfig* config) {
+  config->key = key;
+  Status status = ParseParams(entry.params, &config->params);
+  if (status.ok()) status = FamilyBuildOptions(key, config->params, &config->build_options);
+  if (status.ok()) status = FamilyGeometry(key, config->params, &config->geometry);
+  if (!status.ok()) return "tuned entry unusable: " + status.message();
+  if (NormalizeBuildOptions(entry.build_options) != config->build_options) {
+    return "tuned entry's build options '" + entry.build_options + "' differ from '" + config->build_options +
+           "' that this runtime derives from its parameters";
+  }
+  const std::string lws_problem = CheckLws(config->geometry, limits);
+  if (!lws_problem.empty()) return "tuned " + lws_problem;
+  config->tuned = true;
+  config->reason.clear();
+  return {};
+}
+
+std::string Distance(double d) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.2f", d);
+  return text;
+}
+
+}  // namespace
+
+std::string LwsText(const LaunchGeometry& g) {
+  std::string text;
+  for (uint32_t i = 0; i < g.dims && i < 3; ++i) text += (i ? "x" : "") + std::to_string(g.lws[i]);
+  return text;
+}
+
+size_t LwsProduct(const LaunchGeometry& g) {
+  size_t product = 1;
+  for (uint32_t i = 0; i < g.dims && i < 3; ++i) product *= g.lws[i];
+  return product;
+}
+
+Status DefaultLaunch(const TuningKey& key, const DeviceLimits& limits, std::string reason, LaunchConfig* config) {
+  config->key = key;
+  config->tuned = false;
+  config->origin = LaunchOrigin::kDefault;
+  config->tuned_key.clear();
+  config->distance = 0;
+  config->reason = std::move(reason);
+  Status status = FamilyDefaultParams(key, limits, &config->params);
+  if (status.ok()) status = FamilyBuildOptions(key, config->params, &config->build_options);
+  if (status.ok()) status = FamilyGeometry(key, config->params, &config->geometry);
+  return status;
+}
+
+double ShapeDistance(const TuningKey& a, const TuningKey& b) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if (a.family != b.family || a.dtype != b.dtype || a.shape.size() != b.shape.size()) return kInf;
+  double sum = 0;
+  for (auto ia = a.shape.begin(), ib = b.shape.begin(); ia != a.shape.end(); ++ia, ++ib) {
+    if (ia->first != ib->first || ia->second < 1 || ib->second < 1) return kInf;
+    const double d = std::log2(static_cast<double>(ia->second)) - std::log2(static_cast<double>(ib->second));
+    sum += d * d;
+  }
+  return std::sqrt(sum);
+}
+
+void LaunchTable::Load(std::vector<TunedEntry> entries) {
+  std::map<std::string, Item> index;
+  for (auto& entry : entries) {
+    Item item;
+    // A key written in another order still finds its entry; one that does not parse is kept
+    // under its own text (it can only be found exactly, and then fails with its reason).
+    const bool parsed = TuningKey::Parse(entry.tuning_key, &item.key).ok();
+    const std::string canonical = parsed ? item.key.ToString() : entry.tuning_key;
+    item.entry = std::move(entry);
+    index[canonical] = std::move(item);
+  }
+  entries_ = std::move(index);
+  loaded_ = true;
+  rejected_.clear();
+}
+
+std::string LaunchTable::NoEntryReason() const {
+  if (loaded_) return "no tuned entry";
+  return rejected_.empty() ? "no tuned entry (no tuned-parameter file loaded)"
+                           : "no tuned entry (tuned-parameter file rejected: " + rejected_ + ")";
+}
+
+Status LaunchTable::Resolve(const TuningKey& key, const DeviceLimits& limits, double max_distance,
+                            LaunchConfig* out) const {
+  LaunchConfig config;
+  const std::string canonical = key.ToString();
+  std::string why = NoEntryReason();
+  if (const auto it = entries_.find(canonical); it != entries_.end()) {
+    why = TunedLaunch(key, it->second.entry, limits, &config);
+    if (why.empty()) {
+      config.origin = LaunchOrigin::kExact;
+      config.tuned_key = canonical;
+      *out = std::move(config);
+      return Status::Ok();
+    }
+  }
+  if (max_distance >= 0 && !entries_.empty()) {
+    std::vector<std::pair<double, const Item*>> near;
+    for (const auto& [text, item] : entries_) {
+      if (text == canonical) continue;
+      const double d = ShapeDistance(key, item.key);
+      if (d <= max_distance) near.emplace_back(d, &item);
+    }
+    // Ties go to the smaller key text (map order, stable sort): the same file always answers alike.
+    std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    size_t unusable = 0;
+    for (const auto& [d, item] : near) {
+      if (!TunedLaunch(key, item->entry, limits, &config).empty()) {
+        ++unusable;
+        continue;
+      }
+      config.origin = LaunchOrigin::kNearest;
+      config.tuned_key = item->key.ToString();
+      config.distance = d;
+      config.reason = why + "; nearest tuned shape " + config.tuned_key + " (distance " + Distance(d) + ")";
+      *out = std::move(config);
+      return Status::Ok();
+    }
+    if (unusable > 0) why += "; " + std::to_string(unusable) + " nearby tuned shapes unusable on this device";
+  }
+  Status status = DefaultLaunch(key, limits, why, &config);
+  if (status.ok()) *out = std::move(config);
+  return status;
+}
+
+}  // namespace mace_tune::detail

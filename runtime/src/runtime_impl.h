@@ -1,0 +1,85 @@
+// The state behind mace_tune::Runtime, shared by runtime.cc (the public API, launch configs) and
+// program_store.cc (programs: binary file, cache file, source, background builds).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cl/cl_core.h"
+#include "format.h"
+#include "launch_table.h"
+#include "mace_tune/runtime.h"
+#include "mapped_file.h"
+
+namespace mace_tune {
+
+template <typename Fn>
+Status GuardStatus(Fn fn) noexcept {
+  try {
+    return fn();
+  } catch (const ClError& e) {
+    return Status(StatusCode::kOpenClError, e.what());
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kInternal, "out of memory");
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kInternal, e.what());
+  }
+}
+
+// One loaded program-binary file (or cache file): its bytes and the group of this device.
+struct BinarySource {
+  std::shared_ptr<const detail::MappedBytes> bytes;
+  std::map<std::string, detail::ProgramEntryView> programs;  // by program key; views into bytes
+  bool loaded = false;
+  std::string rejected;  // why the last file offered was rejected, while none is loaded
+};
+
+struct Runtime::Impl {
+  ~Impl();
+
+  struct Built {
+    Program program;
+    ProgramOrigin origin = ProgramOrigin::kSource;
+  };
+
+  // program_store.cc. Called with `mutex` held: the program built with these options, from the
+  // cache of built programs, else the binary file, else the cache file, else source (then
+  // written back to the cache file in cache-update mode). Throws ClError when the source build fails.
+  Status GetProgram(const std::string& program, const std::string& options, const Built** out);
+  // Checks (signature, format, device, driver) and indexes `bytes` into `source`.
+  Status LoadBinaries(std::shared_ptr<const detail::MappedBytes> bytes, BinarySource* source);
+  Status VerifySignature(const uint8_t* data, size_t size) const;
+  std::string BinaryMissReason(const std::string& program, const std::string& options,
+                               const std::string& digest) const;
+  void ReadCacheFile();
+  void WriteCacheFile();
+
+  RuntimeOptions options;
+  Context context;
+  cl_device_id device = nullptr;
+  DeviceFingerprint fingerprint;
+  DeviceLimits limits;
+
+  std::mutex mutex;  // guards the program state below
+  BinarySource binaries;
+  BinarySource cache_file;
+  std::vector<ProgramEntry> cache_added;  // built from source here, not yet in cache_file
+  Status cache_status;
+  std::map<std::string, Built> built;  // by program key
+  std::vector<ProgramEvent> events;
+
+  std::mutex launch_mutex;  // guards the launch state below
+  detail::LaunchTable table;
+  std::unordered_map<std::string, LaunchConfig> memo;  // GetLaunch answers by key text
+
+  std::mutex background_mutex;
+  std::thread background;
+  Status background_status;
+};
+
+}  // namespace mace_tune
