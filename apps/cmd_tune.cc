@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "strategy.h"
+#include "artifact_writer.h"
 #include "emit.h"
 #include "store.h"
 #include "tuner.h"
@@ -49,6 +50,34 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report) {
              report.measured, report.measure_wall_s,
              report.measure_wall_s > 0 ? static_cast<double>(report.measured) / report.measure_wall_s : 0.0,
              report.run_id, report.wall_s);
+  if (report.measured > 0) {
+    fmt::print("harness overhead: {:.2f} ms per evaluation (wall time minus kernel time; builds {:.2f} ms of it)\n",
+               report.OverheadPerEvalMs(), report.build_s * 1e3 / static_cast<double>(report.measured));
+  }
+  for (const auto& r : report.instances) {
+    if (r.final.empty()) continue;
+    fmt::print("final re-measurement of {} ({} interleaved rounds):", r.tuning_key, r.final.front().samples_ns.size());
+    for (const auto& f : r.final) fmt::print("  {} {} ms (first {} ms)", f.params, Ms(f.median_ns), Ms(f.first_median_ns));
+    fmt::print("\n");
+  }
+  if (report.worker_restarts > 0) {
+    fmt::print("evaluation worker: {} crash(es) or hang(s), each recorded against its config\n", report.worker_restarts);
+  }
+  if (!report.device_state_start.empty()) {
+    fmt::print("device state: start {} / end {}\n", report.device_state_start, report.device_state_end);
+  }
+}
+
+// emit --format cpp: both files just written, embedded in one C++ source next to them.
+std::string WriteCppArtifacts(const std::string& dir, const EmitReport& report) {
+  std::vector<uint8_t> programs, params;
+  Status status = ReadFileBytes(report.binary_path, &programs);
+  if (status.ok()) status = ReadFileBytes(report.params_path, &params);
+  const std::string path = dir + "/mace_tune_artifacts.cc";
+  const std::string text = CppEmbeddingSource(programs, params, "mace_tune_artifacts");
+  if (status.ok()) status = WriteFileAtomic(path, std::vector<uint8_t>(text.begin(), text.end()));
+  if (!status.ok()) throw std::runtime_error(status.ToString());
+  return path;
 }
 
 }  // namespace
@@ -62,11 +91,24 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("-w,--workload", workload, "workload file, or a bundled name (small, mobilenet_v2_gemm, gemm_square)")
       ->capture_default_str();
   cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
-  cmd->add_option("-s,--strategy", request.strategy, "search strategy: exhaustive, random")->capture_default_str();
+  request.strategy = std::string(DefaultStrategyName());
+  cmd->add_option("-s,--strategy", request.strategy,
+                  "search strategy: " + fmt::format("{}", fmt::join(StrategyNames(), ", ")))->capture_default_str();
   cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str();
   cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str();
+  cmd->add_option("--patience", request.patience, "stop an instance after this many evaluations without a new best, 0 = off")
+      ->capture_default_str();
   cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str();
   cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str();
+  cmd->add_option("--ci-target", request.measure.ci_target,
+                  "adaptive repeats: sample until the median's 95% CI is within +-this fraction, 0 = off")->capture_default_str();
+  cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str();
+  cmd->add_option("--final-top-k", request.final_top_k, "re-measure the k fastest interleaved to pick the winner, 0 = off")
+      ->capture_default_str();
+  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str();
+  cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
+  cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
+      ->capture_default_str();
   cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str();
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
   cmd->callback([&global, cmd] {
@@ -84,6 +126,8 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       }
     }
     TuneContext ctx = OpenDevice(global.platform, global.device);
+    request.worker.platform = global.platform;
+    request.worker.device = global.device;
     Store store = Store::Open(db);
     if (!quiet) {
       fmt::print(stderr, "tuning workload '{}' ({} distinct keys) on {} into {}\n", request.workload.name,
@@ -109,6 +153,9 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("-o,--out", request.out_dir, "output directory")->capture_default_str();
   cmd->add_option("--binary-name", request.binary_name, "file name of the compiled-program binary")->capture_default_str();
   cmd->add_option("--params-name", request.params_name, "file name of the tuned-parameter file")->capture_default_str();
+  static std::string format = "bin";
+  cmd->add_option("--format", format, "bin: the two files; cpp: also mace_tune_artifacts.cc embedding both")
+      ->check(CLI::IsMember({"bin", "cpp"}))->capture_default_str();
   cmd->callback([&global] {
     if (!std::ifstream(db)) throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
     request.tool_version = ToolVersion();
@@ -125,6 +172,7 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
     fmt::print("compiled-program binary: {} ({} programs, {} bytes)\n", report.binary_path, report.programs,
                report.binary_bytes);
     fmt::print("tuned-parameter file:    {} ({} tuning keys)\n", report.params_path, report.entries.size());
+    if (format == "cpp") fmt::print("C++ source:              {}\n", WriteCppArtifacts(request.out_dir, report));
     if (def > 0) {
       fmt::print("gain over the default launch: {:.3f} ms -> {:.3f} ms summed over the keys ({:.2f}x)\n",
                  def / 1e6, tuned / 1e6, def / tuned);

@@ -17,6 +17,13 @@ void AddDevicesCommand(CLI::App& app, const GlobalOptions& global);
 void AddTuneCommand(CLI::App& app, const GlobalOptions& global);
 void AddEmitCommand(CLI::App& app, const GlobalOptions& global);
 void AddInspectCommand(CLI::App& app, const GlobalOptions& global);
+void AddReleaseCommands(CLI::App& app, const GlobalOptions& global);  // bundle, keygen, sign, verify
+void AddReportCommand(CLI::App& app, const GlobalOptions& global);
+void AddMergeCommand(CLI::App& app, const GlobalOptions& global);
+void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global);
+void AddFarmCommand(CLI::App& app, const GlobalOptions& global);
+void AddReplayCommand(CLI::App& app, const GlobalOptions& global);
+void AddEvalWorkerCommand(CLI::App& app, const GlobalOptions& global);
 
 // Set by a subcommand that must leave with another code than 0 (130 after Ctrl-C).
 extern int exit_code;

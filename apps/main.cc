@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
   AddTuneCommand(app, global);
   AddEmitCommand(app, global);
   AddInspectCommand(app, global);
+  AddReleaseCommands(app, global);
+  AddReportCommand(app, global);
+  AddMergeCommand(app, global);
+  AddRemoteTuneCommand(app, global);
+  AddFarmCommand(app, global);
+  AddReplayCommand(app, global);
+  AddEvalWorkerCommand(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

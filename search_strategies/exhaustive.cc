@@ -21,7 +21,7 @@ class Exhaustive final : public SearchStrategy {
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeExhaustive(const SearchSpace& space, uint64_t) {
+std::unique_ptr<SearchStrategy> MakeExhaustive(const SearchSpace& space, const StrategyOptions&) {
   return std::make_unique<Exhaustive>(space);
 }
 

@@ -11,27 +11,31 @@ namespace {
 
 class RandomSearch final : public SearchStrategy {
  public:
-  RandomSearch(const SearchSpace& space, uint64_t seed) : order_(space.size()) {
+  RandomSearch(const SearchSpace& space, uint64_t seed) : order_(space.size()), seen_(space) {
     std::iota(order_.begin(), order_.end(), size_t{0});
     std::mt19937_64 rng(seed);
     std::shuffle(order_.begin(), order_.end(), rng);
   }
   std::string_view Name() const override { return "random"; }
   std::optional<size_t> Next() override {
+    while (next_ < order_.size() && seen_.Has(order_[next_])) ++next_;
     if (next_ >= order_.size()) return std::nullopt;
+    seen_.Mark(order_[next_]);
     return order_[next_++];
   }
-  void Tell(size_t, const EvalOutcome&) override {}
+  // A config told without being proposed (known beforehand) is not proposed again.
+  void Tell(size_t index, const EvalOutcome& outcome) override { seen_.Record(index, outcome); }
 
  private:
   std::vector<size_t> order_;
   size_t next_ = 0;
+  Seen seen_;
 };
 
 }  // namespace
 
-std::unique_ptr<SearchStrategy> MakeRandom(const SearchSpace& space, uint64_t seed) {
-  return std::make_unique<RandomSearch>(space, seed);
+std::unique_ptr<SearchStrategy> MakeRandom(const SearchSpace& space, const StrategyOptions& o) {
+  return std::make_unique<RandomSearch>(space, o.seed);
 }
 
 }  // namespace mace_tune::detail

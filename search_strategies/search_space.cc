@@ -1,44 +1,117 @@
-// Enumeration of the valid configs: the cartesian product of the axes, filtered by the check.
+// Enumeration of the valid configs (the cartesian product of the axes, filtered by the check) and
+// the services on it that strategies share.
 #include "search_space.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <limits>
 #include <stdexcept>
 
 namespace mace_tune {
 
 SearchSpace::SearchSpace(std::vector<TunableParam> params, const Check& check) : params_(std::move(params)) {
-  std::vector<size_t> digit(params_.size(), 0);
+  std::vector<int> digit(params_.size(), 0);
   for (const auto& p : params_) {
     if (p.values.empty()) throw std::invalid_argument("parameter " + p.name + " has no values");
   }
   while (true) {
     ParamMap config;
-    for (size_t i = 0; i < params_.size(); ++i) config[params_[i].name] = params_[i].values[digit[i]];
+    for (size_t i = 0; i < params_.size(); ++i) {
+      config[params_[i].name] = params_[i].values[static_cast<size_t>(digit[i])];
+    }
     if (check(config).empty()) {
+      std::vector<double> point(params_.size(), 0.0);
+      for (size_t i = 0; i < params_.size(); ++i) {
+        const size_t n = params_[i].values.size();
+        point[i] = n > 1 ? static_cast<double>(digit[i]) / static_cast<double>(n - 1) : 0.0;
+      }
+      by_digits_.emplace(digit, configs_.size());
       configs_.push_back(std::move(config));
+      digits_.push_back(digit);
+      encoded_.push_back(std::move(point));
     } else {
       ++rejected_;
     }
+    if (params_.empty()) return;
     size_t i = params_.size();
     while (i > 0) {
       --i;
-      if (++digit[i] < params_[i].values.size()) break;
+      if (static_cast<size_t>(++digit[i]) < params_[i].values.size()) break;
       digit[i] = 0;
       if (i == 0) return;
     }
-    if (params_.empty()) return;
   }
 }
 
 std::optional<size_t> SearchSpace::IndexOf(const ParamMap& config) const {
-  const auto it = std::find(configs_.begin(), configs_.end(), config);
-  if (it == configs_.end()) return std::nullopt;
-  return static_cast<size_t>(it - configs_.begin());
+  if (config.size() != params_.size()) return std::nullopt;
+  std::vector<int> digits(params_.size(), 0);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const auto it = config.find(params_[i].name);
+    if (it == config.end()) return std::nullopt;
+    const auto& values = params_[i].values;
+    const auto pos = std::find(values.begin(), values.end(), it->second);
+    if (pos == values.end()) return std::nullopt;
+    digits[i] = static_cast<int>(pos - values.begin());
+  }
+  return IndexOfDigits(digits);
+}
+
+std::optional<size_t> SearchSpace::Match(const ParamMap& config) const {
+  if (auto exact = IndexOf(config)) return exact;
+  for (size_t i = 0; i < configs_.size(); ++i) {
+    bool agrees = true;
+    for (const auto& [name, value] : config) {
+      const auto it = configs_[i].find(name);
+      if (it != configs_[i].end() && it->second != value) agrees = false;
+    }
+    if (agrees) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> SearchSpace::IndexOfDigits(const std::vector<int>& digits) const {
+  const auto it = by_digits_.find(digits);
+  if (it == by_digits_.end()) return std::nullopt;
+  return it->second;
 }
 
 size_t SearchSpace::RandomIndex(std::mt19937_64& rng) const {
   if (configs_.empty()) throw std::logic_error("random config of an empty search space");
   return std::uniform_int_distribution<size_t>(0, configs_.size() - 1)(rng);
+}
+
+std::vector<size_t> SearchSpace::Neighbours(size_t index) const {
+  std::vector<size_t> near, far;
+  std::vector<int> digits = digits_[index];
+  for (size_t axis = 0; axis < params_.size(); ++axis) {
+    const int own = digits[axis];
+    for (int v = 0; v < static_cast<int>(params_[axis].values.size()); ++v) {
+      if (v == own) continue;
+      digits[axis] = v;
+      if (auto found = IndexOfDigits(digits)) (std::abs(v - own) == 1 ? near : far).push_back(*found);
+    }
+    digits[axis] = own;
+  }
+  return near.empty() ? far : near;
+}
+
+std::optional<size_t> SearchSpace::Nearest(const std::vector<double>& point, const std::vector<bool>* skip) const {
+  std::optional<size_t> best;
+  double best_d = std::numeric_limits<double>::infinity();
+  for (size_t i = 0; i < configs_.size(); ++i) {
+    if (skip != nullptr && (*skip)[i]) continue;
+    double d = 0;
+    for (size_t a = 0; a < point.size() && a < encoded_[i].size(); ++a) {
+      const double diff = point[a] - encoded_[i][a];
+      d += diff * diff;
+    }
+    if (d < best_d) {
+      best_d = d;
+      best = i;
+    }
+  }
+  return best;
 }
 
 }  // namespace mace_tune

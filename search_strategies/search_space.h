@@ -1,10 +1,11 @@
 // The search space of one kernel instance on one device: every valid config, in a fixed order,
-// plus the shared services strategies use (random config, index lookup), so each strategy stays
-// a few tens of lines (KTT's Searcher idea).
+// plus the shared services strategies use (random config, neighbours, a normalized encoding and
+// the nearest valid config to a point), so each strategy stays a few tens of lines (KTT's Searcher).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -27,11 +28,30 @@ class SearchSpace {
   size_t rejected() const { return rejected_; }
 
   std::optional<size_t> IndexOf(const ParamMap& config) const;
+  // The exact config if valid, else the first valid config that agrees with every axis `config`
+  // names (a default config may leave out an axis it does not use, e.g. GEMM's KT at LOCAL=0).
+  std::optional<size_t> Match(const ParamMap& config) const;
   size_t RandomIndex(std::mt19937_64& rng) const;
+
+  // Per axis, the position of the config's value in that axis' value list.
+  const std::vector<int>& Digits(size_t index) const { return digits_[index]; }
+  // The config as a point of [0,1]^axes: each axis' value position over (values - 1).
+  const std::vector<double>& Encode(size_t index) const { return encoded_[index]; }
+  // Valid configs one step away along exactly one axis (its neighbouring value); when there are
+  // none, those that differ in exactly one axis by any amount.
+  std::vector<size_t> Neighbours(size_t index) const;
+  // The valid config whose encoding is closest (squared distance) to `point`; `skip` (if given,
+  // one flag per config) excludes configs, and nullopt comes back when every config is skipped.
+  std::optional<size_t> Nearest(const std::vector<double>& point, const std::vector<bool>* skip = nullptr) const;
+  // The config built from value positions per axis, if it is valid.
+  std::optional<size_t> IndexOfDigits(const std::vector<int>& digits) const;
 
  private:
   std::vector<TunableParam> params_;
   std::vector<ParamMap> configs_;
+  std::vector<std::vector<int>> digits_;
+  std::vector<std::vector<double>> encoded_;
+  std::map<std::vector<int>, size_t> by_digits_;
   size_t rejected_ = 0;
 };
 

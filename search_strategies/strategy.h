@@ -18,19 +18,39 @@ struct EvalOutcome {
   double time_ns = 0;  // median kernel time when ok
 };
 
+// A result recorded elsewhere (another device, another shape of the same family), for the transfer
+// strategy. Strategies never see the database: the caller fills these.
+struct PriorResult {
+  ParamMap params;
+  double time_ns = 0;
+  double distance = 0;  // how far its source is from this instance: smaller = more alike
+  std::string source;   // where it comes from ("device/tuning key"); results group by it
+};
+
+struct StrategyOptions {
+  uint64_t seed = 1;
+  std::optional<ParamMap> start;     // the instance's default config, when there is one
+  std::vector<PriorResult> history;  // for transfer; empty elsewhere
+};
+
 class SearchStrategy {
  public:
   virtual ~SearchStrategy() = default;
   virtual std::string_view Name() const = 0;
   // Index into the space's configs() of the next config to evaluate; nullopt when the strategy
-  // has nothing more to propose.
+  // has nothing more to propose. Strategies other than exhaustive never propose a config twice.
   virtual std::optional<size_t> Next() = 0;
+  // Also accepted for configs the strategy did not propose (results known beforehand).
   virtual void Tell(size_t index, const EvalOutcome& outcome) = 0;
 };
 
 // Throws std::invalid_argument naming the known strategies for an unknown name.
 std::unique_ptr<SearchStrategy> MakeStrategy(std::string_view name, const SearchSpace& space,
+                                             const StrategyOptions& options);
+std::unique_ptr<SearchStrategy> MakeStrategy(std::string_view name, const SearchSpace& space,
                                              uint64_t seed);
 std::vector<std::string_view> StrategyNames();
+// The strategy `tune` uses when none is named (chosen from the replay comparison, docs/search.md).
+std::string_view DefaultStrategyName();
 
 }  // namespace mace_tune

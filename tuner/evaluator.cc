@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
+#include <optional>
 
 #include "verify.h"
 
@@ -36,6 +38,19 @@ double MedianAbsoluteDeviation(const std::vector<double>& values) {
   deviations.reserve(values.size());
   for (double v : values) deviations.push_back(std::fabs(v - median));
   return Median(std::move(deviations));
+}
+
+double MedianCiRelative(std::vector<double> v) {
+  const size_t n = v.size();
+  if (n < 6) return std::numeric_limits<double>::infinity();
+  std::sort(v.begin(), v.end());
+  const double half = 0.98 * std::sqrt(static_cast<double>(n));
+  const double mid = static_cast<double>(n) / 2;
+  const size_t lo = static_cast<size_t>(std::max(0.0, std::floor(mid - half)));
+  const size_t hi = std::min(n - 1, static_cast<size_t>(std::ceil(mid + half)) - 1);
+  const double median = Median(v);
+  if (median <= 0) return std::numeric_limits<double>::infinity();
+  return (v[hi] - v[lo]) / 2 / median;
 }
 
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
@@ -134,9 +149,14 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
     }
     MT_CL_CHECK(clFinish(ctx_.queue.get()));
     double total_ms = 0;
-    while (static_cast<int>(m.samples_ns.size()) < options_.max_samples &&
-           (static_cast<int>(m.samples_ns.size()) < options_.min_samples ||
-            total_ms < options_.sample_budget_ms)) {
+    auto more = [&] {
+      const int n = static_cast<int>(m.samples_ns.size());
+      if (n >= options_.max_samples) return false;
+      if (n < options_.min_samples) return true;
+      if (options_.ci_target <= 0) return total_ms < options_.sample_budget_ms;
+      return total_ms < options_.sample_cap_ms && MedianCiRelative(m.samples_ns) > options_.ci_target;
+    };
+    while (more()) {
       Event e = Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
       const cl_event raw = e.get();
       MT_CL_CHECK(clWaitForEvents(1, &raw));
@@ -154,6 +174,45 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
   m.mad_ns = MedianAbsoluteDeviation(m.samples_ns);
   m.status = "ok";
   return finish(m);
+}
+
+std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<ParamMap>& configs, int rounds) {
+  const FamilyInfo* info = FindFamily(key_.family);
+  std::vector<std::optional<Kernel>> kernels(configs.size());
+  std::vector<LaunchGeometry> geometry(configs.size());
+  std::vector<cl_mem> mems;
+  for (const auto& b : device_buffers_) mems.push_back(b.get());
+  for (size_t i = 0; i < configs.size(); ++i) {
+    std::string options;
+    if (!FamilyBuildOptions(key_, configs[i], &options).ok() || !FamilyGeometry(key_, configs[i], &geometry[i]).ok()) continue;
+    bool cached = false;
+    const BuildResult& built = cache_.Get(std::string(info->program), options, &cached);
+    if (!built.program) continue;
+    try {
+      kernels[i].emplace(CreateKernel(built.program.get(), std::string(info->kernel)));
+      family_.SetArgs(kernels[i]->get(), key_, mems);
+      Launch(ctx_.queue.get(), kernels[i]->get(), geometry[i].dims, geometry[i].gws, geometry[i].lws);  // warm-up
+    } catch (const ClError&) {
+      kernels[i].reset();
+    }
+  }
+  std::vector<std::vector<double>> samples(configs.size());
+  MT_CL_CHECK(clFinish(ctx_.queue.get()));
+  for (int round = 0; round < rounds; ++round) {
+    for (size_t i = 0; i < configs.size(); ++i) {
+      if (!kernels[i]) continue;
+      try {
+        Event e = Launch(ctx_.queue.get(), kernels[i]->get(), geometry[i].dims, geometry[i].gws, geometry[i].lws);
+        const cl_event raw = e.get();
+        MT_CL_CHECK(clWaitForEvents(1, &raw));
+        samples[i].push_back(static_cast<double>(EventNanoseconds(e.get())));
+      } catch (const ClError&) {
+        kernels[i].reset();
+        samples[i].clear();
+      }
+    }
+  }
+  return samples;
 }
 
 }  // namespace mace_tune

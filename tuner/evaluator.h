@@ -19,6 +19,11 @@ struct MeasureOptions {
   int max_samples = 50;
   double sample_budget_ms = 100;  // keep sampling until min_samples and this much kernel time
   double timeout_ms = 10000;      // one run longer than this: status "timeout"
+  // Adaptive repeats: when > 0, sampling goes on past min_samples until the 95% confidence
+  // interval of the median is within +-ci_target (relative), max_samples, or sample_cap_ms of
+  // kernel time, replacing sample_budget_ms.
+  double ci_target = 0;
+  double sample_cap_ms = 1000;
 };
 
 class InstanceEvaluator {
@@ -29,6 +34,10 @@ class InstanceEvaluator {
   // Fills everything of Measurement except run_id; status is one of ok, build_failed,
   // launch_failed, wrong_result, timeout, invalid.
   Measurement Evaluate(const ParamMap& params);
+  // Interleaved re-measurement (A B C A B C ...): `rounds` timed runs of each config, one config
+  // after the other, so slow drifts of clock or temperature hit all of them alike. Configs that
+  // fail now get an empty sample list.
+  std::vector<std::vector<double>> Remeasure(const std::vector<ParamMap>& configs, int rounds);
 
   const TuningKey& key() const { return key_; }
 
@@ -49,5 +58,9 @@ class InstanceEvaluator {
 // Median, and median absolute deviation, of a sample (copied: the input keeps its order).
 double Median(std::vector<double> values);
 double MedianAbsoluteDeviation(const std::vector<double>& values);
+// Half-width of the distribution-free 95% confidence interval of the median, relative to the
+// median: order statistics at ranks n/2 -+ 0.98 sqrt(n) (binomial, normal approximation).
+// Infinity with fewer than 6 samples (the interval would span the whole sample).
+double MedianCiRelative(std::vector<double> values);
 
 }  // namespace mace_tune

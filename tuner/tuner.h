@@ -12,6 +12,7 @@
 #include "evaluator.h"
 #include "store.h"
 #include "tune_context.h"
+#include "worker.h"
 #include "workload.h"
 
 namespace mace_tune {
@@ -21,11 +22,24 @@ struct TuneRequest {
   std::string strategy = "random";
   int64_t max_evals = 0;    // per instance; 0 = no limit
   double time_limit_s = 0;  // per instance, wall time; 0 = no limit
+  int64_t patience = 0;     // per instance: stop after this many evaluations without a new best; 0 = off
   uint64_t seed = 1;
   MeasureOptions measure;
+  int final_top_k = 0;    // > 1: re-measure the k fastest interleaved at the end to pick the winner
+  int final_rounds = 10;  // timed runs of each of them in that re-measurement
+  bool isolate = false;   // evaluate in a worker process under a watchdog (worker.h)
+  WorkerOptions worker;
   std::string command;      // recorded with the run
   std::string tool_version;
   bool progress = false;    // a live progress line on stderr
+};
+
+// One of the top-k in the final interleaved re-measurement.
+struct Remeasured {
+  std::string params;
+  double first_median_ns = 0;  // from its evaluation
+  std::vector<double> samples_ns;  // interleaved re-measurement
+  double median_ns = 0;
 };
 
 struct InstanceReport {
@@ -35,8 +49,10 @@ struct InstanceReport {
   int64_t evaluated = 0;  // proposals handled in this run (measured now or found recorded)
   int64_t measured = 0;   // newly measured in this run
   int64_t failed = 0;
+  bool patience_stop = false;  // stopped by --patience
   std::optional<Measurement> best;
   std::optional<Measurement> default_config;
+  std::vector<Remeasured> final;  // top-k re-measured, winner first; empty when off
 };
 
 struct TuneReport {
@@ -45,7 +61,15 @@ struct TuneReport {
   bool interrupted = false;
   double wall_s = 0;
   double measure_wall_s = 0;  // wall time of the new evaluations only
+  double kernel_s = 0;        // the kernels' own time (sum of the timed samples) within it
+  double build_s = 0;         // program builds within it
   int64_t measured = 0;
+  std::string device_state_start, device_state_end;
+  int worker_restarts = 0;  // crashes and hangs of the evaluation worker  // clocks/temperature, see device_state.h
+  // Harness overhead per new evaluation: its wall time minus the kernel's own timed runs.
+  double OverheadPerEvalMs() const {
+    return measured > 0 ? (measure_wall_s - kernel_s) * 1e3 / static_cast<double>(measured) : 0;
+  }
 };
 
 // `stop` is polled between evaluations (set it from a SIGINT handler); the current evaluation

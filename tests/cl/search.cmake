@@ -1,0 +1,2 @@
+# Crash-proof tuning on a real device: the evaluation worker crashes and hangs, tuning completes.
+mace_tune_test(NAME isolate_test LABEL cl SOURCES isolate_test.cc LIBS mace_tune::tuner)

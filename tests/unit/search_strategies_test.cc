@@ -1,0 +1,163 @@
+// Every strategy on synthetic spaces: proposes only valid configs and none twice, stops when the
+// space is exhausted, is reproducible from its seed, and finds the optimum of a smooth space well
+// before exhaustive search would. Also the space's shared services and the transfer seeds.
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "catch.h"
+#include "strategy.h"
+
+using namespace mace_tune;
+
+namespace {
+
+// 8 x 8 x 4 axes; a constraint removes X*Y > 32; time is a smooth bowl with its minimum at
+// X=16, Y=2, Z=2, and Z=8 always fails.
+SearchSpace Bowl() {
+  return SearchSpace({{"X", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Y", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Z", {1, 2, 4, 8}}},
+                     [](const ParamMap& p) { return p.at("X") * p.at("Y") > 256 ? std::string("too big") : std::string(); });
+}
+EvalOutcome BowlTime(const ParamMap& p) {
+  if (p.at("Z") == 8) return {false, 0};
+  const double x = std::log2(static_cast<double>(p.at("X"))) - 4, y = std::log2(static_cast<double>(p.at("Y"))) - 1,
+               z = std::log2(static_cast<double>(p.at("Z"))) - 1;
+  return {true, 1000 * (1 + 0.3 * x * x + 0.2 * y * y + 0.5 * z * z + 0.05 * x * y)};
+}
+
+struct Trace {
+  std::vector<size_t> order;
+  int64_t evals_to_optimum = -1;
+};
+
+Trace Run(const std::string& name, const SearchSpace& space, const StrategyOptions& o, size_t budget) {
+  auto s = MakeStrategy(name, space, o);
+  Trace t;
+  double best = 1e300;
+  while (t.order.size() < budget) {
+    const auto next = s->Next();
+    if (!next) break;
+    t.order.push_back(*next);
+    const EvalOutcome out = BowlTime(space.configs()[*next]);
+    if (out.ok && out.time_ns < best) best = out.time_ns;
+    if (t.evals_to_optimum < 0 && best <= 1000.0) t.evals_to_optimum = static_cast<int64_t>(t.order.size());
+    s->Tell(*next, out);
+  }
+  return t;
+}
+
+const char* const kAdaptive[] = {"random", "annealing", "genetic", "diffevo", "model", "transfer"};
+
+}  // namespace
+
+TEST_CASE("search space services: encoding, neighbours, nearest") {
+  const SearchSpace space = Bowl();
+  for (size_t i = 0; i < space.size(); i += 7) {
+    const auto& e = space.Encode(i);
+    REQUIRE(e.size() == 3);
+    for (double v : e) CHECK((v >= 0 && v <= 1));
+    CHECK(space.Nearest(e) == i);
+    CHECK(space.IndexOfDigits(space.Digits(i)) == i);
+    for (size_t n : space.Neighbours(i)) {
+      int differing = 0;
+      for (size_t a = 0; a < 3; ++a) differing += space.Digits(n)[a] != space.Digits(i)[a] ? 1 : 0;
+      CHECK(differing == 1);
+    }
+  }
+  const auto corner = space.IndexOf({{"X", 1}, {"Y", 1}, {"Z", 1}});
+  REQUIRE(corner);
+  CHECK(space.Neighbours(*corner).size() == 3);
+  std::vector<bool> skip(space.size(), false);
+  skip[*corner] = true;
+  CHECK(space.Nearest(space.Encode(*corner), &skip) != corner);
+}
+
+TEST_CASE("every strategy proposes valid configs, never twice, and stops when the space is exhausted") {
+  const SearchSpace space = Bowl();
+  for (const char* name : kAdaptive) {
+    INFO(name);
+    StrategyOptions o;
+    o.seed = 3;
+    const Trace t = Run(name, space, o, space.size() + 10);
+    CHECK(t.order.size() == space.size());
+    CHECK(std::set<size_t>(t.order.begin(), t.order.end()).size() == t.order.size());
+    for (size_t i : t.order) CHECK(i < space.size());
+  }
+}
+
+TEST_CASE("every strategy respects the caller's budget and is reproducible from its seed") {
+  const SearchSpace space = Bowl();
+  for (const char* name : kAdaptive) {
+    INFO(name);
+    StrategyOptions a, b;
+    a.seed = b.seed = 17;
+    const Trace ta = Run(name, space, a, 40), tb = Run(name, space, b, 40);
+    CHECK(ta.order.size() == 40);
+    CHECK(ta.order == tb.order);
+    StrategyOptions c;
+    c.seed = 18;
+    CHECK(Run(name, space, c, 40).order != ta.order);
+  }
+}
+
+TEST_CASE("adaptive strategies find the optimum of a smooth space faster than random search") {
+  const SearchSpace space = Bowl();
+  std::map<std::string, std::vector<int64_t>> evals;
+  for (const char* name : kAdaptive) {
+    for (uint64_t seed = 1; seed <= 15; ++seed) {
+      StrategyOptions o;
+      o.seed = seed;
+      const Trace t = Run(name, space, o, space.size());
+      REQUIRE(t.evals_to_optimum > 0);  // every strategy gets there eventually
+      evals[name].push_back(t.evals_to_optimum);
+    }
+    std::sort(evals[name].begin(), evals[name].end());
+  }
+  const int64_t random_median = evals["random"][7];
+  for (const char* name : {"annealing", "model"}) {
+    INFO(name << " median " << evals[name][7] << " vs random " << random_median);
+    CHECK(evals[name][7] * 2 < random_median);
+  }
+}
+
+TEST_CASE("mace baseline tries MACE's work-group list around the default variant, then stops") {
+  const SearchSpace space({{"LX", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"LY", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"V", {1, 2}}},
+                          [](const ParamMap& p) { return p.at("LX") * p.at("LY") > 256 ? "too big" : ""; });
+  StrategyOptions o;
+  o.start = ParamMap{{"LX", 8}, {"LY", 8}, {"V", 2}};
+  auto s = MakeStrategy("mace", space, o);
+  std::set<std::pair<int64_t, int64_t>> shapes;
+  while (auto next = s->Next()) {
+    const auto& c = space.configs()[*next];
+    CHECK(c.at("V") == 2);
+    shapes.insert({c.at("LX"), c.at("LY")});
+    s->Tell(*next, {true, 1.0});
+  }
+  // the default, then (128,2) (64,4) ... (1,256), (256,1), (1,256) without duplicates
+  CHECK(shapes.count({8, 8}) == 1);
+  CHECK(shapes.count({128, 2}) == 1);
+  CHECK(shapes.count({256, 1}) == 1);
+  CHECK(shapes.count({1, 256}) == 1);
+  CHECK(shapes.size() == 10);
+}
+
+TEST_CASE("transfer proposes the prior configs first, nearest source first, then searches on") {
+  const SearchSpace space = Bowl();
+  StrategyOptions o;
+  o.seed = 1;
+  o.history = {{{{"X", 16}, {"Y", 2}, {"Z", 2}}, 5.0, 0.5, "near"},
+               {{{"X", 1}, {"Y", 1}, {"Z", 1}}, 1.0, 3.0, "far"},
+               {{{"X", 999}, {"Y", 1}, {"Z", 1}}, 0.5, 0.1, "invalid here"}};
+  auto s = MakeStrategy("transfer", space, o);
+  const auto first = s->Next();
+  REQUIRE(first);
+  CHECK(space.configs()[*first] == ParamMap{{"X", 16}, {"Y", 2}, {"Z", 2}});
+  s->Tell(*first, BowlTime(space.configs()[*first]));
+  const auto second = s->Next();
+  REQUIRE(second);
+  CHECK(space.configs()[*second] == ParamMap{{"X", 1}, {"Y", 1}, {"Z", 1}});
+  s->Tell(*second, BowlTime(space.configs()[*second]));
+  const auto third = s->Next();
+  REQUIRE(third);
+  CHECK(*third != *first);
+}

@@ -1,0 +1,23 @@
+// What the transfer strategy starts from: the fastest configs already recorded for the same kernel
+// family on other devices and at other shapes, read from the store into plain PriorResults so the
+// strategies never depend on SQLite.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store.h"
+#include "strategy.h"
+
+namespace mace_tune {
+
+// Up to `per_source` fastest ok configs of every (device, tuning key) of `family` in the store,
+// except (device_id, tuning_key) itself. distance = shape distance (sum over dims of
+// |log2 ratio|) + 4 for another device.
+std::vector<PriorResult> LoadPriorResults(const Store& store, int64_t device_id, const std::string& tuning_key,
+                                          const std::string& family, size_t per_source = 3);
+
+// Distance between two tuning keys of one family (sum over their shape dims of |log2 ratio|).
+double ShapeDistance(const std::string& a, const std::string& b);
+
+}  // namespace mace_tune

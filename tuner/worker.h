@@ -1,0 +1,59 @@
+// Crash-proof evaluation (DESIGN.md "Failures are results"): configs are evaluated in a child
+// process ("mace_tune eval-worker") that owns its own OpenCL context, over pipes, under a watchdog.
+// A crash is recorded as launch_failed, a hang past the watchdog as timeout; the worker is then
+// restarted for the next config and tuning goes on.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "evaluator.h"
+
+namespace mace_tune {
+
+struct WorkerOptions {
+  std::string exe;  // the mace_tune binary (default: /proc/self/exe)
+  std::string platform, device;
+  double watchdog_s = 60;  // no answer for one config within this: the worker is killed
+};
+
+class WorkerEvaluator {
+ public:
+  WorkerEvaluator(const WorkerOptions& options, const TuningKey& key, uint64_t seed, const MeasureOptions& measure);
+  ~WorkerEvaluator();
+  WorkerEvaluator(const WorkerEvaluator&) = delete;
+  WorkerEvaluator& operator=(const WorkerEvaluator&) = delete;
+
+  // Like InstanceEvaluator::Evaluate; a crash or hang of the worker is a result, not an exception.
+  // Throws only when a fresh worker cannot even start (device gone, binary missing).
+  Measurement Evaluate(const ParamMap& params);
+  int restarts() const { return restarts_; }
+
+ private:
+  void Start();
+  void Stop(bool kill);
+  bool ReadLine(std::string* line, double timeout_s);  // false: EOF or timeout (timed_out_ set)
+  std::string DescribeExit();
+
+  WorkerOptions options_;
+  TuningKey key_;
+  uint64_t seed_;
+  MeasureOptions measure_;
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1;
+  std::string buffer_;
+  bool timed_out_ = false;
+  int restarts_ = 0;
+};
+
+// The child's side: reads INIT and EVAL lines on stdin, answers on stdout. Returns the exit code.
+// Test hooks: a config whose "NAME=VALUE,..." text contains $MACE_TUNE_TEST_CRASH_PARAMS aborts
+// the worker, one containing $MACE_TUNE_TEST_HANG_PARAMS makes it hang.
+int RunEvalWorker(const std::string& platform, const std::string& device);
+
+// Tab-separated line form of a Measurement (escapes \t \n \\), shared by both sides.
+std::string EncodeMeasurement(const Measurement& m);
+bool DecodeMeasurement(const std::string& line, Measurement* m);
+
+}  // namespace mace_tune
