@@ -12,6 +12,7 @@ for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench $(cd "
   [ -x "$build/$t" ] && cp "$build/$t" "$out/bin/"
 done
 [ -x "$build/apps/mace_bench" ] && cp "$build/apps/mace_bench" "$out/bin/"
+[ -x /usr/bin/clpeak ] && cp /usr/bin/clpeak "$out/bin/"
 for lib in libfmt.so.9 libsqlite3.so.0 libbenchmark.so.1debian libOpenCL.so.1; do
   cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$out/lib/"
 done

@@ -31,5 +31,14 @@ CUDA_CACHE_DISABLE=1 "$bin/runtime_bench" --benchmark_out="$out/runtime_bench_no
   --benchmark_out_format=json > "$out/runtime_bench_nocache.txt" 2>&1
 "$bin/runtime_bench" --benchmark_out="$out/runtime_bench_drivercache.json" --benchmark_out_format=json \
   > "$out/runtime_bench_drivercache.txt" 2>&1
+# The device's measured limits, and MobileNet V2 through the runtime with tuned artifacts.
+[ -x "$bin/clpeak" ] && timeout 240 "$bin/clpeak" --compute-sp --global-bandwidth > "$out/clpeak.txt" 2>&1
+if [ -f "$OLDPWD/docs/sample_data/nvidia_h200_mobilenet_v2.db" ]; then
+  cp "$OLDPWD/docs/sample_data/nvidia_h200_mobilenet_v2.db" mbv2.db
+  "$bin/mace_tune" emit --db mbv2.db --out mbv2_art > "$out/emit_mbv2.txt" 2>&1
+  CUDA_CACHE_DISABLE=1 "$bin/mace_bench" --workload mobilenet_v2_gemm --binary mbv2_art/mace_cl_compiled_program.bin \
+    --params mbv2_art/mace_tuned_params.bin --benchmark_out="$out/mace_bench_nvidia_mbv2.json" \
+    --benchmark_out_format=json > "$out/mace_bench_nvidia_mbv2.txt" 2>&1
+fi
 cat "$out/tune_small.txt" "$out/emit.txt"; tail -4 "$out/example_binary.txt"; cat "$out/runtime_bench_nocache.txt"
 tar czf "$dest/gpu_results.tgz" -C "$out" .
