@@ -8,7 +8,7 @@ scripts/build.sh
 cli=build/apps/mace_tune
 mkdir -p out
 $cli devices
-$cli tune --workload small --db out/mace_tune.db --strategy random --max-evals "${MAX_EVALS:-24}" --seed 1
+$cli tune --workload small --db out/mace_tune.db --max-evals "${MAX_EVALS:-24}" --seed 1
 $cli emit --db out/mace_tune.db --out out/artifacts
 build/examples/gemm_runtime_example --binary out/artifacts/mace_cl_compiled_program.bin \
   --params out/artifacts/mace_tuned_params.bin workloads/small.workload
