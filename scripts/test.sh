@@ -1,6 +1,22 @@
 #!/usr/bin/env bash
-# Builds mace_tune and runs every test (unit and cl tiers; cl runs on PoCL where there is no GPU).
+# Builds mace_tune and runs every test: (1) the artifact readers and the runtime's fallback tests
+# under ASan/UBSan; (2) each libFuzzer target for FUZZ_SECONDS (default 20) on its committed
+# corpus; (3) all unit and cl tests (cl on the default device: PoCL where there is no GPU), last,
+# so that its summary closes the output. Extra arguments go to that last ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR="${BUILD_DIR:-build}" scripts/build.sh
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 "$@"
+build="${BUILD_DIR:-build}"
+BUILD_DIR="$build" scripts/build.sh
+
+echo "== ASan/UBSan: artifact readers and runtime fallbacks"
+asan_tests=(format_test artifact_writer_test mace_format_test runtime_test runtime_release_test)
+cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=Debug -DMACE_TUNE_SANITIZE=ON -DMACE_TUNE_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build-asan" -j"$(nproc)" --target "${asan_tests[@]}" >/dev/null
+regex=$(IFS='|'; echo "^(${asan_tests[*]})\$")
+ctest --test-dir "$build-asan" --output-on-failure -j2 -R "$regex"
+
+echo "== libFuzzer: ${FUZZ_SECONDS:-20} s per target"
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}" "$build-fuzz"
+
+echo "== unit and cl tests"
+ctest --test-dir "$build" --output-on-failure -j2 "$@"
