@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds mace_tune and runs every test: (1) the artifact readers and the runtime's fallback tests
-# under ASan/UBSan; (2) each libFuzzer target for FUZZ_SECONDS (default 20) on its committed
-# corpus; (3) all unit and cl tests (cl on the default device: PoCL where there is no GPU), last,
+# under ASan/UBSan, built with libsodium so that the signature checks run too; (2) each libFuzzer
+# target for FUZZ_SECONDS (default 20) on its committed corpus; (3) all unit and cl tests (cl on the default device: PoCL where there is no GPU), last,
 # so that its summary closes the output. Extra arguments go to that last ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ BUILD_DIR="$build" scripts/build.sh
 
 echo "== ASan/UBSan: artifact readers and runtime fallbacks"
 asan_tests=(format_test artifact_writer_test mace_format_test runtime_test runtime_release_test)
-cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=Debug -DMACE_TUNE_SANITIZE=ON -DMACE_TUNE_BUILD_BENCH=OFF >/dev/null
+cmake -S . -B "$build-asan" -DCMAKE_BUILD_TYPE=Debug -DMACE_TUNE_SANITIZE=ON -DMACE_TUNE_WITH_SODIUM=ON -DMACE_TUNE_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build-asan" -j"$(nproc)" --target "${asan_tests[@]}" >/dev/null
 regex=$(IFS='|'; echo "^(${asan_tests[*]})\$")
 ctest --test-dir "$build-asan" --output-on-failure -j2 -R "$regex"
