@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds mace_tune and runs every test: (1) the artifact readers and the runtime's fallback tests
 # under ASan/UBSan, built with libsodium so that the signature checks run too; (2) each libFuzzer
-# target for FUZZ_SECONDS (default 20) on its committed corpus; (3) all unit and cl tests (cl on the default device: PoCL where there is no GPU), last,
-# so that its summary closes the output. Extra arguments go to that last ctest.
+# target for FUZZ_SECONDS (default 20) on its committed corpus; (3) all unit and cl tests (cl on
+# the default device: PoCL where there is no GPU), last, so that its summary closes the output.
+# Extra arguments go to that last ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${BUILD_DIR:-build}"
