@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "catch.h"
+#include "remote_test_util.h"
 #include "store.h"
 #include "test_device.h"
 
@@ -20,52 +21,18 @@ using namespace mace_tune;
 
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  int signal = 0;
-  std::string out, err;
-};
+using RunResult = test::CliResult;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-// Runs the CLI; `until` (polled every 20 ms) returning true sends `sig` to it.
+// The CLI in `dir`; once `until` (polled every 50 ms) returns true, `sig` is sent to it.
 RunResult RunCli(const std::vector<std::string>& args, const std::string& dir,
                  const std::function<bool()>& until = nullptr, int sig = SIGKILL) {
-  const char* cli = std::getenv("MACE_TUNE_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string out = dir + "/stdout.txt", err = dir + "/stderr.txt";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
-    std::vector<char*> argv{const_cast<char*>(cli)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(cli, argv.data());
-    _exit(98);
-  }
-  int status = 0;
-  bool signalled = false;
-  while (true) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (until && !signalled && until()) {
+  bool sent = false;
+  return test::RunCliIn(args, dir, [&](pid_t pid) {
+    if (until && !sent && until()) {
       kill(pid, sig);
-      signalled = true;
+      sent = true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  RunResult r;
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  r.out = ReadAll(out);
-  r.err = ReadAll(err);
-  return r;
+  });
 }
 
 int64_t Rows(const std::string& db, const std::string& table) { return Store::Open(db).CountRows(table); }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "catch.h"
+#include "remote_test_util.h"
 #include "store.h"
 #include "test_device.h"
 
@@ -16,40 +17,10 @@ using namespace mace_tune;
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using Result = test::CliResult;
 
 Result Run(const std::vector<std::string>& args, const std::string& dir, const std::vector<std::string>& env) {
-  const char* cli = std::getenv("MACE_TUNE_CLI");
-  REQUIRE(cli != nullptr);
-  const std::string out = dir + "/stdout.txt", err = dir + "/stderr.txt";
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
-    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv{const_cast<char*>(cli)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(cli, argv.data());
-    _exit(98);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Result r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+  return test::RunCliIn(args, dir, nullptr, env);
 }
 
 }  // namespace

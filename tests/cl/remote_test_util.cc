@@ -30,7 +30,7 @@ std::string ReadAll(const std::string& path) {
 }  // namespace
 
 CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir,
-                   const std::function<void(pid_t)>& poll) {
+                   const std::function<void(pid_t)>& poll, const std::vector<std::string>& env) {
   const char* cli = std::getenv("MACE_TUNE_CLI");
   REQUIRE(cli != nullptr);
   const std::string out = dir + "/stdout.txt", err = dir + "/stderr.txt";
@@ -41,6 +41,7 @@ CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir,
   if (pid == 0) {
     if (chdir(dir.c_str()) != 0) _exit(97);
     if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(99);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     std::vector<char*> argv{const_cast<char*>(cli)};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);

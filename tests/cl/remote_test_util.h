@@ -1,5 +1,6 @@
-// Helpers of the remote tests: the CLI as a child process with a hook polled while it runs (to
-// cut a connection mid-run), child-process lookup in /proc, and reading configs out of a store.
+// Helpers of the CLI-level tests (remote, resume, isolation): the CLI as a child process with a
+// hook polled while it runs (to kill it or cut a connection mid-run), child-process lookup in
+// /proc, and reading configs out of a store.
 #pragma once
 
 #include <sys/types.h>
@@ -17,9 +18,11 @@ struct CliResult {
   std::string out, err;
 };
 
-// Runs $MACE_TUNE_CLI with args in `dir`; `poll(cli_pid)` is called every 50 ms while it runs.
+// Runs $MACE_TUNE_CLI with args in `dir`; `poll(cli_pid)` is called every 50 ms while it runs;
+// `env` ("NAME=VALUE") is added to the child's environment.
 CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir,
-                   const std::function<void(pid_t)>& poll = nullptr);
+                   const std::function<void(pid_t)>& poll = nullptr,
+                   const std::vector<std::string>& env = {});
 
 // Pids of the direct children of `parent` whose command line contains every one of `needles`.
 std::vector<pid_t> ChildrenMatching(pid_t parent, const std::vector<std::string>& needles);
