@@ -202,4 +202,8 @@ double GemmFamily::BytesMoved(const TuningKey& key) const {
   return static_cast<double>(sizeof(float)) * (m * k + k * n + m * n);
 }
 
+std::vector<TuningKey> GemmFamily::TestKeys() const {
+  return {{"gemm", {{"M", 7}, {"N", 13}, {"K", 5}}, "fp32"}, {"gemm", {{"M", 33}, {"N", 17}, {"K", 40}}, "fp32"}};
+}
+
 }  // namespace mace_tune

@@ -32,6 +32,7 @@ class GemmFamily : public KernelFamily {
       const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) const override;
 
   Tolerance ToleranceFor(const TuningKey& key) const override;
+  std::vector<TuningKey> TestKeys() const override;
   double Flops(const TuningKey& key) const override;
   double BytesMoved(const TuningKey& key) const override;
 

@@ -4,7 +4,9 @@
 // (mace_tune/families.h), because apps need them without the tuner.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,10 +22,23 @@ struct TunableParam {
   std::vector<int64_t> values;
 };
 
+// One kernel argument's memory. Plain arrays (weights, biases, matrices) are buffers; activation
+// tensors (`nhwc` set) are stored NHWC4 (kernels/mt_tensor.cl), in a buffer or, for IMG=1
+// configs, an image2d. The host side always sees the logical values: `elements` of them, NHWC
+// order for tensors. fp16 keys store everything as half.
 struct BufferSpec {
   std::string name;
-  size_t elements = 0;  // fp32 elements
+  size_t elements = 0;
   bool is_output = false;
+  std::array<int64_t, 4> nhwc{{0, 0, 0, 0}};  // {N, H, W, C} of a tensor, all 0 for a plain array
+
+  bool is_tensor() const { return nhwc[3] > 0; }
+  static BufferSpec Array(std::string name, size_t elements, bool is_output = false) {
+    return {std::move(name), elements, is_output, {{0, 0, 0, 0}}};
+  }
+  static BufferSpec Tensor(std::string name, std::array<int64_t, 4> nhwc, bool is_output = false) {
+    return {std::move(name), static_cast<size_t>(nhwc[0] * nhwc[1] * nhwc[2] * nhwc[3]), is_output, nhwc};
+  }
 };
 
 // How close a candidate's output must be to the reference: no element may be NaN or differ by
@@ -48,7 +63,8 @@ class KernelFamily {
   virtual std::string CheckConfig(const TuningKey& key, const ParamMap& params,
                                   const DeviceLimits& limits) const = 0;
 
-  // Buffers in kernel-argument order; inputs come first and are filled with random values.
+  // Buffers in kernel-argument order; inputs come first and are filled with random values
+  // (rounded to fp16 for fp16 keys, so the reference sees what the kernel reads).
   virtual std::vector<BufferSpec> Buffers(const TuningKey& key) const = 0;
   // Sets every kernel argument: the buffers (same order as Buffers()) and the shape scalars.
   virtual void SetArgs(cl_kernel kernel, const TuningKey& key, const std::vector<cl_mem>& buffers) const = 0;
@@ -58,6 +74,9 @@ class KernelFamily {
       const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) const = 0;
 
   virtual Tolerance ToleranceFor(const TuningKey& key) const = 0;
+  // Small awkward instances (odd sizes, channels not a multiple of 4, every key option once) on
+  // which the cl tests and the oclgrind check run every variant; fp32 keys (tests add fp16).
+  virtual std::vector<TuningKey> TestKeys() const = 0;
   virtual double Flops(const TuningKey& key) const = 0;
   // The fewest bytes the kernel must move: each input read once, each output written once.
   virtual double BytesMoved(const TuningKey& key) const = 0;

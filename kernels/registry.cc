@@ -1,11 +1,16 @@
 // The kernel families the tuner knows, by name; one static descriptor each.
+#include "eltwise_family.h"
 #include "gemm_family.h"
 
 namespace mace_tune {
 
 const KernelFamily* FindKernelFamily(std::string_view name) {
   static const GemmFamily kGemm;
-  if (name == kGemm.Name()) return &kGemm;
+  static const EltwiseFamily kEltwise;
+  static const KernelFamily* const kFamilies[] = {&kGemm, &kEltwise};
+  for (const KernelFamily* family : kFamilies) {
+    if (family->Name() == name) return family;
+  }
   return nullptr;
 }
 

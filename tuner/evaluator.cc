@@ -7,7 +7,6 @@
 #include <limits>
 #include <optional>
 
-#include "verify.h"
 
 namespace mace_tune {
 namespace {
@@ -55,27 +54,8 @@ double MedianCiRelative(std::vector<double> v) {
 
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
                                      const TuningKey& key, uint64_t seed, const MeasureOptions& options)
-    : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options), specs_(family.Buffers(key)) {
-  std::vector<const std::vector<float>*> inputs;
-  for (size_t i = 0; i < specs_.size(); ++i) {
-    std::vector<float> data(specs_[i].elements);
-    if (specs_[i].is_output) {
-      Poison(&data);
-    } else {
-      FillRandom(&data, seed + i);
-    }
-    host_.push_back(std::move(data));
-  }
-  for (size_t i = 0; i < specs_.size(); ++i) {
-    if (!specs_[i].is_output) inputs.push_back(&host_[i]);
-  }
-  reference_ = family_.Reference(key_, inputs);
-  for (size_t i = 0; i < specs_.size(); ++i) {
-    const size_t bytes = std::max<size_t>(specs_[i].elements, 1) * sizeof(float);
-    device_buffers_.push_back(CreateBuffer(ctx_.context.get(), CL_MEM_READ_WRITE, bytes));
-    if (!specs_[i].is_output) WriteBuffer(ctx_.queue.get(), device_buffers_[i].get(), host_[i].data(), bytes);
-  }
-}
+    : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options),
+      data_(ctx.context.get(), ctx.queue.get(), family, key, seed) {}
 
 Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::string reason) const {
   m.status = status;
@@ -118,31 +98,19 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
       return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
                                            " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
     }
-    std::vector<cl_mem> mems;
-    for (const auto& b : device_buffers_) mems.push_back(b.get());
-    family_.SetArgs(kernel.get(), key_, mems);
+    const bool image = params.count("IMG") != 0 && params.at("IMG") == 1;
+    family_.SetArgs(kernel.get(), key_, data_.Memory(image));
 
-    // Verification run on a poisoned output: an element the kernel never writes stays NaN.
-    for (size_t i = 0; i < specs_.size(); ++i) {
-      if (specs_[i].is_output) {
-        WriteBuffer(ctx_.queue.get(), mems[i], host_[i].data(), host_[i].size() * sizeof(float));
-      }
-    }
+    // Verification run on poisoned outputs: an element the kernel never writes stays NaN.
+    data_.PoisonOutputs(image);
     const auto run_start = Clock::now();
     Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
     MT_CL_CHECK(clFinish(ctx_.queue.get()));
     if (MsSince(run_start) > options_.timeout_ms) {
       return finish(Fail(m, "timeout", "one run took " + std::to_string(MsSince(run_start)) + " ms"));
     }
-    size_t out_index = 0;
-    for (size_t i = 0; i < specs_.size(); ++i) {
-      if (!specs_[i].is_output) continue;
-      std::vector<float> out(specs_[i].elements);
-      ReadBuffer(ctx_.queue.get(), mems[i], out.data(), out.size() * sizeof(float));
-      const VerifyResult v = Verify(out, reference_[out_index++], family_.ToleranceFor(key_));
-      m.max_error = std::max(m.max_error, v.max_abs_error);
-      if (!v.ok) return finish(Fail(m, "wrong_result", specs_[i].name + ": " + v.reason));
-    }
+    const VerifyResult v = data_.VerifyOutputs(image, &m.max_error);
+    if (!v.ok) return finish(Fail(m, "wrong_result", v.reason));
 
     for (int i = 0; i < options_.warmup; ++i) {
       Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
@@ -180,8 +148,6 @@ std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<
   const FamilyInfo* info = FindFamily(key_.family);
   std::vector<std::optional<Kernel>> kernels(configs.size());
   std::vector<LaunchGeometry> geometry(configs.size());
-  std::vector<cl_mem> mems;
-  for (const auto& b : device_buffers_) mems.push_back(b.get());
   for (size_t i = 0; i < configs.size(); ++i) {
     std::string options;
     if (!FamilyBuildOptions(key_, configs[i], &options).ok() || !FamilyGeometry(key_, configs[i], &geometry[i]).ok()) continue;
@@ -190,7 +156,8 @@ std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<
     if (!built.program) continue;
     try {
       kernels[i].emplace(CreateKernel(built.program.get(), std::string(info->kernel)));
-      family_.SetArgs(kernels[i]->get(), key_, mems);
+      const bool image = configs[i].count("IMG") != 0 && configs[i].at("IMG") == 1;
+      family_.SetArgs(kernels[i]->get(), key_, data_.Memory(image));
       Launch(ctx_.queue.get(), kernels[i]->get(), geometry[i].dims, geometry[i].gws, geometry[i].lws);  // warm-up
     } catch (const ClError&) {
       kernels[i].reset();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "instance_data.h"
 #include "kernel_family.h"
 #include "program_cache.h"
 #include "store.h"
@@ -49,10 +50,7 @@ class InstanceEvaluator {
   const KernelFamily& family_;
   TuningKey key_;
   MeasureOptions options_;
-  std::vector<BufferSpec> specs_;
-  std::vector<std::vector<float>> host_;       // one per buffer; outputs hold the poison pattern
-  std::vector<std::vector<float>> reference_;  // one per output buffer
-  std::vector<Buffer> device_buffers_;
+  InstanceData data_;
 };
 
 // Median, and median absolute deviation, of a sample (copied: the input keeps its order).

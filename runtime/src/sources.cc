@@ -32,7 +32,9 @@ std::string ProgramKey(std::string_view program, std::string_view options, std::
          std::string(digest.substr(0, 16));
 }
 
-std::string ProgramSource(std::string_view program) {
+namespace {
+
+std::string RawSource(std::string_view program) {
 #ifdef MACE_TUNE_KERNEL_SOURCE_DIR
   std::ifstream file(std::string(MACE_TUNE_KERNEL_SOURCE_DIR) + "/" + std::string(program) + ".cl");
   if (file) {
@@ -45,6 +47,35 @@ std::string ProgramSource(std::string_view program) {
     if (name == program) return std::string(text);
   }
   return {};
+}
+
+}  // namespace
+
+// A line `#include "NAME.cl"` is replaced by that embedded file (once per program, one level:
+// kernels share the tensor prelude this way), so every program is one self-contained text whose
+// digest covers what it includes.
+std::string ProgramSource(std::string_view program) {
+  std::string text = RawSource(program);
+  if (text.find("#include \"") == std::string::npos) return text;
+  std::istringstream in(text);
+  std::string out, line;
+  std::vector<std::string> included;
+  while (std::getline(in, line)) {
+    const std::string prefix = "#include \"";
+    if (line.rfind(prefix, 0) == 0 && line.size() > prefix.size() + 4 &&
+        line.compare(line.size() - 4, 4, ".cl\"") == 0) {
+      const std::string name = line.substr(prefix.size(), line.size() - prefix.size() - 4);
+      if (std::find(included.begin(), included.end(), name) == included.end() && name != program) {
+        included.push_back(name);
+        out += RawSource(name);
+        if (!out.empty() && out.back() != '\n') out += '\n';
+      }
+      continue;
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
 }
 
 std::string ProgramSourceDigest(std::string_view program) {

@@ -27,6 +27,9 @@ struct DeviceLimits {
   uint64_t max_work_group_size = 0;
   std::array<uint64_t, 3> max_work_item_sizes{{0, 0, 0}};
   uint64_t local_mem_size = 0;
+  bool image_support = false;       // CL_DEVICE_IMAGE_SUPPORT
+  uint64_t image2d_max_width = 0;   // 0 without image support
+  uint64_t image2d_max_height = 0;
 };
 Status QueryDeviceLimits(cl_device_id device, DeviceLimits* out) noexcept;
 
@@ -38,11 +41,14 @@ struct FamilyInfo {
 };
 const FamilyInfo* FindFamily(std::string_view name) noexcept;
 std::vector<std::string_view> FamilyNames();
+// Whether the family has the image2d storage variant (config parameter IMG=1).
+bool FamilyHasImageVariant(std::string_view name) noexcept;
 
-// Checks that the key names a known family, has exactly its dimensions, every one >= 1 and
-// small enough to index with 32-bit ints, and a supported dtype.
+// Checks that the key names a known family, has exactly its dimensions, each in the family's range
+// (docs/kernels.md) and small enough to index with 32-bit ints, and a dtype the family supports.
 Status ValidateKey(const TuningKey& key) noexcept;
-// "-DKT=8 -DLOCAL=1 ..." for the parameters that change the code (sorted, single spaces).
+// "-DKT=8 -DLOCAL=1 ..." for the parameters that change the code (sorted, single spaces), plus
+// -DFP16=1 for an fp16 key and -DIMG=1 for image2d storage.
 Status FamilyBuildOptions(const TuningKey& key, const ParamMap& params, std::string* out) noexcept;
 // Global and local sizes for a config; the global size is rounded up to the local size.
 Status FamilyGeometry(const TuningKey& key, const ParamMap& params, LaunchGeometry* out) noexcept;
