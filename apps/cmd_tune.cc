@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.h"
+#include "family_summary.h"
 #include "strategy.h"
 #include "artifact_writer.h"
 #include "emit.h"
@@ -27,7 +28,7 @@ extern "C" void OnSigint(int) {
 
 std::string Ms(double ns) { return ns > 0 ? fmt::format("{:.3f}", ns / 1e6) : "-"; }
 
-void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report) {
+void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const DeviceLimitsMeasured& limits) {
   fmt::print("device: {}\n", ctx.fingerprint.Describe());
   fmt::print("{:<34} {:>6} {:>9} {:>11} {:>11} {:>8}  {}\n", "tuning key", "layers", "configs",
              "default ms", "tuned ms", "speed-up", "best config");
@@ -46,6 +47,7 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report) {
     fmt::print("workload total (each key times its layer count): default {} ms, tuned {} ms, {:.2f}x\n",
                Ms(net_default), Ms(net_tuned), net_default / net_tuned);
   }
+  PrintFamilySummary(report, limits);
   fmt::print("{} new measurements in {:.1f} s ({:.2f} configs/s measured); run {} took {:.1f} s\n",
              report.measured, report.measure_wall_s,
              report.measure_wall_s > 0 ? static_cast<double>(report.measured) / report.measure_wall_s : 0.0,
@@ -88,8 +90,19 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   static std::string workload = "small";
   static std::string db = "mace_tune.db";
   static bool quiet = false;
-  cmd->add_option("-w,--workload", workload, "workload file, or a bundled name (small, mobilenet_v2_gemm, gemm_square)")
+  static int64_t batch = 1;
+  static std::vector<std::string> keys;
+  static std::string limits;
+  cmd->add_option("-w,--workload", workload,
+                  "workload file, or a bundled name (small, mobilenet_v1, mobilenet_v2, resnet18, resnet50, "
+                  "mobilenet_v2_gemm, gemm_square)")
       ->capture_default_str();
+  cmd->add_option("--batch", batch, "batch size: scales every key's batch dimension")->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{4096}));
+  cmd->add_option("--limits", limits,
+                  "the device's measured FP32 GFLOP/s and GB/s (clpeak), e.g. 64503,4386: the summary then gives "
+                  "each family's fraction of them");
+  cmd->add_option("-k,--key", keys, "tune these tuning keys instead of a workload (repeatable)");
   cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
   request.strategy = std::string(DefaultStrategyName());
   cmd->add_option("-s,--strategy", request.strategy,
@@ -112,7 +125,9 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str();
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
   cmd->callback([&global, cmd] {
-    request.workload = LoadWorkload(workload);
+    std::string key_lines;
+    for (const auto& key : keys) key_lines += key + "\n";
+    request.workload = WithBatch(keys.empty() ? LoadWorkload(workload) : ParseWorkload("--key", key_lines), batch);
     const auto names = StrategyNames();
     if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
       throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
@@ -136,7 +151,7 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
     std::signal(SIGINT, OnSigint);
     const TuneReport report = Tune(ctx, store, request, &g_stop);
     std::signal(SIGINT, SIG_DFL);
-    PrintTuneSummary(ctx, report);
+    PrintTuneSummary(ctx, report, ParseMeasuredLimits(limits));
     if (report.interrupted) {
       fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
                  report.measured, db);

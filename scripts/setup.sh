@@ -3,13 +3,14 @@
 # idempotently: compilers and CMake, OpenCL ICD loader and headers, PoCL (OpenCL on the CPU),
 # clinfo, SQLite3, fmt, CLI11, Catch2, Google Benchmark, python3-matplotlib for reports, OpenSSH
 # (the ssh transport's test), libsodium (signatures) and clang-14 with its sanitizer runtime and
-# libFuzzer (the fuzz targets).
+# libFuzzer (the fuzz targets), oclgrind (the kernels' out-of-bounds and data-race check).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
           libsqlite3-dev sqlite3 libfmt-dev libcli11-dev catch2 libbenchmark-dev python3 python3-matplotlib
           openssh-client openssh-server
-          libsodium-dev clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+          libsodium-dev clang-14 libclang-rt-14-dev libfuzzer-14-dev
+          oclgrind)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -61,6 +61,21 @@ std::vector<std::string> BundledWorkloadNames() {
   return names;
 }
 
+Workload WithBatch(const Workload& workload, int64_t batch) {
+  if (batch < 1) throw std::runtime_error("--batch must be >= 1");
+  if (batch == 1) return workload;
+  Workload w = workload;
+  w.name += "@b" + std::to_string(batch);
+  for (auto& item : w.items) {
+    const std::string dim = item.key.family == "gemm" ? "M" : "N";
+    if (item.key.shape.count(dim) == 0) continue;
+    item.key.shape[dim] *= batch;
+    const Status status = ValidateKey(item.key);
+    if (!status.ok()) throw std::runtime_error(w.name + ": " + status.message());
+  }
+  return w;
+}
+
 Workload LoadWorkload(const std::string& name_or_path) {
   std::ifstream file(name_or_path);
   if (file) {

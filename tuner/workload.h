@@ -2,6 +2,7 @@
 // file or by name from the workloads/ bundled into the binary. Repeated keys are merged, counted.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,8 @@ struct Workload {
 Workload LoadWorkload(const std::string& name_or_path);
 Workload ParseWorkload(const std::string& name, const std::string& text);
 std::vector<std::string> BundledWorkloadNames();
+// The same network at batch `batch` (>= 1): the batch dimension of every key is multiplied by it
+// (N of the NHWC families, M of gemm, whose rows are the output pixels); the name gets "@bB".
+Workload WithBatch(const Workload& workload, int64_t batch);
 
 }  // namespace mace_tune

@@ -82,10 +82,13 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
       InstanceData data(dev.context.get(), dev.queue.get(), family, key, 7);
       const auto space = family.Parameters(key, limits);
       const auto locals = LocalSizes(defaults, space, options.extra_local && first);
-      size_t variants_run = 0;
-      for (const auto& variant : Variants(space)) {
-        if (options.max_variants != 0 && variants_run >= options.max_variants) break;
-        bool ran = false;
+      std::vector<ParamMap> variants = Variants(space);
+      if (options.max_variants != 0 && variants.size() > options.max_variants) {
+        std::vector<ParamMap> spread;  // evenly spaced, so every axis still varies
+        for (size_t i = 0; i < options.max_variants; ++i) spread.push_back(variants[i * variants.size() / options.max_variants]);
+        variants = std::move(spread);
+      }
+      for (const auto& variant : variants) {
         for (const auto& local : locals) {
           ParamMap params = variant;
           params.insert(local.begin(), local.end());
@@ -96,10 +99,8 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
           const std::string why =
               RunAndVerify(dev.context.get(), dev.device(), dev.queue.get(), data, family, key, params, limits);
           ++result.runs;
-          ran = true;
           if (!why.empty()) result.failures.push_back(key.ToString() + " " + FormatParams(params) + ": " + why);
         }
-        if (ran) ++variants_run;
       }
       first = false;
     }
