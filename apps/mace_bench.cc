@@ -19,6 +19,7 @@
 
 #include "cl/cl_core.h"
 #include "kernel_family.h"
+#include "tensor_io.h"
 #include "mace_tune/runtime.h"
 #include "tune_context.h"
 #include "workload.h"
@@ -74,12 +75,16 @@ std::vector<Layer> PrepareLayers(Bench& b, Runtime& rt, const Workload& w) {
     layer.flops = family->Flops(item.key);
     const Status s = rt.Prepare(layer.key, &layer.kernel);
     if (!s.ok()) throw std::runtime_error(layer.key + ": " + s.ToString());
+    // Each argument in the storage the config asks for: NHWC4 tensors in buffers or images, fp16 or fp32.
+    const ParamMap& params = layer.kernel.config().params;
+    const bool image = params.count("IMG") != 0 && params.at("IMG") == 1;
+    const bool half = item.key.dtype == "fp16";
     std::vector<cl_mem> mems;
     for (const auto& spec : family->Buffers(item.key)) {
       std::vector<float> host(spec.elements);
       for (auto& x : host) x = dist(rng);
-      layer.buffers.push_back(CreateBuffer(b.ctx.context.get(), CL_MEM_READ_WRITE, host.size() * sizeof(float)));
-      WriteBuffer(b.ctx.queue.get(), layer.buffers.back().get(), host.data(), host.size() * sizeof(float));
+      layer.buffers.push_back(CreateStorage(b.ctx.context.get(), b.ctx.queue.get(), host,
+                                            spec.is_tensor() ? &spec.nhwc : nullptr, half, image && spec.is_tensor()));
       mems.push_back(layer.buffers.back().get());
     }
     family->SetArgs(layer.kernel.kernel(), item.key, mems);

@@ -13,6 +13,9 @@ for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench $(cd "
 done
 [ -x "$build/apps/mace_bench" ] && cp "$build/apps/mace_bench" "$out/bin/"
 [ -x /usr/bin/clpeak ] && cp /usr/bin/clpeak "$out/bin/"
+# CLBlast's GEMM tuner (clblast-utils) and its library, for the peer comparison of docs/performance.md.
+[ -x /usr/bin/clblast_tuner_xgemm ] && cp /usr/bin/clblast_tuner_xgemm "$out/bin/" &&
+  cp -L /usr/lib/x86_64-linux-gnu/libclblast.so.1 "$out/lib/"
 for lib in libfmt.so.9 libsqlite3.so.0 libbenchmark.so.1debian libOpenCL.so.1; do
   cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$out/lib/"
 done

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# On the GPU machine (repo root there, the bundle of scripts/device_bundle.sh in .carry): the kernel
+# library and network figures of docs/performance.md, in phases so that each call fits the lease:
+#   scripts/gpu_networks.sh tests clpeak mbv2 clblast1024     (one call)
+#   scripts/gpu_networks.sh clpeak batch clblast4096          (another)
+# Phases: tests (families_test, gemm_test on the device), clpeak (limits -> limits.txt), mbv2 (tune
+# MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
+# $BATCH), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size).
+# Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
+set -uo pipefail
+repo="$PWD"
+dest="${OUT:-$PWD}"
+out=$(mktemp -d)
+mkdir -p /etc/OpenCL/vendors
+[ -f /usr/local/nvidia/lib64/libnvidia-opencl.so.1 ] &&
+  echo /usr/local/nvidia/lib64/libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
+export LD_LIBRARY_PATH="$repo/.carry/lib:${LD_LIBRARY_PATH:-}"
+bin="$repo/.carry/bin"
+export MACE_TUNE_DEVICE="${MACE_TUNE_DEVICE:-NVIDIA}" MACE_TUNE_CLI="$bin/mace_tune" MACE_TUNE_SOURCE_DIR="$repo"
+work=$(mktemp -d); cd "$work"
+summary="$out/summary.txt"
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv \
+  > "$out/nvidia_smi_start.csv" 2>&1
+limits="${LIMITS:-64503,4386}"
+
+# The largest figure of a clpeak section ("Single-precision compute", "Global memory bandwidth").
+clpeak_max() { awk -v s="$1" 'index($0, s) {on=1; next} on && /:/ {v=$NF+0; if (v>m) m=v; next} on && NF==0 && m {exit} END {print m}' "$2"; }
+
+tune() {  # name, then mace_tune tune arguments
+  local name="$1"; shift
+  local start=$SECONDS
+  "$bin/mace_tune" tune --db "$out/nvidia_$name.db" --seed 1 -q --limits "$limits" "$@" > "$out/tune_$name.txt" 2>&1
+  local rc=$?
+  echo "tune $name: exit $rc, $((SECONDS - start)) s wall" | tee -a "$summary"
+  grep -E "workload total|configs/s" "$out/tune_$name.txt" >> "$summary"
+  sed -n '/^family /,/^$/p' "$out/tune_$name.txt" >> "$summary"
+}
+
+clblast_vs() {  # size
+  local n="$1" start
+  # CLBlast's tuner takes platform / device indices: find NVIDIA's by name.
+  local platform
+  # (entries of `mace_tune devices` follow the platform order; one device per platform there)
+  platform=$("$bin/mace_tune" devices 2>/dev/null | awk '/^[^ ]/ || /^\* / {i++} /^[^ ]|^\* / && /NVIDIA/ {print i-1; exit}')
+  start=$SECONDS
+  timeout "${CLBLAST_TIMEOUT:-300}" "$bin/clblast_tuner_xgemm" -platform "${platform:-0}" -device 0 -precision 32 \
+    -m "$n" -n "$n" -k "$n" > "$out/clblast_xgemm_$n.txt" 2>&1
+  echo "clblast_tuner_xgemm $n: exit $?, $((SECONDS - start)) s wall" | tee -a "$summary"
+  grep -iE "platform|device|best|GFLOPS" "$out/clblast_xgemm_$n.txt" | head -3 >> "$summary"
+  grep -iE "best|GFLOPS" "$out/clblast_xgemm_$n.txt" | tail -4 >> "$summary"
+  for f in clblast_xgemm_*.json; do [ -f "$f" ] && mv "$f" "$out/${f%.json}_$n.json"; done
+  tune "gemm$n" --key "gemm:K=$n,M=$n,N=$n:fp32" --max-evals "${GEMM_EVALS:-120}"
+}
+
+for phase in "$@"; do
+  echo "== phase $phase" | tee -a "$summary"
+  case "$phase" in
+    tests)
+      for t in families_test gemm_test runtime_test; do
+        timeout 240 "$bin/$t" > "$out/test_$t.txt" 2>&1
+        echo "$t: exit $?  $(grep -cE 'configs verified' "$out/test_$t.txt") family lines" | tee -a "$summary"
+        grep -E "configs verified|FAIL|passed|failed" "$out/test_$t.txt" | head -15 >> "$summary"
+      done ;;
+    clpeak)
+      timeout 240 "$bin/clpeak" --compute-sp --global-bandwidth > "$out/clpeak.txt" 2>&1
+      awk '/Platform: NVIDIA/ {on=1} on' "$out/clpeak.txt" > "$out/clpeak_nvidia.txt"
+      gf=$(clpeak_max "Single-precision compute" "$out/clpeak_nvidia.txt")
+      bw=$(clpeak_max "Global memory bandwidth" "$out/clpeak_nvidia.txt")
+      [ -n "$gf" ] && [ -n "$bw" ] && [ "$gf" != 0 ] && limits="$gf,$bw"
+      echo "limits (GFLOP/s,GB/s): $limits" | tee -a "$summary" ;;
+    mbv2) tune mobilenet_v2 --workload mobilenet_v2 --max-evals "${EVALS:-40}" ;;
+    mbv1) tune mobilenet_v1 --workload mobilenet_v1 --max-evals "${EVALS:-40}" ;;
+    resnet18) tune resnet18 --workload resnet18 --max-evals "${EVALS:-40}" ;;
+    batch)
+      tune "mobilenet_v2_b${BATCH:-32}" --workload mobilenet_v2 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}"
+      tune "resnet50_b${BATCH:-32}" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}" ;;
+    clblast1024) clblast_vs 1024 ;;
+    clblast4096) clblast_vs 4096 ;;
+    *) echo "unknown phase $phase" | tee -a "$summary" ;;
+  esac
+done
+nvidia-smi --query-gpu=name,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv > "$out/nvidia_smi_end.csv" 2>&1
+tar czf "$dest/gpu_networks.tgz" -C "$out" .
+cat "$summary"
