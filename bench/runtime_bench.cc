@@ -16,7 +16,9 @@
 
 #include "artifact_writer.h"
 #include "cl/cl_core.h"
+#include "kernel_family.h"
 #include "mace_tune/runtime.h"
+#include "tensor_io.h"
 #include "tune_context.h"
 #include "workload.h"
 
@@ -28,7 +30,7 @@ struct Fixture {
   std::vector<std::string> keys;
   std::vector<uint8_t> binary;  // the default configs' programs, built once
   std::vector<uint8_t> tuned;   // a tuned file mapping each key to its default config
-  Buffer a, b, c;               // big enough for every key of the workload
+  std::vector<std::vector<Buffer>> memory;  // each key's arguments (the default config's storage)
   std::string binary_path;      // `binary` as a file (mapped at load)
   std::string cache_path;       // cache-update mode's file, filled by the first cache run
 };
@@ -38,17 +40,11 @@ Fixture& Get() {
     auto* fx = new Fixture{OpenDevice("", ""), {}, {}, {}};
     const char* name = std::getenv("MACE_TUNE_BENCH_WORKLOAD");
     const Workload w = LoadWorkload(name != nullptr ? name : "mobilenet_v2_gemm");
-    size_t max_a = 1, max_b = 1, max_c = 1;
     std::vector<std::pair<std::string, std::string>> programs;
     TunedParamFile tuned;
     tuned.device = fx->ctx.fingerprint;
     for (const auto& item : w.items) {
       fx->keys.push_back(item.key.ToString());
-      const auto m = static_cast<size_t>(item.key.Dim("M")), n = static_cast<size_t>(item.key.Dim("N")),
-                 k = static_cast<size_t>(item.key.Dim("K"));
-      max_a = std::max(max_a, m * k);
-      max_b = std::max(max_b, k * n);
-      max_c = std::max(max_c, m * n);
       ParamMap p;
       std::string options;
       LaunchGeometry g;
@@ -67,13 +63,19 @@ Fixture& Get() {
         e.lws[i] = static_cast<uint32_t>(g.lws[i]);
       }
       tuned.entries.push_back(e);
+      // Arguments in the default config's storage (buffers; IMG=0 is every family's default).
+      const KernelFamily* family = FindKernelFamily(item.key.family);
+      std::vector<Buffer> memory;
+      for (const auto& spec : family->Buffers(item.key)) {
+        std::vector<float> values(spec.elements, 0.5f);
+        memory.push_back(CreateStorage(fx->ctx.context.get(), fx->ctx.queue.get(), values,
+                                       spec.is_tensor() ? &spec.nhwc : nullptr, item.key.dtype == "fp16", false));
+      }
+      fx->memory.push_back(std::move(memory));
     }
     fx->binary = EncodeProgramBinaryFile(
         BuildProgramBinaryFile(fx->ctx.context.get(), fx->ctx.device(), programs, "runtime_bench"));
     fx->tuned = EncodeTunedParamFile(tuned);
-    fx->a = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_a * sizeof(float));
-    fx->b = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_b * sizeof(float));
-    fx->c = CreateBuffer(fx->ctx.context.get(), CL_MEM_READ_WRITE, max_c * sizeof(float));
     const std::string dir = "/tmp/mace_tune_bench_" + std::to_string(::getpid());
     ::mkdir(dir.c_str(), 0755);
     fx->binary_path = dir + "/programs.bin";
@@ -102,19 +104,14 @@ void StartUp(benchmark::State& state, Start start) {
     std::unique_ptr<Runtime> rt;
     if (!Runtime::Create(f.ctx.context.get(), f.ctx.device(), options, &rt).ok()) state.SkipWithError("Create failed");
     if (start == Start::kBinaryFile && !rt->LoadProgramBinaries(f.binary_path).ok()) state.SkipWithError("binary rejected");
-    for (const auto& key : f.keys) {
+    for (size_t i = 0; i < f.keys.size(); ++i) {
       PreparedKernel k;
-      if (!rt->Prepare(key, &k).ok()) state.SkipWithError("Prepare failed");
+      if (!rt->Prepare(f.keys[i], &k).ok()) state.SkipWithError("Prepare failed");
       from_artifact += k.origin() != ProgramOrigin::kSource;
       const LaunchConfig& config = k.config();
-      const int m = static_cast<int>(config.key.Dim("M")), n = static_cast<int>(config.key.Dim("N")),
-                kk = static_cast<int>(config.key.Dim("K"));
-      SetArg(k.kernel(), 0, m);
-      SetArg(k.kernel(), 1, n);
-      SetArg(k.kernel(), 2, kk);
-      SetArg(k.kernel(), 3, f.a.get());
-      SetArg(k.kernel(), 4, f.b.get());
-      SetArg(k.kernel(), 5, f.c.get());
+      std::vector<cl_mem> mems;
+      for (const auto& m : f.memory[i]) mems.push_back(m.get());
+      FindKernelFamily(config.key.family)->SetArgs(k.kernel(), config.key, mems);
       Launch(f.ctx.queue.get(), k.kernel(), config.geometry.dims, config.geometry.gws, config.geometry.lws);
     }
     clFinish(f.ctx.queue.get());  // the first inference has finished
