@@ -6,6 +6,7 @@
 // zero) shifted by SHIFT lanes, and its lanes below C from a's group co4.
 // PW pixels along W per work-item. Work-items: x = output group co4 < CO4, y = block of PW
 // pixels of a row, z = n*H + h.
+// No local-memory variant: a copy has no reuse; the float4 of a channel group is the vector width.
 #include "mt_tensor.cl"
 
 #ifndef PW

@@ -3,10 +3,12 @@
 // in is an NHWC tensor [N,1,1,C] (C4 groups), out [N,1,1,K] (K4 groups; pad lanes written 0).
 // Weights: a plain array [C4][K4*4][4]: for input group c4 and output channel k, the float4 of
 // the four input channels 4*c4..4*c4+3, so items on adjacent output groups read adjacent memory.
+// Pad entries of w (c >= C or k >= K) must be finite: they meet zero input lanes or masked outputs.
 // BIAS=1: bias is an array of K4*4 values. PK output groups (4*PK outputs) per work-item.
 //   LOCAL=0: x = output group block kb (PK groups), y = n; each item runs over all of C4.
 //   LOCAL=1: x = kb, y = slice of C (LY slices, one work-group along y), z = n; the LY partial
 //            sums of an item column are reduced in local memory (LX, LY, LZ fixed at compile time).
+// Vector width is the float4 of a channel group on both sides (dot products of 4 input lanes).
 #include "mt_tensor.cl"
 
 #ifndef PK

@@ -3,6 +3,9 @@
 // is y = oy * scale_h with scale_h = H / OH (float, from the host), top row floor(y), bottom row
 // min(top + 1, H - 1), weight y - top; columns alike. PW output pixels along OW per work-item.
 // Work-items: x = channel group c4 < C4, y = block of PW output columns, z = n*OH + oy.
+// Vector width is the float4 of a channel group (NHWC4). No local-memory variant: each output
+// reads a 2x2 neighbourhood once, and the reuse between neighbouring outputs (at most 2x2 per
+// source texel when upscaling) is what the L1 / texture cache already catches.
 #include "mt_tensor.cl"
 
 #ifndef PW

@@ -5,6 +5,8 @@
 //   LOCAL=1: LX items per pixel split the channel groups (item l takes c4 = l, l+LX, ...: adjacent
 //            items read adjacent groups); max and sum are reduced in local memory by a tree over
 //            LX (a power of two). x = LX items, y = w, z = n*H + h; LX, LY, LZ compiled in.
+// Vector width is the float4 of a channel group (NHWC4); the input is read three times (max, sum,
+// output) rather than held, so any C fits.
 #include "mt_tensor.cl"
 
 #ifndef LOCAL
