@@ -1,13 +1,22 @@
 // The kernel families the tuner knows, by name; one static descriptor each.
+#include "concat_family.h"
 #include "eltwise_family.h"
+#include "fully_connected_family.h"
 #include "gemm_family.h"
+#include "resize_bilinear_family.h"
+#include "softmax_family.h"
 
 namespace mace_tune {
 
 const KernelFamily* FindKernelFamily(std::string_view name) {
   static const GemmFamily kGemm;
   static const EltwiseFamily kEltwise;
-  static const KernelFamily* const kFamilies[] = {&kGemm, &kEltwise};
+  static const FullyConnectedFamily kFullyConnected;
+  static const SoftmaxFamily kSoftmax;
+  static const ResizeBilinearFamily kResizeBilinear;
+  static const ConcatFamily kConcat;
+  static const KernelFamily* const kFamilies[] = {&kGemm,    &kEltwise,        &kFullyConnected,
+                                                  &kSoftmax, &kResizeBilinear, &kConcat};
   for (const KernelFamily* family : kFamilies) {
     if (family->Name() == name) return family;
   }

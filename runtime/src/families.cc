@@ -17,6 +17,10 @@ const std::vector<const FamilyRules*>& Table() {
   static const std::vector<const FamilyRules*> kFamilies = {
       &rules::GemmRules(),
       &rules::EltwiseRules(),
+      &rules::FullyConnectedRules(),
+      &rules::SoftmaxRules(),
+      &rules::ResizeBilinearRules(),
+      &rules::ConcatRules(),
   };
   return kFamilies;
 }

@@ -1,0 +1,27 @@
+// The resize_bilinear family's descriptor (kernels/resize_bilinear.cl; launch rules in
+// runtime/src/family_resize_bilinear.cc).
+#pragma once
+
+#include "kernel_family.h"
+
+namespace mace_tune {
+
+class ResizeBilinearFamily : public KernelFamily {
+ public:
+  std::string_view Name() const override { return "resize_bilinear"; }
+  // PW in {1, 2, 4}, IMG in {0, 1} (where the device has images), LX, LY, LZ powers of two.
+  std::vector<TunableParam> Parameters(const TuningKey& key, const DeviceLimits& limits) const override;
+  std::string CheckConfig(const TuningKey& key, const ParamMap& params, const DeviceLimits& limits) const override;
+  // In [N,H,W,C], Out [N,OH,OW,C].
+  std::vector<BufferSpec> Buffers(const TuningKey& key) const override;
+  // N, H, W, C4, OH, OW as cl_int, scale_h = H/OH and scale_w = W/OW as float, then In, Out.
+  void SetArgs(cl_kernel kernel, const TuningKey& key, const std::vector<cl_mem>& buffers) const override;
+  std::vector<std::vector<float>> Reference(
+      const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) const override;
+  Tolerance ToleranceFor(const TuningKey& key) const override;
+  std::vector<TuningKey> TestKeys() const override;
+  double Flops(const TuningKey& key) const override;
+  double BytesMoved(const TuningKey& key) const override;
+};
+
+}  // namespace mace_tune
