@@ -1,4 +1,5 @@
 // The kernel families the tuner knows, by name; one static descriptor each.
+#include "conv2d_family.h"
 #include "eltwise_family.h"
 #include "gemm_family.h"
 
@@ -7,7 +8,10 @@ namespace mace_tune {
 const KernelFamily* FindKernelFamily(std::string_view name) {
   static const GemmFamily kGemm;
   static const EltwiseFamily kEltwise;
-  static const KernelFamily* const kFamilies[] = {&kGemm, &kEltwise};
+  static const Conv2d1x1Family kConv2d1x1;
+  static const Conv2d3x3Family kConv2d3x3;
+  static const Conv2dFamily kConv2d;
+  static const KernelFamily* const kFamilies[] = {&kGemm, &kEltwise, &kConv2d1x1, &kConv2d3x3, &kConv2d};
   for (const KernelFamily* family : kFamilies) {
     if (family->Name() == name) return family;
   }
