@@ -117,14 +117,17 @@ ParamMap DefaultsOf(const TuningKey& key, const DeviceLimits& limits, Conv conv)
   // Compute-bound (2*KH*KW*C flops per output): each item does 4*PW*PK float4 multiply-adds per
   // (tap, channel group) for PW input + 4*PK weight loads. PW=4 (MACE's width block) lets a weight
   // float4 serve four pixels while rows of OW >= 4 stay full; PK=2 halves the input reads but
-  // halves the items too, so only when there are many channel groups (K4 >= 16) to keep the GPU
-  // filled. Direct (LOCAL=0) buffers: the portable baseline. Local size: up to 16 channel blocks
+  // halves the items too, so only while the launch keeps >= 8192 items (several waves on a mobile
+  // GPU, a fair share of a data-centre one) and the last block is not mostly padding (K4 even or
+  // >= 8). Direct (LOCAL=0) buffers: the portable baseline. Local size: up to 16 channel blocks
   // along x (weight reads coalesce, the input float4 is broadcast), then pixels, then rows,
   // 128 items per group.
   const ConvShape c = Shape(key, conv);
   const int64_t k4 = (c.k + 3) / 4;
   const int64_t pw = c.ow >= 4 ? 4 : c.ow >= 2 ? 2 : 1;
-  const int64_t pk = k4 >= 16 ? 2 : 1;
+  const bool pk2_fits = k4 >= 2 && (k4 % 2 == 0 || k4 >= 8);
+  const auto pk2_items = static_cast<int64_t>(CeilDiv(k4, 2) * CeilDiv(c.ow, pw)) * c.n * c.oh;
+  const int64_t pk = pk2_fits && pk2_items >= 8192 ? 2 : 1;
   ParamMap p = {{"PW", pw}, {"PK", pk}, {"IMG", 0}};
   if (conv == Conv::k1x1) {
     p["LOCAL"] = 0;
