@@ -17,6 +17,9 @@ const std::vector<const FamilyRules*>& Table() {
   static const std::vector<const FamilyRules*> kFamilies = {
       &rules::GemmRules(),
       &rules::EltwiseRules(),
+      &rules::Conv2d1x1Rules(),
+      &rules::Conv2d3x3Rules(),
+      &rules::Conv2dRules(),
       &rules::FullyConnectedRules(),
       &rules::SoftmaxRules(),
       &rules::ResizeBilinearRules(),
