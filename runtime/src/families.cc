@@ -17,6 +17,8 @@ const std::vector<const FamilyRules*>& Table() {
   static const std::vector<const FamilyRules*> kFamilies = {
       &rules::GemmRules(),
       &rules::EltwiseRules(),
+      &rules::DepthwiseConv2dRules(),
+      &rules::PoolingRules(),
   };
   return kFamilies;
 }
