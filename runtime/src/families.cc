@@ -20,6 +20,8 @@ const std::vector<const FamilyRules*>& Table() {
       &rules::Conv2d1x1Rules(),
       &rules::Conv2d3x3Rules(),
       &rules::Conv2dRules(),
+      &rules::DepthwiseConv2dRules(),
+      &rules::PoolingRules(),
       &rules::FullyConnectedRules(),
       &rules::SoftmaxRules(),
       &rules::ResizeBilinearRules(),
