@@ -55,6 +55,36 @@ TEST_CASE("bundled workloads load by name") {
   }
 }
 
+TEST_CASE("network workloads: every layer once, shared keys merged") {
+  // Layer and key counts as scripts/make_workloads.py builds them (its header comment says how).
+  const std::pair<const char*, std::pair<int, size_t>> expected[] = {
+      {"mobilenet_v1", {30, 22}}, {"mobilenet_v2", {65, 38}}, {"resnet18", {32, 23}}, {"resnet50", {73, 31}}};
+  for (const auto& [name, counts] : expected) {
+    const Workload w = LoadWorkload(name);
+    int layers = 0;
+    for (const auto& item : w.items) layers += item.count;
+    CHECK(layers == counts.first);
+    CHECK(w.items.size() == counts.second);
+  }
+  // MobileNet V2's ten residual adds at four shapes; its classifier at the end.
+  const Workload mbv2 = LoadWorkload("mobilenet_v2");
+  int adds = 0;
+  for (const auto& item : mbv2.items) adds += item.key.family == "eltwise" ? item.count : 0;
+  CHECK(adds == 10);
+  CHECK(mbv2.items.back().key.family == "softmax");
+}
+
+TEST_CASE("--batch scales the batch dimension of every key") {
+  const Workload w = WithBatch(LoadWorkload("mobilenet_v2"), 8);
+  CHECK(w.name == "mobilenet_v2@b8");
+  for (const auto& item : w.items) CHECK(item.key.Dim("N") == 8);
+  const Workload g = WithBatch(LoadWorkload("small"), 4);
+  CHECK(g.items.front().key.Dim("M") == 4 * 3136);  // gemm rows are the output pixels
+  CHECK(g.items.front().key.Dim("N") == 144);
+  CHECK_THROWS(WithBatch(g, 0));
+  CHECK_THROWS(WithBatch(LoadWorkload("resnet50"), 4096));  // beyond 2^31 elements
+}
+
 TEST_CASE("median and MAD") {
   CHECK(Median({3, 1, 2}) == 2);
   CHECK(Median({4, 1, 3, 2}) == 2.5);
