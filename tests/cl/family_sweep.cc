@@ -82,20 +82,29 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
       InstanceData data(dev.context.get(), dev.queue.get(), family, key, 7);
       const auto space = family.Parameters(key, limits);
       const auto locals = LocalSizes(defaults, space, options.extra_local && first);
-      std::vector<ParamMap> variants = Variants(space);
-      if (options.max_variants != 0 && variants.size() > options.max_variants) {
-        std::vector<ParamMap> spread;  // evenly spaced, so every axis still varies
-        for (size_t i = 0; i < options.max_variants; ++i) spread.push_back(variants[i * variants.size() / options.max_variants]);
-        variants = std::move(spread);
-      }
-      for (const auto& variant : variants) {
+      // Every runnable (variant, local size) pair; with max_variants, the runnable variants are
+      // thinned evenly first, so every axis still varies.
+      std::vector<std::vector<ParamMap>> runnable;
+      for (const auto& variant : Variants(space)) {
+        std::vector<ParamMap> configs;
         for (const auto& local : locals) {
           ParamMap params = variant;
           params.insert(local.begin(), local.end());
-          if (!family.CheckConfig(key, params, limits).empty()) {
+          if (family.CheckConfig(key, params, limits).empty()) {
+            configs.push_back(std::move(params));
+          } else {
             ++result.skipped;
-            continue;
           }
+        }
+        if (!configs.empty()) runnable.push_back(std::move(configs));
+      }
+      if (options.max_variants != 0 && runnable.size() > options.max_variants) {
+        std::vector<std::vector<ParamMap>> spread;
+        for (size_t i = 0; i < options.max_variants; ++i) spread.push_back(runnable[i * runnable.size() / options.max_variants]);
+        runnable = std::move(spread);
+      }
+      for (const auto& configs : runnable) {
+        for (const auto& params : configs) {
           const std::string why =
               RunAndVerify(dev.context.get(), dev.device(), dev.queue.get(), data, family, key, params, limits);
           ++result.runs;
