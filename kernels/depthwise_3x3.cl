@@ -112,6 +112,7 @@ __kernel GROUP_ATTR void depthwise_3x3(const int N, const int H, const int W, co
   const bool inner_w = iw0 >= 0 && iw0 + IN_COLS <= W;
 #define COL_AT(j) (inner_w || (iw0 + (j) >= 0 && iw0 + (j) < W) ? READ_T4(in, n, ih, iw0 + (j), c4, H, W, C4) \
                                                                : (float4)(0.0f))
+#pragma unroll
   for (int kh = 0; kh < 3; ++kh) {
     const int ih = ih0 + kh;
     if (ih < 0 || ih >= H) continue;

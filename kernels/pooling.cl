@@ -77,9 +77,14 @@ __kernel GROUP_ATTR void pooling(const int N, const int H, const int W, const in
     n = noh / OH;
     ih0 = (noh - n * OH) * STRIDE - PAD;
     iw0 = ow * STRIDE - PAD;
-    for (int cell = ly; cell < KSIZE * KSIZE; cell += LY) {
+    // A fixed trip count (LY is compile-time), unrolled: the item's loads are all in flight at once.
+#pragma unroll
+    for (int k = 0; k < (KSIZE * KSIZE + LY - 1) / LY; ++k) {
+      const int cell = ly + k * LY;
       const int ih = ih0 + cell / KSIZE, iw = iw0 + cell % KSIZE;
-      if (ih >= 0 && ih < H && iw >= 0 && iw < W) acc = POOL_ADD(acc, READ_T4(in, n, ih, iw, c4, H, W, C4));
+      if (cell < KSIZE * KSIZE && ih >= 0 && ih < H && iw >= 0 && iw < W) {
+        acc = POOL_ADD(acc, READ_T4(in, n, ih, iw, c4, H, W, C4));
+      }
     }
   }
   // Tree reduction over ly; every item (active or not) reaches every barrier.
@@ -105,9 +110,14 @@ __kernel GROUP_ATTR void pooling(const int N, const int H, const int W, const in
   float4 acc[PW];
 #pragma unroll
   for (int i = 0; i < PW; ++i) acc[i] = POOL_INIT;
-  const int kh_hi = WIN_HI(ih0, H);
-  for (int kh = WIN_LO(ih0); kh < kh_hi; ++kh) {
+  // Windows up to 8 x 8 unroll completely (every load of the item independent and in flight);
+  // larger ones keep a loop over the window rows.
+#if KSIZE <= 8
+#pragma unroll
+#endif
+  for (int kh = 0; kh < KSIZE; ++kh) {
     const int ih = ih0 + kh;
+    if (ih < 0 || ih >= H) continue;
 #pragma unroll
     for (int j = 0; j < (PW - 1) * STRIDE + KSIZE; ++j) {
       const int iw = iw0 + j;
@@ -121,7 +131,7 @@ __kernel GROUP_ATTR void pooling(const int N, const int H, const int W, const in
       }
     }
   }
-  const int rows = kh_hi - WIN_LO(ih0);
+  const int rows = WIN_HI(ih0, H) - WIN_LO(ih0);
 #pragma unroll
   for (int i = 0; i < PW; ++i) {
     const int ow = ow0 + i;
