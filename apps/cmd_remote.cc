@@ -17,7 +17,12 @@ void PrintMerge(const std::string& src, const std::string& dest, const MergeRepo
              r.measurements_added, r.samples_added, r.measurements_identical);
   if (r.measurements_conflicting > 0)
     fmt::print(", {} differing (kept {}'s)", r.measurements_conflicting, dest);
-  fmt::print("; {} new devices, {} new runs\n", r.devices_added, r.runs_added);
+  fmt::print("; {} new devices, {} new runs", r.devices_added, r.runs_added);
+  if (r.finals_added + r.device_states_added + r.cool_downs_added > 0) {
+    fmt::print(" ({} final re-measurements, {} device-state readings, {} cool-downs)", r.finals_added,
+               r.device_states_added, r.cool_downs_added);
+  }
+  fmt::print("\n");
 }
 
 // The options of a remote session, shared by remote-tune and farm; `tune` options pass through.
