@@ -31,6 +31,7 @@ struct RemoteFlags {
   TransportOptions transport;
   std::string db = "mace_tune.db";
   std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
+  std::string cool_down, cool_down_temp, cool_down_max_wait;
   bool quiet = false;
 
   void Register(CLI::App* cmd) {
@@ -58,6 +59,9 @@ struct RemoteFlags {
     cmd->add_option("--seed", seed, "as for tune");
     cmd->add_option("--min-samples", min_samples, "as for tune");
     cmd->add_option("--timeout-ms", timeout_ms, "as for tune");
+    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys");
+    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key");
+    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune");
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 
@@ -68,7 +72,9 @@ struct RemoteFlags {
     o.host_db = db;
     const std::pair<const char*, const std::string*> pass[] = {
         {"--strategy", &strategy}, {"--max-evals", &max_evals},     {"--time-limit", &time_limit},
-        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms}};
+        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms},
+        {"--cool-down", &cool_down}, {"--cool-down-temp", &cool_down_temp},
+        {"--cool-down-max-wait", &cool_down_max_wait}};
     for (const auto& [flag, value] : pass) {
       if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
     }
