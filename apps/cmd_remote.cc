@@ -17,7 +17,12 @@ void PrintMerge(const std::string& src, const std::string& dest, const MergeRepo
              r.measurements_added, r.samples_added, r.measurements_identical);
   if (r.measurements_conflicting > 0)
     fmt::print(", {} differing (kept {}'s)", r.measurements_conflicting, dest);
-  fmt::print("; {} new devices, {} new runs\n", r.devices_added, r.runs_added);
+  fmt::print("; {} new devices, {} new runs", r.devices_added, r.runs_added);
+  if (r.finals_added + r.device_states_added + r.cool_downs_added > 0) {
+    fmt::print(" ({} final re-measurements, {} device-state readings, {} cool-downs)", r.finals_added,
+               r.device_states_added, r.cool_downs_added);
+  }
+  fmt::print("\n");
 }
 
 // The options of a remote session, shared by remote-tune and farm; `tune` options pass through.
@@ -26,6 +31,7 @@ struct RemoteFlags {
   TransportOptions transport;
   std::string db = "mace_tune.db";
   std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
+  std::string cool_down, cool_down_temp, cool_down_max_wait;
   bool quiet = false;
 
   void Register(CLI::App* cmd) {
@@ -53,6 +59,9 @@ struct RemoteFlags {
     cmd->add_option("--seed", seed, "as for tune");
     cmd->add_option("--min-samples", min_samples, "as for tune");
     cmd->add_option("--timeout-ms", timeout_ms, "as for tune");
+    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys");
+    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key");
+    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune");
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 
@@ -63,7 +72,9 @@ struct RemoteFlags {
     o.host_db = db;
     const std::pair<const char*, const std::string*> pass[] = {
         {"--strategy", &strategy}, {"--max-evals", &max_evals},     {"--time-limit", &time_limit},
-        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms}};
+        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms},
+        {"--cool-down", &cool_down}, {"--cool-down-temp", &cool_down_temp},
+        {"--cool-down-max-wait", &cool_down_max_wait}};
     for (const auto& [flag, value] : pass) {
       if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
     }

@@ -56,10 +56,28 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const De
     fmt::print("harness overhead: {:.2f} ms per evaluation (wall time minus kernel time; builds {:.2f} ms of it)\n",
                report.OverheadPerEvalMs(), report.build_s * 1e3 / static_cast<double>(report.measured));
   }
+  if (report.prebuilt_used > 0) {
+    fmt::print("build threads: {} programs were built while the device measured other configs\n", report.prebuilt_used);
+  }
   for (const auto& r : report.instances) {
     if (r.final.empty()) continue;
     fmt::print("final re-measurement of {} ({} interleaved rounds):", r.tuning_key, r.final.front().samples_ns.size());
     for (const auto& f : r.final) fmt::print("  {} {} ms (first {} ms)", f.params, Ms(f.median_ns), Ms(f.first_median_ns));
+    fmt::print("\n");
+  }
+  for (const auto& r : report.instances) {
+    if (!r.cool_down) continue;
+    const CoolDown& c = *r.cool_down;
+    fmt::print("cool-down before {}: slept {:.1f} s", r.tuning_key, c.slept_s);
+    if (c.threshold_c) {
+      if (c.reached) {
+        fmt::print(", waited {:.1f} s for < {:.1f} C ({}: {:.1f} C -> {:.1f} C{})", c.waited_s, *c.threshold_c, c.source,
+                   c.temperature_before_c.value_or(0), c.temperature_after_c.value_or(0),
+                   *c.reached ? "" : ", gave up at the cap");
+      } else {
+        fmt::print(", no GPU temperature exposed to wait on");
+      }
+    }
     fmt::print("\n");
   }
   if (report.worker_restarts > 0) {
@@ -119,6 +137,19 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--final-top-k", request.final_top_k, "re-measure the k fastest interleaved to pick the winner, 0 = off")
       ->capture_default_str();
   cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str();
+  cmd->add_option("--cool-down", request.cool_down_s, "phones: seconds to sleep between tuning keys, 0 = off")
+      ->capture_default_str();
+  cmd->add_option("--cool-down-temp", request.cool_down_temp_c,
+                  "phones: before each key, wait until the GPU is below this temperature (C), 0 = off")
+      ->capture_default_str();
+  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str();
+  cmd->add_option("--cool-down-poll", request.cool_down_poll_s, "seconds between temperature readings")
+      ->capture_default_str();
+  static int build_threads = -1;
+  cmd->add_option("--build-threads", build_threads,
+                  "threads that build the next candidates' programs while the device measures; -1 = auto "
+                  "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
+      ->capture_default_str();
   cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
   cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
       ->capture_default_str();
@@ -141,6 +172,12 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       }
     }
     TuneContext ctx = OpenDevice(global.platform, global.device);
+    request.build_threads = build_threads;
+    if (build_threads < 0) {
+      cl_device_type type = 0;
+      clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
+      request.build_threads = (type & CL_DEVICE_TYPE_CPU) != 0 ? 0 : 1;
+    }
     request.worker.platform = global.platform;
     request.worker.device = global.device;
     Store store = Store::Open(db);

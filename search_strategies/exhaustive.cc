@@ -13,6 +13,11 @@ class Exhaustive final : public SearchStrategy {
     return next_++;
   }
   void Tell(size_t, const EvalOutcome&) override {}
+  std::vector<size_t> Upcoming(size_t n) override {
+    std::vector<size_t> out;
+    for (size_t i = next_; i < size_ && out.size() < n; ++i) out.push_back(i);
+    return out;
+  }
 
  private:
   size_t size_;

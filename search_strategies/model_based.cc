@@ -4,6 +4,7 @@
 // improvement. Failed configs enter the model as slower than the slowest success.
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <set>
 
 #include "extra_trees.h"
@@ -32,6 +33,11 @@ class ModelBased final : public SearchStrategy {
   std::string_view Name() const override { return "model"; }
 
   std::optional<size_t> Next() override {
+    if (!drawn_.empty()) {
+      const size_t pick = drawn_.front();
+      drawn_.pop_front();
+      return pick;
+    }
     std::optional<size_t> pick;
     const std::vector<size_t> ranked = seen_.Ranked();
     if (ranked.size() < kInitial || !seen_.Best()) {
@@ -43,6 +49,18 @@ class ModelBased final : public SearchStrategy {
     return pick;
   }
   void Tell(size_t index, const EvalOutcome& o) override { seen_.Record(index, o); }
+  // The random start is known ahead: while fewer than kInitial configs are seen (told or
+  // proposed), Next() draws at random whatever the outcomes, so drawing those now, in the same
+  // order from the same generator, proposes exactly what it would have proposed anyway.
+  std::vector<size_t> Upcoming(size_t n) override {
+    while (drawn_.size() < n && seen_.count() < kInitial) {
+      const auto pick = seen_.RandomUnseen(rng_);
+      if (!pick) break;
+      seen_.Mark(*pick);
+      drawn_.push_back(*pick);
+    }
+    return {drawn_.begin(), drawn_.begin() + static_cast<std::ptrdiff_t>(std::min(n, drawn_.size()))};
+  }
 
  private:
   std::optional<size_t> ByExpectedImprovement(const std::vector<size_t>& ranked) {
@@ -85,6 +103,7 @@ class ModelBased final : public SearchStrategy {
   std::mt19937_64 rng_;
   Seen seen_;
   ExtraTrees model_;
+  std::deque<size_t> drawn_;  // drawn ahead by Upcoming(), proposed first
 };
 
 }  // namespace

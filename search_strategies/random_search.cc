@@ -23,6 +23,13 @@ class RandomSearch final : public SearchStrategy {
     seen_.Mark(order_[next_]);
     return order_[next_++];
   }
+  std::vector<size_t> Upcoming(size_t n) override {
+    std::vector<size_t> out;
+    for (size_t i = next_; i < order_.size() && out.size() < n; ++i) {
+      if (!seen_.Has(order_[i])) out.push_back(order_[i]);
+    }
+    return out;
+  }
   // A config told without being proposed (known beforehand) is not proposed again.
   void Tell(size_t index, const EvalOutcome& outcome) override { seen_.Record(index, outcome); }
 

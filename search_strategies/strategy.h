@@ -42,6 +42,14 @@ class SearchStrategy {
   virtual std::optional<size_t> Next() = 0;
   // Also accepted for configs the strategy did not propose (results known beforehand).
   virtual void Tell(size_t index, const EvalOutcome& outcome) = 0;
+  // Up to n configs that the next calls of Next() will return, in that order, whatever outcomes
+  // are told meanwhile for configs it proposed: a hint for building their programs early. Calling
+  // it never changes what is proposed. Strategies whose next proposal depends on results still to
+  // come return fewer or none (the default): exhaustive, random and model's random start do.
+  virtual std::vector<size_t> Upcoming(size_t n) {
+    (void)n;
+    return {};
+  }
 };
 
 // Throws std::invalid_argument naming the known strategies for an unknown name.

@@ -22,6 +22,7 @@ struct EmitEntry {
   std::string params;
   double tuned_ns = 0;
   double default_ns = 0;
+  bool final_winner = false;  // chosen by the latest interleaved re-measurement, not the best median
 };
 
 struct EmitReport {

@@ -29,7 +29,7 @@ constexpr const char* kMatchMeasurement =
 constexpr const char* kDropMaps =
     "DROP TABLE IF EXISTS temp.merge_dev; DROP TABLE IF EXISTS temp.merge_inst;"
     "DROP TABLE IF EXISTS temp.merge_cfg; DROP TABLE IF EXISTS temp.merge_run;"
-    "DROP TABLE IF EXISTS temp.merge_meas;";
+    "DROP TABLE IF EXISTS temp.merge_meas; DROP TABLE IF EXISTS temp.merge_final;";
 
 // Detaches SRC when the merge is over, committed or not (DETACH fails inside a transaction).
 class Attached {
@@ -142,6 +142,49 @@ void MergeMeasurements(const detail::Db& db, MergeReport* report) {
                                       "WHERE true ON CONFLICT(device_id, instance_id) DO NOTHING");
 }
 
+// Rows that belong to a run: keyed by (run, ...) in DEST, so ON CONFLICT DO NOTHING makes a second
+// merge add nothing. A final re-measurement maps by (run, instance, config).
+void MergeRunRows(const detail::Db& db, MergeReport* report) {
+  report->finals_added = Run(
+      db,
+      "INSERT INTO main.final_measurements(run_id, instance_id, config_id, source_digest, slot, "
+      "first_median_ns, median_ns, num_samples, winner, created_at) SELECT r.dst_id, mi.dst_id, "
+      "mc.dst_id, s.source_digest, s.slot, s.first_median_ns, s.median_ns, s.num_samples, "
+      "s.winner, s.created_at FROM src.final_measurements s "
+      "JOIN temp.merge_run r ON r.src_id = s.run_id "
+      "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+      "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
+      "WHERE r.dst_id IS NOT NULL ORDER BY s.id "
+      "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING");
+  db.Exec(
+      "CREATE TEMP TABLE merge_final AS SELECT s.id AS src_id, d.id AS dst_id "
+      "FROM src.final_measurements s JOIN temp.merge_run r ON r.src_id = s.run_id "
+      "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+      "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
+      "JOIN main.final_measurements d ON d.run_id = r.dst_id AND d.instance_id = mi.dst_id "
+      "AND d.config_id = mc.dst_id");
+  report->final_samples_added =
+      Run(db,
+          "INSERT INTO main.final_samples(final_id, round, ns) SELECT mf.dst_id, s.round, s.ns "
+          "FROM src.final_samples s JOIN temp.merge_final mf ON mf.src_id = s.final_id "
+          "WHERE true ON CONFLICT(final_id, round) DO NOTHING");
+  report->device_states_added =
+      Run(db,
+          "INSERT INTO main.device_states(run_id, phase, idx, source, clock_mhz, temperature_c, "
+          "raw, read_at) SELECT r.dst_id, s.phase, s.idx, s.source, s.clock_mhz, s.temperature_c, "
+          "s.raw, s.read_at FROM src.device_states s JOIN temp.merge_run r ON r.src_id = s.run_id "
+          "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, phase, idx) DO NOTHING");
+  report->cool_downs_added =
+      Run(db,
+          "INSERT INTO main.cool_downs(run_id, instance_id, slept_s, waited_s, threshold_c, "
+          "temperature_before_c, temperature_after_c, reached, source, created_at) "
+          "SELECT r.dst_id, mi.dst_id, s.slept_s, s.waited_s, s.threshold_c, "
+          "s.temperature_before_c, s.temperature_after_c, s.reached, s.source, s.created_at "
+          "FROM src.cool_downs s JOIN temp.merge_run r ON r.src_id = s.run_id "
+          "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+          "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, instance_id) DO NOTHING");
+}
+
 }  // namespace
 
 MergeReport MergeStores(const std::string& dest_path, const std::string& src_path) {
@@ -166,6 +209,7 @@ MergeReport MergeStores(const std::string& dest_path, const std::string& src_pat
     MapTables(db, &report);
     MergeRuns(db, &report);
     MergeMeasurements(db, &report);
+    MergeRunRows(db, &report);
     tx.Commit();
   }
   db.Exec(kDropMaps);

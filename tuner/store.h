@@ -38,6 +38,34 @@ extern const char* const kMeasurementStatuses[6];
 // "running", "done", "interrupted", "failed".
 extern const char* const kRunStatuses[4];
 
+// One config of a final interleaved re-measurement (A B C A B C ...) of a key's top-k.
+struct FinalResult {
+  std::string params;
+  int slot = 0;                    // its place in each round: 0 ran first (A), 1 second (B) ...
+  double first_median_ns = 0;      // from its evaluation
+  std::vector<double> samples_ns;  // one per round; empty when it failed in the re-measurement
+  double median_ns = 0;            // of samples_ns; 0 (NULL in SQL) when empty
+  bool winner = false;             // at most one per (run, key)
+};
+
+// One reading of what the platform exposes about clocks and temperature (device_state.h).
+struct DeviceReading {
+  std::string source;  // "nvidia-smi", or the sysfs file read, e.g. /sys/class/devfreq/X/cur_freq
+  std::optional<double> clock_mhz, temperature_c;
+  std::string raw;  // the text read, as read
+};
+
+// The cool-down before one tuning key (`tune --cool-down`, `--cool-down-temp`).
+struct CoolDown {
+  double slept_s = 0;                 // the fixed sleep of --cool-down
+  double waited_s = 0;                // waiting for the temperature to drop below threshold_c
+  std::optional<double> threshold_c;  // --cool-down-temp; nullopt when not asked for
+  std::optional<double> temperature_before_c, temperature_after_c;
+  std::optional<bool> reached;  // below the threshold before the cap; nullopt without a threshold
+                                // or a temperature to read
+  std::string source;           // where the temperature came from
+};
+
 struct InstanceSummary {
   std::string tuning_key, family;
   double flops = 0, bytes = 0;
@@ -54,7 +82,7 @@ struct DeviceRow {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Creates the file or migrates it to kSchemaVersion. Refuses (StoreError, file untouched) a file
   // that is not SQLite, another application's database, or a newer schema than this code knows.
@@ -89,6 +117,25 @@ class Store {
   // Per instance measured on this device, in insertion order: best ok measurement (lowest median,
   // over every source digest) and the default config's (latest ok one, else latest).
   std::vector<InstanceSummary> Summaries(int64_t device_id) const;
+
+  // The final re-measurement of a key in a run, entries in any order, all with this source digest.
+  // Configs not yet in `configs` are added. Throws StoreError for a second winner or an unknown
+  // key; recording the same (run, key, config) again changes nothing.
+  void RecordFinal(int64_t run_id, const std::string& tuning_key, const std::string& family,
+                   const std::string& source_digest, const std::vector<FinalResult>& results);
+  // What RecordFinal stored for (run, key), in slot order, with the samples in round order.
+  std::vector<FinalResult> Finals(int64_t run_id, const std::string& tuning_key) const;
+  // The ok measurement of the config that won the final re-measurement of `tuning_key` with this
+  // source digest on this device, in the latest such run (by started_at, then id); nullopt if none.
+  std::optional<Measurement> FinalWinner(int64_t device_id, const std::string& tuning_key,
+                                         const std::string& source_digest) const;
+
+  // phase: "start" or "end". Readings keep their order (idx 0, 1, ...).
+  void RecordDeviceState(int64_t run_id, const std::string& phase,
+                         const std::vector<DeviceReading>& readings);
+  std::vector<DeviceReading> DeviceStates(int64_t run_id, const std::string& phase) const;
+  void RecordCoolDown(int64_t run_id, const std::string& tuning_key, const CoolDown& c);
+  std::optional<CoolDown> FindCoolDown(int64_t run_id, const std::string& tuning_key) const;
 
   // Rows in one of the store's tables (throws StoreError for any other name).
   int64_t CountRows(const std::string& table) const;

@@ -67,9 +67,44 @@ CREATE TABLE default_configs(
       kNow, MACE_TUNE_STORE_WRITER));
 }
 
+// Schema version 2: what a run learnt besides the evaluations. The interleaved re-measurement of
+// the top-k (every round-robin sample and which config won), the clocks and temperatures read at
+// the start and end of a run, and the cool-down waits before each tuning key.
+void V1ToV2(const Db& db) {
+  db.Exec(R"sql(
+CREATE TABLE final_measurements(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  instance_id INTEGER NOT NULL REFERENCES instances(id),
+  config_id INTEGER NOT NULL REFERENCES configs(id),
+  source_digest TEXT NOT NULL,
+  slot INTEGER NOT NULL, first_median_ns REAL, median_ns REAL, num_samples INTEGER NOT NULL,
+  winner INTEGER NOT NULL CHECK(winner IN (0, 1)), created_at TEXT NOT NULL,
+  UNIQUE(run_id, instance_id, config_id));
+CREATE UNIQUE INDEX final_measurements_one_winner ON final_measurements(run_id, instance_id)
+  WHERE winner = 1;
+CREATE TABLE final_samples(
+  final_id INTEGER NOT NULL REFERENCES final_measurements(id) ON DELETE CASCADE,
+  round INTEGER NOT NULL, ns REAL, PRIMARY KEY(final_id, round)) WITHOUT ROWID;
+CREATE TABLE device_states(
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  phase TEXT NOT NULL CHECK(phase IN ('start','end')),
+  idx INTEGER NOT NULL, source TEXT NOT NULL, clock_mhz REAL, temperature_c REAL, raw TEXT,
+  read_at TEXT NOT NULL,
+  PRIMARY KEY(run_id, phase, idx)) WITHOUT ROWID;
+CREATE TABLE cool_downs(
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  instance_id INTEGER NOT NULL REFERENCES instances(id),
+  slept_s REAL NOT NULL, waited_s REAL NOT NULL, threshold_c REAL,
+  temperature_before_c REAL, temperature_after_c REAL, reached INTEGER CHECK(reached IN (0, 1)),
+  source TEXT, created_at TEXT NOT NULL,
+  PRIMARY KEY(run_id, instance_id)) WITHOUT ROWID;
+)sql");
+}
+
 // kMigrations[v] takes a database from schema version v to v + 1. Add new steps at the end.
 using Migration = void (*)(const Db&);
-constexpr Migration kMigrations[] = {CreateV1};
+constexpr Migration kMigrations[] = {CreateV1, V1ToV2};
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per version");
 
 // Refusals happen before the first write, so a file that is not ours is left byte for byte.

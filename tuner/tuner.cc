@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -45,13 +47,57 @@ void Consider(InstanceReport* r, const Measurement& m) {
   if (!r->best || m.median_ns < r->best->median_ns) r->best = m;
 }
 
-// The k fastest ok configs recorded for this instance, re-measured interleaved; the winner is the
-// lowest median of that re-measurement (it replaces r->best when it differs).
-void Remeasure(InstanceReport* r, const Store& store, int64_t device_id, InstanceEvaluator& evaluator,
-               const TuneRequest& request) {
+// Sleeps up to `seconds` in short slices; false when stopped first.
+bool SleepUnlessStopped(double seconds, const std::function<bool()>& stopped) {
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (Clock::now() < until) {
+    if (stopped()) return false;
+    const Clock::duration left = until - Clock::now();
+    std::this_thread::sleep_for(std::min<Clock::duration>(left, std::chrono::milliseconds(50)));
+  }
+  return true;
+}
+
+// The cool-down before a key (TuneRequest::cool_down_*): the fixed sleep, then polling the hottest
+// GPU temperature until it is below the threshold, the cap, or a stop.
+CoolDown CoolDownBefore(const TuneRequest& request, bool first_key, const std::function<bool()>& stopped) {
+  CoolDown c;
+  if (request.cool_down_s > 0 && !first_key) {
+    const auto start = Clock::now();
+    SleepUnlessStopped(request.cool_down_s, stopped);
+    c.slept_s = SecondsSince(start);
+  }
+  if (request.cool_down_temp_c <= 0) return c;
+  c.threshold_c = request.cool_down_temp_c;
+  auto hottest = HottestGpu(ReadDeviceReadings());
+  if (!hottest) return c;  // nothing exposes a temperature: reached stays unknown
+  c.source = hottest->source;
+  c.temperature_before_c = hottest->temperature_c;
+  const auto start = Clock::now();
+  while (hottest && *hottest->temperature_c >= request.cool_down_temp_c &&
+         SecondsSince(start) < request.cool_down_max_wait_s) {
+    const double left = request.cool_down_max_wait_s - SecondsSince(start);
+    if (!SleepUnlessStopped(std::min(request.cool_down_poll_s, left), stopped)) break;
+    hottest = HottestGpu(ReadDeviceReadings());
+  }
+  c.waited_s = SecondsSince(start);
+  if (hottest) {
+    c.source = hottest->source;
+    c.temperature_after_c = hottest->temperature_c;
+  }
+  c.reached = hottest && *hottest->temperature_c < request.cool_down_temp_c;
+  return c;
+}
+
+// The k fastest ok configs recorded for this instance with the current source, re-measured
+// interleaved; the winner is the lowest median of that re-measurement (it replaces r->best when
+// it differs). Everything, every round-robin sample included, is recorded with the run.
+void Remeasure(InstanceReport* r, Store& store, int64_t device_id, int64_t run_id,
+               InstanceEvaluator& evaluator, const TuneRequest& request) {
+  const std::string digest = ProgramSourceDigest(FindFamily(evaluator.key().family)->program);
   std::vector<Measurement> ok;
   for (auto& m : store.Measurements(device_id, r->tuning_key)) {
-    if (m.status == "ok") ok.push_back(std::move(m));
+    if (m.status == "ok" && m.source_digest == digest) ok.push_back(std::move(m));
   }
   std::sort(ok.begin(), ok.end(), [](const auto& a, const auto& b) { return a.median_ns < b.median_ns; });
   if (ok.size() > static_cast<size_t>(request.final_top_k)) ok.resize(static_cast<size_t>(request.final_top_k));
@@ -66,6 +112,7 @@ void Remeasure(InstanceReport* r, const Store& store, int64_t device_id, Instanc
   for (size_t i = 0; i < ok.size(); ++i) {
     Remeasured x;
     x.params = ok[i].params;
+    x.slot = static_cast<int>(i);
     x.first_median_ns = ok[i].median_ns;
     x.samples_ns = samples[i];
     x.median_ns = samples[i].empty() ? 0 : Median(samples[i]);
@@ -74,9 +121,16 @@ void Remeasure(InstanceReport* r, const Store& store, int64_t device_id, Instanc
   std::stable_sort(r->final.begin(), r->final.end(), [](const auto& a, const auto& b) {
     return (a.median_ns > 0 ? a.median_ns : 1e300) < (b.median_ns > 0 ? b.median_ns : 1e300);
   });
+  const bool won = r->final.front().median_ns > 0;
   for (const auto& m : ok) {
-    if (m.params == r->final.front().params && r->final.front().median_ns > 0) r->best = m;
+    if (m.params == r->final.front().params && won) r->best = m;
   }
+  std::vector<FinalResult> rows;
+  for (size_t i = 0; i < r->final.size(); ++i) {
+    const Remeasured& x = r->final[i];
+    rows.push_back({x.params, x.slot, x.first_median_ns, x.samples_ns, x.median_ns, i == 0 && won});
+  }
+  store.RecordFinal(run_id, r->tuning_key, evaluator.key().family, digest, rows);
 }
 
 }  // namespace
@@ -94,20 +148,29 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
   info.max_evals = request.max_evals;
   info.time_limit_s = request.time_limit_s;
   report.run_id = store.BeginRun(device_id, info);
-  report.device_state_start = ReadDeviceState();
-  ProgramCache cache(ctx.context.get(), ctx.device());
+  {
+    const auto readings = ReadDeviceReadings();
+    store.RecordDeviceState(report.run_id, "start", readings);
+    report.device_state_start = FormatDeviceState(readings);
+  }
+  ProgramCache cache(ctx.context.get(), ctx.device(), request.isolate ? 0 : request.build_threads);
   const bool tty = request.progress && isatty(STDERR_FILENO);
-  auto stopped = [stop] { return stop != nullptr && stop->load(); };
+  const std::function<bool()> stopped = [stop] { return stop != nullptr && stop->load(); };
 
   try {
     for (size_t index = 0; index < request.workload.items.size() && !stopped(); ++index) {
       const WorkloadItem& item = request.workload.items[index];
       const KernelFamily& family = *FindKernelFamily(item.key.family);
-      const auto instance_start = Clock::now();
       InstanceReport r;
       r.tuning_key = item.key.ToString();
       r.count = item.count;
       store.AddInstance(r.tuning_key, item.key.family, family.Flops(item.key), family.BytesMoved(item.key));
+      if (request.cool_down_s > 0 || request.cool_down_temp_c > 0) {
+        r.cool_down = CoolDownBefore(request, index == 0, stopped);
+        store.RecordCoolDown(report.run_id, r.tuning_key, *r.cool_down);
+        if (stopped()) break;
+      }
+      const auto instance_start = Clock::now();
       const SearchSpace space(family.Parameters(item.key, ctx.limits), [&](const ParamMap& p) {
         return family.CheckConfig(item.key, p, ctx.limits);
       });
@@ -130,6 +193,16 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         ++report.measured;
         ++r.measured;
         return m;
+      };
+
+      // Queues the build of a config the strategy will propose soon, unless it is recorded already.
+      const std::string digest = ProgramSourceDigest(FindFamily(item.key.family)->program);
+      const std::string program(FindFamily(item.key.family)->program);
+      auto prebuild = [&](const ParamMap& params) {
+        std::string options;
+        if (!FamilyBuildOptions(item.key, params, &options).ok()) return;
+        if (store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return;
+        cache.Prebuild(program, options);
       };
 
       ParamMap default_params;
@@ -160,6 +233,10 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         }
         const auto next = strategy->Next();
         if (!next) break;
+        if (cache.build_threads() > 0) {
+          const size_t ahead = 2 * static_cast<size_t>(cache.build_threads()) + 1;
+          for (size_t i : strategy->Upcoming(ahead)) prebuild(space.configs()[i]);
+        }
         const Measurement m = evaluate(space.configs()[*next]);
         ++r.evaluated;
         const double best_before = r.best ? r.best->median_ns : 0;
@@ -169,7 +246,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         if (tty) Progress(r, index, request.workload.items.size(), request.max_evals, SecondsSince(instance_start));
       }
       if (worker) report.worker_restarts += worker->restarts();
-      if (request.final_top_k > 1 && !stopped()) Remeasure(&r, store, device_id, evaluator, request);
+      if (request.final_top_k > 1 && !stopped()) Remeasure(&r, store, device_id, report.run_id, evaluator, request);
       if (tty) std::fprintf(stderr, "\r\033[K");
       if (request.progress) {
         std::fprintf(stderr, "[%zu/%zu] %s: %lld configs (%lld new, %lld failed) of %zu, best %s, default %s\n",
@@ -186,8 +263,13 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
     store.FinishRun(report.run_id, "failed");
     throw;
   }
+  report.prebuilt_used = static_cast<int64_t>(cache.prebuilt_used());
   report.interrupted = stopped();
-  report.device_state_end = ReadDeviceState();
+  {
+    const auto readings = ReadDeviceReadings();
+    store.RecordDeviceState(report.run_id, "end", readings);
+    report.device_state_end = FormatDeviceState(readings);
+  }
   report.wall_s = SecondsSince(start);
   store.FinishRun(report.run_id, report.interrupted ? "interrupted" : "done");
   return report;

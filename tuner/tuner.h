@@ -27,6 +27,17 @@ struct TuneRequest {
   MeasureOptions measure;
   int final_top_k = 0;    // > 1: re-measure the k fastest interleaved at the end to pick the winner
   int final_rounds = 10;  // timed runs of each of them in that re-measurement
+  // Cool-down for phones, before each tuning key: sleep cool_down_s (not before the first key),
+  // then, when cool_down_temp_c > 0, poll the hottest GPU temperature (device_state.h) every
+  // cool_down_poll_s until it is below cool_down_temp_c or cool_down_max_wait_s have passed.
+  double cool_down_s = 0;
+  double cool_down_temp_c = 0;
+  double cool_down_max_wait_s = 600;
+  double cool_down_poll_s = 1;
+  // Threads that build the programs of the configs the strategy will propose next while the device
+  // measures (ProgramCache::Prebuild, SearchStrategy::Upcoming); 0 = build on demand only. Not
+  // used with isolate (the worker builds).
+  int build_threads = 0;
   bool isolate = false;   // evaluate in a worker process under a watchdog (worker.h)
   WorkerOptions worker;
   std::string command;      // recorded with the run
@@ -37,6 +48,7 @@ struct TuneRequest {
 // One of the top-k in the final interleaved re-measurement.
 struct Remeasured {
   std::string params;
+  int slot = 0;                // its place in each interleaved round
   double first_median_ns = 0;  // from its evaluation
   std::vector<double> samples_ns;  // interleaved re-measurement
   double median_ns = 0;
@@ -53,6 +65,7 @@ struct InstanceReport {
   std::optional<Measurement> best;
   std::optional<Measurement> default_config;
   std::vector<Remeasured> final;  // top-k re-measured, winner first; empty when off
+  std::optional<CoolDown> cool_down;  // when --cool-down or --cool-down-temp asked for one
 };
 
 struct TuneReport {
@@ -64,8 +77,9 @@ struct TuneReport {
   double kernel_s = 0;        // the kernels' own time (sum of the timed samples) within it
   double build_s = 0;         // program builds within it
   int64_t measured = 0;
-  std::string device_state_start, device_state_end;
-  int worker_restarts = 0;  // crashes and hangs of the evaluation worker  // clocks/temperature, see device_state.h
+  std::string device_state_start, device_state_end;  // clocks/temperature, see device_state.h
+  int worker_restarts = 0;  // crashes and hangs of the evaluation worker
+  int64_t prebuilt_used = 0;  // programs built ahead by the build threads and then used
   // Harness overhead per new evaluation: its wall time minus the kernel's own timed runs.
   double OverheadPerEvalMs() const {
     return measured > 0 ? (measure_wall_s - kernel_s) * 1e3 / static_cast<double>(measured) : 0;

@@ -3,3 +3,6 @@ mace_tune_test(NAME cl_core_test LABEL cl SOURCES cl_core_test.cc LIBS mace_tune
 mace_tune_test(NAME tune_test LABEL cl
                SOURCES tune_test.cc cli_test.cc $<TARGET_OBJECTS:mace_tune_remote_test_util> LIBS mace_tune::tuner)
 add_dependencies(tune_test mace_tune_cli)
+# What a run records besides evaluations (final re-measurement, device state, cool-down; emit's
+# choice) and the build threads, on a real device.
+mace_tune_test(NAME tune_record_test LABEL cl SOURCES tune_record_test.cc prebuild_test.cc LIBS mace_tune::tuner)

@@ -218,5 +218,59 @@ TEST_CASE("merge refuses a missing, foreign or identical source and leaves DEST 
   CHECK(CountsOf(dest) == before);
 }
 
+TEST_CASE("final re-measurements, device states and cool-downs merge once, with their run") {
+  TempDir dir;
+  const std::string src = dir.File("phone.db"), dest = dir.File("host.db");
+  Fill(src, "Adreno 740", 4, 100);
+  const std::string key = "gemm:K=8,M=16,N=16:fp32";
+  {
+    Store s = Store::Open(src);
+    const int64_t dev = DeviceId(s, "Adreno 740");
+    const int64_t run = 1;
+    s.RecordFinal(run, key, "gemm", "d1",
+                  {{"LWS=0", 0, 100, {99, 98}, 98.5, false}, {"LWS=1", 1, 101, {97, 96}, 96.5, true}});
+    s.RecordDeviceState(run, "start", {{"/sys/class/kgsl/kgsl-3d0/temp", std::nullopt, 41, "41000"}});
+    s.RecordDeviceState(run, "end", {{"/sys/class/kgsl/kgsl-3d0/temp", std::nullopt, 52, "52000"}});
+    CoolDown c;
+    c.waited_s = 3;
+    c.threshold_c = 45;
+    c.reached = true;
+    s.RecordCoolDown(run, key, c);
+    REQUIRE(s.FinalWinner(dev, key, "d1")->params == "LWS=1");
+  }
+  // DEST already has another device whose run and config ids overlap SRC's.
+  Fill(dest, "Mali-G710", 3, 500);
+  const MergeReport first = MergeStores(dest, src);
+  CHECK(first.finals_added == 2);
+  CHECK(first.final_samples_added == 4);
+  CHECK(first.device_states_added == 2);
+  CHECK(first.cool_downs_added == 1);
+  const MergeReport second = MergeStores(dest, src);
+  CHECK(second.finals_added == 0);
+  CHECK(second.final_samples_added == 0);
+  CHECK(second.device_states_added == 0);
+  CHECK(second.cool_downs_added == 0);
+
+  Store s = Store::Open(dest);
+  CHECK(s.CountRows("final_measurements") == 2);
+  CHECK(s.CountRows("final_samples") == 4);
+  CHECK(s.CountRows("device_states") == 2);
+  CHECK(s.CountRows("cool_downs") == 1);
+  const int64_t adreno = DeviceId(s, "Adreno 740");
+  const auto winner = s.FinalWinner(adreno, key, "d1");
+  REQUIRE(winner);
+  CHECK(winner->params == "LWS=1");
+  CHECK_FALSE(s.FinalWinner(DeviceId(s, "Mali-G710"), key, "d1"));  // stays with its device
+  const int64_t run = winner->run_id;  // the measurement's run, mapped into DEST
+  const auto finals = s.Finals(run, key);
+  REQUIRE(finals.size() == 2);
+  CHECK(finals[1].samples_ns == std::vector<double>{97, 96});
+  CHECK(s.DeviceStates(run, "end").at(0).temperature_c == std::optional<double>(52));
+  const auto cool = s.FindCoolDown(run, key);
+  REQUIRE(cool);
+  CHECK(cool->waited_s == 3);
+  CHECK(cool->reached == std::optional<bool>(true));
+}
+
 }  // namespace
 }  // namespace mace_tune

@@ -94,7 +94,7 @@ Measurement Failed(const std::string& params, const std::string& status, const s
   return m;
 }
 
-TEST_CASE("store: a new file gets schema version 1 in WAL mode", "[store]") {
+TEST_CASE("store: a new file gets schema version 2 in WAL mode", "[store]") {
   TempDir dir;
   const std::string path = dir.File("t.db");
   {
@@ -105,9 +105,9 @@ TEST_CASE("store: a new file gets schema version 1 in WAL mode", "[store]") {
   }
   detail::Db db = detail::Db::Open(path);
   CHECK(db.QueryText("PRAGMA journal_mode") == "wal");
-  CHECK(db.QueryInt64("PRAGMA user_version") == 1);
-  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "1");
-  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 8);
+  CHECK(db.QueryInt64("PRAGMA user_version") == 2);
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
+  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 12);
 }
 
 TEST_CASE("store: Record and Find round trip, samples included", "[store]") {
@@ -280,7 +280,7 @@ TEST_CASE("store: a newer schema is refused and the file left unchanged", "[stor
   const std::string before = ReadBytes(path);
   const std::string error = ErrorOf([&] { Store::Open(path); });
   CHECK(error.find(path) != std::string::npos);
-  CHECK(error.find("database schema version 7 is newer than this mace_tune (1)") !=
+  CHECK(error.find("database schema version 7 is newer than this mace_tune (2)") !=
         std::string::npos);
   CHECK(ReadBytes(path) == before);
   CHECK_FALSE(fs::exists(path + "-wal"));
@@ -343,6 +343,133 @@ TEST_CASE("store: records survive a writer killed with SIGKILL", "[store]") {
   CHECK(store.CountRows("measurements") == 50);
   CHECK(store.CountRows("samples") == 150);
   CHECK(store.Measurements(store.Devices().at(0).id, "gemm/M256_N256_K256/fp32").size() == 50);
+}
+
+// tests/data/store_v1.db was written by the schema-1 code: `mace_tune tune --workload W
+// --max-evals 3 --seed 4 --final-top-k 2` built at commit da63b99, W = gemm:K=8,M=16,N=16:fp32 and
+// gemm:K=5,M=9,N=33:fp32 (then PRAGMA wal_checkpoint). Opening it must migrate it to version 2
+// and keep every row.
+TEST_CASE("store: a v1 file written by the v1 code migrates to v2 and keeps its data", "[store]") {
+  const char* source_dir = std::getenv("MACE_TUNE_SOURCE_DIR");
+  REQUIRE(source_dir != nullptr);
+  TempDir dir;
+  const std::string path = dir.File("v1.db");
+  fs::copy_file(fs::path(source_dir) / "tests/data/store_v1.db", path);
+  int64_t measurements = 0, samples = 0, runs = 0;
+  {
+    detail::Db db = detail::Db::Open(path);
+    REQUIRE(db.QueryInt64("PRAGMA user_version") == 1);
+    REQUIRE(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE name = 'final_measurements'") == 0);
+    measurements = db.QueryInt64("SELECT COUNT(*) FROM measurements");
+    samples = db.QueryInt64("SELECT COUNT(*) FROM samples");
+    runs = db.QueryInt64("SELECT COUNT(*) FROM runs");
+    REQUIRE(measurements > 0);
+    REQUIRE(samples > 0);
+  }
+  Store store = Store::Open(path);
+  CHECK(store.CountRows("measurements") == measurements);
+  CHECK(store.CountRows("samples") == samples);
+  CHECK(store.CountRows("runs") == runs);
+  CHECK(store.CountRows("final_measurements") == 0);
+  CHECK(store.CountRows("device_states") == 0);
+  const auto devices = store.Devices();
+  REQUIRE(devices.size() == 1);
+  const auto summaries = store.Summaries(devices[0].id);
+  REQUIRE_FALSE(summaries.empty());
+  REQUIRE(summaries[0].best);
+  CHECK_FALSE(summaries[0].best->samples_ns.empty());
+
+  // The new tables take rows that refer to the old ones.
+  const int64_t run = store.BeginRun(devices[0].id, RunInfo{});
+  store.RecordDeviceState(run, "start", {{"nvidia-smi", 1980.0, 41.0, "1980 MHz, 2619 MHz, 41"}});
+  store.RecordFinal(run, summaries[0].tuning_key, summaries[0].family, summaries[0].best->source_digest,
+                    {{summaries[0].best->params, 0, 1, {5, 6, 7}, 6, true}});
+  CHECK(store.FinalWinner(devices[0].id, summaries[0].tuning_key, summaries[0].best->source_digest)->params ==
+        summaries[0].best->params);
+
+  detail::Db db = detail::Db::Open(path);
+  CHECK(db.QueryInt64("PRAGMA user_version") == 2);
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'created_by'") != "");
+}
+
+TEST_CASE("store: final re-measurements round trip; the latest run's winner on a digest", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  for (const char* p : {"A", "B", "C"}) {
+    Measurement m = Ok(p, 100 + p[0]);
+    REQUIRE(store.Record(dev, m));
+  }
+  const std::string key = "gemm/M256_N256_K256/fp32";
+  const int64_t run1 = store.BeginRun(dev, RunInfo{});
+  store.RecordFinal(run1, key, "gemm", "d1",
+                    {{"A", 0, 165, {170, 171, 169}, 170, false}, {"B", 1, 166, {150, 151, 152}, 151, true},
+                     {"C", 2, 167, {}, 0, false}});
+  const auto rows = store.Finals(run1, key);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].params == "A");
+  CHECK(rows[1].winner);
+  CHECK(rows[1].samples_ns == std::vector<double>{150, 151, 152});
+  CHECK(rows[1].median_ns == 151);
+  CHECK(rows[2].samples_ns.empty());
+  CHECK(rows[2].median_ns == 0);
+  CHECK(store.CountRows("final_samples") == 6);
+  CHECK(store.FinalWinner(dev, key, "d1")->params == "B");
+  CHECK_FALSE(store.FinalWinner(dev, key, "d2"));
+  CHECK_FALSE(store.FinalWinner(dev + 1, key, "d1"));
+
+  // Recording the same rows again changes nothing; two winners are refused.
+  store.RecordFinal(run1, key, "gemm", "d1", {{"A", 0, 165, {170, 171, 169}, 170, false}});
+  CHECK(store.CountRows("final_measurements") == 3);
+  const int64_t run2 = store.BeginRun(dev, RunInfo{});
+  CHECK(ErrorOf([&] {
+          store.RecordFinal(run2, key, "gemm", "d1", {{"A", 0, 1, {1}, 1, true}, {"C", 1, 1, {1}, 1, true}});
+        }).find("more than one winner") != std::string::npos);
+  // A later run's winner takes over (started_at ties are broken by run id).
+  store.RecordFinal(run2, key, "gemm", "d1", {{"C", 0, 167, {140}, 140, true}});
+  CHECK(store.FinalWinner(dev, key, "d1")->params == "C");
+}
+
+TEST_CASE("store: device states and cool-downs round trip, NULLs kept", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  store.AddInstance("gemm/M256_N256_K256/fp32", "gemm", 1, 1);
+  const int64_t run = store.BeginRun(dev, RunInfo{});
+  store.RecordDeviceState(run, "start", {{"/sys/class/devfreq/gpu/cur_freq", 585.0, std::nullopt, "585000000"},
+                                         {"/sys/class/thermal/thermal_zone3/temp", std::nullopt, 45.5, "45500"}});
+  store.RecordDeviceState(run, "end", {});
+  const auto start = store.DeviceStates(run, "start");
+  REQUIRE(start.size() == 2);
+  CHECK(start[0].clock_mhz == std::optional<double>(585.0));
+  CHECK_FALSE(start[0].temperature_c);
+  CHECK(start[1].temperature_c == std::optional<double>(45.5));
+  CHECK(start[1].raw == "45500");
+  CHECK(store.DeviceStates(run, "end").empty());
+  CHECK(ErrorOf([&] { store.RecordDeviceState(run, "middle", {}); }).find("phase") != std::string::npos);
+
+  CoolDown c;
+  c.slept_s = 2;
+  c.waited_s = 7.5;
+  c.threshold_c = 40;
+  c.temperature_before_c = 48;
+  c.temperature_after_c = 39.5;
+  c.reached = true;
+  c.source = "/sys/class/thermal/thermal_zone3/temp";
+  store.RecordCoolDown(run, "gemm/M256_N256_K256/fp32", c);
+  const auto back = store.FindCoolDown(run, "gemm/M256_N256_K256/fp32");
+  REQUIRE(back);
+  CHECK(back->waited_s == 7.5);
+  CHECK(back->reached == std::optional<bool>(true));
+  CHECK(back->temperature_after_c == std::optional<double>(39.5));
+  CHECK(back->source == c.source);
+  const int64_t run2 = store.BeginRun(dev, RunInfo{});
+  store.RecordCoolDown(run2, "gemm/M256_N256_K256/fp32", CoolDown{});
+  const auto plain = store.FindCoolDown(run2, "gemm/M256_N256_K256/fp32");
+  REQUIRE(plain);
+  CHECK_FALSE(plain->threshold_c);
+  CHECK_FALSE(plain->reached);
 }
 
 }  // namespace

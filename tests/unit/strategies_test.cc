@@ -74,3 +74,54 @@ TEST_CASE("unknown strategy names the known ones") {
     CHECK(std::string(e.what()).find("random") != std::string::npos);
   }
 }
+
+namespace {
+// Proposals with a made-up outcome for each; when `peek` > 0, Upcoming(peek) is asked before
+// every Next(), as the tuner does when it prebuilds, and each peeked config must come next.
+std::vector<size_t> DrainPeeking(SearchStrategy& s, const SearchSpace& space, size_t peek, size_t limit,
+                                 size_t* peeked_total) {
+  std::vector<size_t> order;
+  std::vector<size_t> promised;
+  *peeked_total = 0;
+  while (order.size() < limit) {
+    if (peek > 0) {
+      const auto up = s.Upcoming(peek);
+      CHECK(up.size() <= peek);
+      // What was promised before must still be what comes first.
+      for (size_t i = 0; i < promised.size() && i < up.size(); ++i) CHECK(up[i] == promised[i]);
+      if (up.size() > promised.size()) *peeked_total += up.size() - promised.size();
+      promised = up;
+    }
+    const auto next = s.Next();
+    if (!next) break;
+    if (!promised.empty()) {
+      CHECK(*next == promised.front());
+      promised.erase(promised.begin());
+    }
+    order.push_back(*next);
+    const ParamMap& p = space.configs()[*next];
+    const bool ok = p.at("C") != 3;  // some failures too
+    s.Tell(*next, EvalOutcome{ok, 1000.0 / static_cast<double>(p.at("A") * 3 + p.at("B") + p.at("C"))});
+  }
+  return order;
+}
+}  // namespace
+
+TEST_CASE("Upcoming() names the next proposals and never changes them") {
+  const SearchSpace space = SmallSpace();
+  for (const char* name : {"exhaustive", "random", "model", "annealing", "genetic"}) {
+    INFO(name);
+    auto plain = MakeStrategy(name, space, 7);
+    auto peeking = MakeStrategy(name, space, 7);
+    size_t unused = 0, peeked = 0;
+    const auto a = DrainPeeking(*plain, space, 0, 20, &unused);
+    const auto b = DrainPeeking(*peeking, space, 3, 20, &peeked);
+    CHECK(a == b);
+    const std::string n = name;
+    if (n == "exhaustive" || n == "random") CHECK(peeked >= 19);
+    if (n == "model") {
+      CHECK(peeked == 10);  // the random start only
+    }
+    if (n == "annealing" || n == "genetic") CHECK(peeked == 0);
+  }
+}
