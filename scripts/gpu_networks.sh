@@ -3,7 +3,7 @@
 # library and network figures of docs/performance.md, in phases so that each call fits the lease:
 #   scripts/gpu_networks.sh tests clpeak mbv2 clblast1024     (one call)
 #   scripts/gpu_networks.sh clpeak batch clblast4096          (another)
-# Phases: tests (families_test, gemm_test on the device), clpeak (limits -> limits.txt), mbv2 (tune
+# Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
 # $BATCH), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
@@ -74,6 +74,16 @@ for phase in "$@"; do
     batch)
       tune "mobilenet_v2_b${BATCH:-32}" --workload mobilenet_v2 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}"
       tune "resnet50_b${BATCH:-32}" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}" ;;
+    startup)  # MobileNet V2 through the runtime up to the first finished inference
+      for cache in off on; do
+        if [ $cache = off ]; then export CUDA_CACHE_DISABLE=1; else unset CUDA_CACHE_DISABLE; fi
+        MACE_TUNE_BENCH_WORKLOAD=mobilenet_v2 "$bin/runtime_bench" --benchmark_filter=Startup \
+          --benchmark_out="$out/startup_mbv2_cache_$cache.json" --benchmark_out_format=json \
+          > "$out/startup_mbv2_cache_$cache.txt" 2>&1
+        echo "startup, driver cache $cache:" | tee -a "$summary"
+        grep -E "^BM_" "$out/startup_mbv2_cache_$cache.txt" | tee -a "$summary"
+      done
+      unset CUDA_CACHE_DISABLE ;;
     clblast1024) clblast_vs 1024 ;;
     clblast4096) clblast_vs 4096 ;;
     *) echo "unknown phase $phase" | tee -a "$summary" ;;
