@@ -1,7 +1,9 @@
-// Model-based search (Bayesian optimisation with a tree-ensemble surrogate, as in SMAC): after a
-// few random configs, fit extremely randomized trees to log(time) and evaluate the config of a
-// candidate pool (random unseen configs + unseen neighbours of the best) with the highest expected
-// improvement. Failed configs enter the model as slower than the slowest success.
+// Model-based search (Bayesian optimisation with a tree-ensemble surrogate, as in SMAC) with a
+// model-guided local search: after a few random configs, fit extremely randomized trees to
+// log(time); while the best configs have unseen neighbours, evaluate the one the model predicts
+// fastest (refine around the incumbents), else the config of a candidate pool (random unseen +
+// unseen neighbours of the best) with the highest expected improvement (explore). Failed configs
+// enter the model as slower than the slowest success.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -13,9 +15,11 @@
 namespace mace_tune::detail {
 namespace {
 
-constexpr size_t kInitial = 10;
+constexpr size_t kInitial = 8;
+constexpr int kTrees = 40;
 constexpr size_t kPool = 300;
-constexpr size_t kTopNeighbours = 5;
+constexpr size_t kTopNeighbours = 5;  // the exploring pool also holds these configs' neighbours
+constexpr size_t kLocalTop = 3;       // local steps go to neighbours of the 3 best configs
 
 double ExpectedImprovement(double best, double mean, double sd) {
   const double gain = best - mean;
@@ -29,7 +33,7 @@ double ExpectedImprovement(double best, double mean, double sd) {
 class ModelBased final : public SearchStrategy {
  public:
   ModelBased(const SearchSpace& space, const StrategyOptions& o)
-      : space_(space), rng_(o.seed), seen_(space), model_(24, 1) {}
+      : space_(space), rng_(o.seed), seen_(space), model_(kTrees, 1) {}
   std::string_view Name() const override { return "model"; }
 
   std::optional<size_t> Next() override {
@@ -43,7 +47,9 @@ class ModelBased final : public SearchStrategy {
     if (ranked.size() < kInitial || !seen_.Best()) {
       pick = seen_.RandomUnseen(rng_);
     } else {
-      pick = ByExpectedImprovement(ranked);
+      Fit(ranked);
+      pick = Local(ranked);
+      if (!pick) pick = ByExpectedImprovement(ranked);
     }
     if (pick) seen_.Mark(*pick);
     return pick;
@@ -63,7 +69,7 @@ class ModelBased final : public SearchStrategy {
   }
 
  private:
-  std::optional<size_t> ByExpectedImprovement(const std::vector<size_t>& ranked) {
+  void Fit(const std::vector<size_t>& ranked) {
     std::vector<std::vector<double>> x;
     std::vector<double> y;
     double worst = -1e300;
@@ -75,19 +81,42 @@ class ModelBased final : public SearchStrategy {
       y.push_back(std::isfinite(seen_.Time(i)) ? std::log(seen_.Time(i)) : worst + 1.0);
     }
     model_.Fit(x, y, rng_);
+  }
+
+  // Unseen neighbours of the first `top` ranked configs, plus `random` random unseen configs.
+  std::set<size_t> Candidates(const std::vector<size_t>& ranked, size_t top, size_t random) {
     std::set<size_t> pool;
-    for (size_t k = 0; k < kTopNeighbours && k < ranked.size(); ++k) {
+    for (size_t k = 0; k < top && k < ranked.size(); ++k) {
       for (size_t n : space_.Neighbours(ranked[k])) {
         if (!seen_.Has(n)) pool.insert(n);
       }
     }
-    for (size_t k = 0; k < kPool; ++k) {
+    for (size_t k = 0; k < random; ++k) {
       if (auto r = seen_.RandomUnseen(rng_)) pool.insert(*r);
     }
+    return pool;
+  }
+
+  // The unseen neighbour of the best configs with the lowest predicted time, if there is one.
+  std::optional<size_t> Local(const std::vector<size_t>& ranked) {
+    std::optional<size_t> pick;
+    double pick_mean = 1e300;
+    for (size_t c : Candidates(ranked, kLocalTop, 0)) {
+      double mean = 0, sd = 0;
+      model_.Predict(space_.Encode(c), &mean, &sd);
+      if (mean < pick_mean) {
+        pick_mean = mean;
+        pick = c;
+      }
+    }
+    return pick;
+  }
+
+  std::optional<size_t> ByExpectedImprovement(const std::vector<size_t>& ranked) {
     const double best = std::log(seen_.BestTime());
     std::optional<size_t> pick;
     double pick_ei = -1;
-    for (size_t c : pool) {
+    for (size_t c : Candidates(ranked, kTopNeighbours, kPool)) {
       double mean = 0, sd = 0;
       model_.Predict(space_.Encode(c), &mean, &sd);
       const double ei = ExpectedImprovement(best, mean, sd);

@@ -1,6 +1,8 @@
 // Every strategy on synthetic spaces: proposes only valid configs and none twice, stops when the
 // space is exhausted, is reproducible from its seed, and finds the optimum of a smooth space well
-// before exhaustive search would. Also the space's shared services and the transfer seeds.
+// before exhaustive search would; the model refines around its best configs. Also the space's
+// shared services and the transfer seeds.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -160,4 +162,33 @@ TEST_CASE("transfer proposes the prior configs first, nearest source first, then
   const auto third = s->Next();
   REQUIRE(third);
   CHECK(*third != *first);
+}
+
+TEST_CASE("model refines around its best configs while they have unseen neighbours") {
+  const SearchSpace space = Bowl();
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    INFO("seed " << seed);
+    StrategyOptions o;
+    o.seed = seed;
+    auto s = MakeStrategy("model", space, o);
+    std::vector<std::pair<double, size_t>> told;  // (time, index), failures as +inf
+    for (int step = 0; step < 30; ++step) {
+      const auto next = s->Next();
+      REQUIRE(next);
+      if (told.size() >= 8) {  // past the random start: a neighbour of one of the 3 best, if any
+        std::sort(told.begin(), told.end());
+        std::set<size_t> near, seen;
+        for (const auto& t : told) seen.insert(t.second);
+        for (size_t k = 0; k < 3; ++k) {
+          for (size_t n : space.Neighbours(told[k].second)) {
+            if (!seen.count(n)) near.insert(n);
+          }
+        }
+        if (!near.empty()) CHECK(near.count(*next) == 1);
+      }
+      const EvalOutcome out = BowlTime(space.configs()[*next]);
+      s->Tell(*next, out);
+      told.emplace_back(out.ok ? out.time_ns : 1e300, *next);
+    }
+  }
 }
