@@ -120,6 +120,10 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--limits", limits,
                   "the device's measured FP32 GFLOP/s and GB/s (clpeak), e.g. 64503,4386: the summary then gives "
                   "each family's fraction of them");
+  static std::vector<std::string> extra_configs;
+  cmd->add_option("--config", extra_configs,
+                  "also measure this config (NAME=VALUE,...) for every key whose space holds it, right after the "
+                  "default (repeatable)");
   cmd->add_option("-k,--key", keys, "tune these tuning keys instead of a workload (repeatable)");
   cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
   request.strategy = std::string(DefaultStrategyName());
@@ -158,6 +162,12 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->callback([&global, cmd] {
     std::string key_lines;
     for (const auto& key : keys) key_lines += key + "\n";
+    for (const auto& text : extra_configs) {
+      ParamMap params;
+      const Status parsed = ParseParams(text, &params);
+      if (!parsed.ok()) throw std::runtime_error("--config " + text + ": " + parsed.ToString());
+      request.extra_configs.push_back(params);
+    }
     request.workload = WithBatch(keys.empty() ? LoadWorkload(workload) : ParseWorkload("--key", key_lines), batch);
     const auto names = StrategyNames();
     if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {

@@ -3,7 +3,9 @@
 // a time along N. LOCAL=1 stages KT-deep slices of A and B in local memory per LX x LY work-group.
 //
 // Compile-time parameters (-D): TM, TN (outputs per work-item along M, N), VW (vector width along N,
-// divides TN), LOCAL (0/1); with LOCAL=1 also KT (k-slice depth) and LX, LY (the work-group size).
+// divides TN), LOCAL (0/1); with LOCAL=1 also KT (k-slice depth), LX, LY (the work-group size) and
+// STRN (0: an item's TN columns are adjacent; 1: its TN/VW vectors lie LX*VW apart in the tile, so
+// neighbouring items read neighbouring local-memory words, CLBlast's STRN).
 // The global size is rounded up to the local size, so every access is guarded: any M, N, K >= 1 works.
 
 #ifndef TM
@@ -174,6 +176,15 @@ __kernel void gemm(const int M, const int N, const int K, __global const float* 
 #define WG_SIZE (LX * LY)
 #define A_TILE (TILE_M * KT)
 #define B_TILE_VECS (KT * TILE_N / VW)
+#ifndef STRN
+#define STRN 0
+#endif
+// Offset in the tile row of the item's column j (a multiple of VW), relative to its first column.
+#if STRN
+#define B_COL(j) ((j) / VW * LX * VW)
+#else
+#define B_COL(j) (j)
+#endif
 
 // Tiled variant: per KT-slice of K the work-group loads a TILE_M x KT tile of A and a KT x TILE_N
 // tile of B into local memory (zeros outside the matrices), then each item multiplies from there.
@@ -225,7 +236,11 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void gemm(
     barrier(CLK_LOCAL_MEM_FENCE);
 
     __local const float* a_col = As + ly * TM;
+#if STRN
+    __local const float* b_row = Bs + lx * VW;
+#else
     __local const float* b_row = Bs + lx * TN;
+#endif
 #pragma unroll 4
     for (int k = 0; k < KT; ++k) {
       float a[TM];
@@ -233,13 +248,35 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void gemm(
 #pragma unroll
       for (int i = 0; i < TM; ++i) a[i] = a_col[k * A_STRIDE + i];
 #pragma unroll
-      for (int j = 0; j < TN; j += VW) LOAD_VEC(b + j, b_row + k * TILE_N + j);
+      for (int j = 0; j < TN; j += VW) LOAD_VEC(b + j, b_row + k * TILE_N + B_COL(j));
       OuterProduct(acc, a, b);
     }
     barrier(CLK_LOCAL_MEM_FENCE);
   }
 
+#if STRN
+  // Vector j/VW of the item's columns lies at tile column (j/VW * LX + lx) * VW.
+  const int row0 = tile_row0 + ly * TM;
+#pragma unroll
+  for (int i = 0; i < TM; ++i) {
+    if (row0 + i >= M) break;
+    __global float* crow = C + (row0 + i) * N;
+#pragma unroll
+    for (int j = 0; j < TN; j += VW) {
+      const int col = tile_col0 + lx * VW + B_COL(j);
+      if (col + VW <= N) {
+        STORE_VEC(acc[i] + j, crow + col);
+      } else {
+#pragma unroll
+        for (int l = 0; l < VW; ++l) {
+          if (col + l < N) crow[col + l] = acc[i][j + l];
+        }
+      }
+    }
+  }
+#else
   StoreBlock(C, M, N, tile_row0 + ly * TM, tile_col0 + lx * TN, acc);
+#endif
 }
 
 #endif  // LOCAL

@@ -12,7 +12,8 @@
 namespace mace_tune {
 namespace {
 
-const std::vector<int64_t> kBlockValues = {1, 2, 4, 8};  // TM, TN, VW
+const std::vector<int64_t> kBlockValues = {1, 2, 4, 8};  // TM, VW
+const std::vector<int64_t> kTnValues = {1, 2, 4, 8, 16};
 const std::vector<int64_t> kLocalValues = {0, 1};
 const std::vector<int64_t> kKtValues = {GemmFamily::kCanonicalKt, 16, 32};
 constexpr uint64_t kMaxLocalDim = 256;
@@ -47,10 +48,11 @@ std::string Str(int64_t v) { return std::to_string(v); }
 std::vector<TunableParam> GemmFamily::Parameters(const TuningKey& /*key*/, const DeviceLimits& limits) const {
   return {
       {"TM", kBlockValues},
-      {"TN", kBlockValues},
+      {"TN", kTnValues},
       {"VW", kBlockValues},
       {"LOCAL", kLocalValues},
       {"KT", kKtValues},
+      {"STRN", {0, 1}},
       {"LX", Pow2UpTo(LocalDimLimit(limits, 0))},
       {"LY", Pow2UpTo(LocalDimLimit(limits, 1))},
   };
@@ -65,7 +67,7 @@ uint64_t GemmFamily::LocalMemBytes(const ParamMap& p) {
 std::string GemmFamily::CheckConfig(const TuningKey& key, const ParamMap& p, const DeviceLimits& limits) const {
   for (const auto& [name, value] : p) {
     if (name != "TM" && name != "TN" && name != "VW" && name != "LOCAL" && name != "KT" && name != "LX" &&
-        name != "LY") {
+        name != "LY" && name != "STRN") {
       return "unknown parameter " + name + "=" + Str(value);
     }
   }
@@ -74,8 +76,8 @@ std::string GemmFamily::CheckConfig(const TuningKey& key, const ParamMap& p, con
   }
   const int64_t tm = p.at("TM"), tn = p.at("TN"), vw = p.at("VW"), local = p.at("LOCAL");
   const int64_t lx = p.at("LX"), ly = p.at("LY");
-  if (!Contains(kBlockValues, tm) || !Contains(kBlockValues, tn) || !Contains(kBlockValues, vw)) {
-    return "TM, TN, VW must be 1, 2, 4 or 8";
+  if (!Contains(kBlockValues, tm) || !Contains(kTnValues, tn) || !Contains(kBlockValues, vw)) {
+    return "TM, VW must be 1, 2, 4 or 8, TN 1 ... 16";
   }
   if (!Contains(kLocalValues, local)) return "LOCAL must be 0 or 1";
   if (tn % vw != 0) return "VW=" + Str(vw) + " does not divide TN=" + Str(tn);
@@ -87,6 +89,11 @@ std::string GemmFamily::CheckConfig(const TuningKey& key, const ParamMap& p, con
   const int64_t kt = p.count("KT") != 0 ? p.at("KT") : kCanonicalKt;
   if (!Contains(kKtValues, kt)) return "KT must be 8, 16 or 32";
   if (local == 0 && kt != kCanonicalKt) return "LOCAL=0 ignores KT (kept only at KT=" + Str(kCanonicalKt) + ")";
+  // STRN (strided columns) likewise shapes only tiled variants; missing means 0 (older configs).
+  const int64_t strn = p.count("STRN") != 0 ? p.at("STRN") : 0;
+  if (strn != 0 && strn != 1) return "STRN must be 0 or 1";
+  if (local == 0 && strn != 0) return "LOCAL=0 ignores STRN (kept only at STRN=0)";
+  if (tn == 16 && local == 0) return "TN=16 only with LOCAL=1 (a direct item cannot keep 16 columns of B coalesced)";
 
   const auto ulx = static_cast<uint64_t>(lx), uly = static_cast<uint64_t>(ly);
   if (ulx > limits.max_work_item_sizes[0] || uly > limits.max_work_item_sizes[1]) {

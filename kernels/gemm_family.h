@@ -14,7 +14,7 @@ class GemmFamily : public KernelFamily {
 
   std::string_view Name() const override { return "gemm"; }
 
-  // TM, TN, VW in {1,2,4,8}, LOCAL in {0,1}, KT in {8,16,32}, then LX and LY: powers of two from
+  // TM, VW in {1,2,4,8}, TN up to 16, LOCAL in {0,1}, KT in {8,16,32}, STRN in {0,1}, then LX and LY: powers of two from
   // 1 up to min(device limit, 256).
   std::vector<TunableParam> Parameters(const TuningKey& key, const DeviceLimits& limits) const override;
   // Rejects, with a short reason: values outside the domains, VW not dividing TN, LOCAL=0 with a

@@ -223,6 +223,14 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       if (const auto at = space.Match(default_params)) {
         strategy->Tell(*at, EvalOutcome{r.default_config->status == "ok", r.default_config->median_ns});
       }
+      for (const ParamMap& extra : request.extra_configs) {
+        const auto at = space.Match(extra);
+        if (!at || stopped()) continue;  // not a point of this key's space (another family's, say)
+        const Measurement m = evaluate(extra);
+        ++r.evaluated;
+        Consider(&r, m);
+        strategy->Tell(*at, EvalOutcome{m.status == "ok", m.median_ns});
+      }
       int64_t since_best = 0;
       while (!stopped()) {
         if (request.max_evals > 0 && r.evaluated >= request.max_evals) break;

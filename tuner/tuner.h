@@ -19,6 +19,9 @@ namespace mace_tune {
 
 struct TuneRequest {
   Workload workload;
+  // Configs measured for every key right after the default, before the strategy's own (a known
+  // good config from another tuner, say); one whose parameter names are not the family's is skipped.
+  std::vector<ParamMap> extra_configs;
   std::string strategy = "random";
   int64_t max_evals = 0;    // per instance; 0 = no limit
   double time_limit_s = 0;  // per instance, wall time; 0 = no limit

@@ -2,7 +2,9 @@
 // Contract (kernels/gemm.cl): C[M][N] = A[M][K] * B[K][N], row-major fp32.
 // Variant parameters: TM x TN outputs per work-item, VW-wide loads/stores along N (VW divides TN),
 // LOCAL=1 tiles A and B through local memory in KT-deep slices with an LX x LY work-group fixed at
-// compile time. LX, LY are the local size; global = ceil(N/TN) x ceil(M/TM), rounded up to it.
+// compile time; there STRN=1 spreads an item's TN columns over the tile VW at a time, LX*VW apart
+// (CLBlast's STRN), so neighbouring items read neighbouring local-memory words.
+// LX, LY are the local size; global = ceil(N/TN) x ceil(M/TM), rounded up to it.
 #include <climits>
 
 #include "family_rules.h"
@@ -27,8 +29,11 @@ Status CheckParams(const TuningKey& /*key*/, const ParamMap& p) {
   if (!status.ok()) return status;
   if (!(status = RequireLocalSize(p, 2)).ok()) return status;
   auto pow2_upto = [](int64_t v, int64_t max) { return IsPow2(v) && v <= max; };
-  if (!pow2_upto(p.at("TM"), 8) || !pow2_upto(p.at("TN"), 8) || !pow2_upto(p.at("VW"), 8)) {
-    return Status(StatusCode::kInvalidArgument, "TM, TN, VW must be powers of two up to 8");
+  if (!pow2_upto(p.at("TM"), 8) || !pow2_upto(p.at("TN"), 16) || !pow2_upto(p.at("VW"), 8)) {
+    return Status(StatusCode::kInvalidArgument, "TM, VW must be powers of two up to 8, TN up to 16");
+  }
+  if (p.count("STRN") != 0 && (p.at("STRN") < 0 || p.at("STRN") > 1)) {
+    return Status(StatusCode::kInvalidArgument, "STRN must be 0 or 1");
   }
   if (p.at("TN") % p.at("VW") != 0) return Status(StatusCode::kInvalidArgument, "VW must divide TN");
   if (!(status = RequireIn(p, "LOCAL", {0, 1})).ok()) return status;
@@ -41,6 +46,7 @@ Status CheckParams(const TuningKey& /*key*/, const ParamMap& p) {
 std::string BuildOptions(const TuningKey& /*key*/, const ParamMap& p) {
   std::string options = Defines(p, {"LOCAL", "TM", "TN", "VW"});
   if (p.at("LOCAL") == 1) options += Defines(p, {"KT", "LX", "LY"});
+  if (p.at("LOCAL") == 1 && p.count("STRN") != 0 && p.at("STRN") == 1) options += " -DSTRN=1";
   return options;
 }
 
@@ -51,9 +57,9 @@ LaunchGeometry Geometry(const TuningKey& key, const ParamMap& p) {
 ParamMap DefaultParams(const TuningKey& key, const DeviceLimits& limits) {
   // 4x4 outputs per item with float4 loads is the textbook register-blocked GEMM; the local size
   // covers up to 16 columns of items, then as many rows as the device allows, up to 16.
-  // KT=8 is the canonical value of direct variants (KT only shapes tiled ones), so the default is
-  // literally a point of the tuner's search space.
-  ParamMap p = {{"TM", 4}, {"TN", 4}, {"VW", 4}, {"LOCAL", 0}, {"KT", 8}};
+  // KT=8 and STRN=0 are the canonical values of direct variants (they only shape tiled ones), so
+  // the default is literally a point of the tuner's search space.
+  ParamMap p = {{"TM", 4}, {"TN", 4}, {"VW", 4}, {"LOCAL", 0}, {"KT", 8}, {"STRN", 0}};
   DefaultLocalSize(limits, 2, {CeilDiv(key.Dim("N"), 4), CeilDiv(key.Dim("M"), 4), 1}, {16, 16, 1}, 256, &p);
   return p;
 }

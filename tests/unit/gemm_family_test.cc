@@ -93,10 +93,14 @@ TEST_CASE("gemm flops, bytes and buffers", "[gemm]") {
   CHECK((buffers[2].name == "C" && buffers[2].elements == 3136u * 24 && buffers[2].is_output));
 }
 
-TEST_CASE("the registry finds gemm and nothing else", "[gemm]") {
+TEST_CASE("the registry finds every family by name and nothing else", "[gemm]") {
   REQUIRE(FindKernelFamily("gemm") != nullptr);
   CHECK(FindKernelFamily("gemm")->Name() == "gemm");
-  CHECK(FindKernelFamily("conv2d") == nullptr);
+  for (const auto name : FamilyNames()) {
+    REQUIRE(FindKernelFamily(name) != nullptr);
+    CHECK(FindKernelFamily(name)->Name() == name);
+  }
+  CHECK(FindKernelFamily("conv9x9") == nullptr);
   CHECK(FindKernelFamily("") == nullptr);
 }
 
@@ -106,16 +110,17 @@ TEST_CASE("gemm parameters follow the device limits", "[gemm]") {
   limits.max_work_group_size = 64;
   limits.max_work_item_sizes = {64, 32, 16};
   const auto params = gemm.Parameters(GemmKey(64, 64, 64), limits);
-  REQUIRE(params.size() == 7);
+  REQUIRE(params.size() == 8);
   CHECK(params[4].name == "KT");
   CHECK(params[4].values.front() == GemmFamily::kCanonicalKt);
-  CHECK(params[5].name == "LX");
-  CHECK(params[5].values == std::vector<int64_t>{1, 2, 4, 8, 16, 32, 64});
-  CHECK(params[6].name == "LY");
-  CHECK(params[6].values == std::vector<int64_t>{1, 2, 4, 8, 16, 32});
+  CHECK(params[5].name == "STRN");
+  CHECK(params[6].name == "LX");
+  CHECK(params[6].values == std::vector<int64_t>{1, 2, 4, 8, 16, 32, 64});
+  CHECK(params[7].name == "LY");
+  CHECK(params[7].values == std::vector<int64_t>{1, 2, 4, 8, 16, 32});
   limits.max_work_group_size = 4096;
   limits.max_work_item_sizes = {4096, 4096, 4096};
-  CHECK(gemm.Parameters(GemmKey(64, 64, 64), limits)[5].values.back() == 256);
+  CHECK(gemm.Parameters(GemmKey(64, 64, 64), limits)[6].values.back() == 256);
 }
 
 TEST_CASE("gemm CheckConfig", "[gemm]") {
