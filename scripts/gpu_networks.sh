@@ -5,7 +5,8 @@
 #   scripts/gpu_networks.sh clpeak batch clblast4096          (another)
 # Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
-# $BATCH), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size).
+# $BATCH), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
+# gemm1024 / gemm4096 (mace_tune's GEMM alone).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
 set -uo pipefail
 repo="$PWD"
@@ -49,7 +50,14 @@ clblast_vs() {  # size
   grep -iE "platform|device|best|GFLOPS" "$out/clblast_xgemm_$n.txt" | head -3 >> "$summary"
   grep -iE "best|GFLOPS" "$out/clblast_xgemm_$n.txt" | tail -4 >> "$summary"
   for f in clblast_xgemm_*.json; do [ -f "$f" ] && mv "$f" "$out/${f%.json}_$n.json"; done
-  tune "gemm$n" --key "gemm:K=$n,M=$n,N=$n:fp32" --max-evals "${GEMM_EVALS:-120}"
+  mace_gemm "$n"
+}
+
+mace_gemm() {  # size; GEMM_CONFIGS: space-separated configs measured first (tune --config)
+  local extra=() c
+  for c in ${GEMM_CONFIGS:-}; do extra+=(--config "$c"); done
+  tune "gemm$1" --key "gemm:K=$1,M=$1,N=$1:fp32" --max-evals "${GEMM_EVALS:-120}" "${extra[@]}"
+  grep -E "^gemm:" "$out/tune_gemm$1.txt" >> "$summary"
 }
 
 for phase in "$@"; do
@@ -84,6 +92,8 @@ for phase in "$@"; do
         grep -E "^BM_" "$out/startup_mbv2_cache_$cache.txt" | tee -a "$summary"
       done
       unset CUDA_CACHE_DISABLE ;;
+    gemm1024) mace_gemm 1024 ;;
+    gemm4096) mace_gemm 4096 ;;
     clblast1024) clblast_vs 1024 ;;
     clblast4096) clblast_vs 4096 ;;
     *) echo "unknown phase $phase" | tee -a "$summary" ;;
