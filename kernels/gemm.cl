@@ -172,7 +172,18 @@ __kernel void gemm(const int M, const int N, const int K, __global const float* 
 
 #define TILE_M (LY * TM)
 #define TILE_N (LX * TN)
-#define A_STRIDE (TILE_M + 1)  // one float of padding per k: the transposing stores hit distinct banks
+// The A tile is stored k-major with padding per k-row against bank conflicts of the transposing
+// stores: one float, or four where TM is a multiple of four so an item's TM values stay 16-byte
+// aligned and are read as float4 (one shared-memory wavefront serves the whole warp: the value is
+// the same for every item of a row). Measured on the H200: scalar A reads made shared-memory
+// bandwidth the bound (16 loads per 64 FMAs; docs/performance_notes.md, attempt 2).
+#if TM % 4 == 0
+#define A_STRIDE (TILE_M + 4)
+#define A_VEC 1
+#else
+#define A_STRIDE (TILE_M + 1)
+#define A_VEC 0
+#endif
 #define WG_SIZE (LX * LY)
 #define A_TILE (TILE_M * KT)
 #define B_TILE_VECS (KT * TILE_N / VW)
@@ -194,7 +205,7 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void gemm(
     __global const float* restrict B, __global float* restrict C) {
   // As is stored k-major (As[k][m]): an item's TM values for one k are adjacent, and items of
   // different rows of the work-group read different banks.
-  __local float As[KT * A_STRIDE];
+  __local float As[KT * A_STRIDE] __attribute__((aligned(16)));
   __local float Bs[KT * TILE_N];
 
   const int lx = (int)get_local_id(0);
@@ -245,8 +256,19 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void gemm(
     for (int k = 0; k < KT; ++k) {
       float a[TM];
       float b[TN];
+#if A_VEC
+#pragma unroll
+      for (int i = 0; i < TM; i += 4) {
+        const float4 v = vload4(0, a_col + k * A_STRIDE + i);
+        a[i] = v.s0;
+        a[i + 1] = v.s1;
+        a[i + 2] = v.s2;
+        a[i + 3] = v.s3;
+      }
+#else
 #pragma unroll
       for (int i = 0; i < TM; ++i) a[i] = a_col[k * A_STRIDE + i];
+#endif
 #pragma unroll
       for (int j = 0; j < TN; j += VW) LOAD_VEC(b + j, b_row + k * TILE_N + B_COL(j));
       OuterProduct(acc, a, b);

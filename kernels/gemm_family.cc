@@ -60,8 +60,9 @@ std::vector<TunableParam> GemmFamily::Parameters(const TuningKey& /*key*/, const
 
 uint64_t GemmFamily::LocalMemBytes(const ParamMap& p) {
   const auto get = [&p](const char* name) { return static_cast<uint64_t>(p.at(name)); };
-  // gemm.cl pads each k-row of the A tile by one float (A_STRIDE).
-  return (get("KT") * (get("LY") * get("TM") + 1) + get("KT") * get("LX") * get("TN")) * sizeof(float);
+  // gemm.cl pads each k-row of the A tile by one float, or by four where TM % 4 == 0 (A_STRIDE).
+  const uint64_t pad = get("TM") % 4 == 0 ? 4 : 1;
+  return (get("KT") * (get("LY") * get("TM") + pad) + get("KT") * get("LX") * get("TN")) * sizeof(float);
 }
 
 std::string GemmFamily::CheckConfig(const TuningKey& key, const ParamMap& p, const DeviceLimits& limits) const {

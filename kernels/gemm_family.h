@@ -36,8 +36,8 @@ class GemmFamily : public KernelFamily {
   double Flops(const TuningKey& key) const override;
   double BytesMoved(const TuningKey& key) const override;
 
-  // Bytes of local memory a LOCAL=1 config uses: KT*(LY*TM + 1) + KT*LX*TN floats (the A tile
-  // carries one float of padding per k-row against bank conflicts).
+  // Bytes of local memory a LOCAL=1 config uses: KT*(LY*TM + pad) + KT*LX*TN floats (the A tile
+  // carries pad = 1 float, or 4 where TM % 4 == 0, per k-row against bank conflicts).
   static uint64_t LocalMemBytes(const ParamMap& params);
 };
 

@@ -134,16 +134,18 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
   DeviceLimits narrow = limits;
   narrow.max_work_item_sizes[1] = 4;
   CHECK_FALSE(gemm.CheckConfig(key, Config(1, 1, 1, 0, 8, 1, 8), narrow).empty());
-  // Local memory, KT*(LY*TM + 1) + KT*LX*TN floats: 32*(8*8+1) + 32*32*8 = 10272 floats = 41088 B
-  // > 32 KiB; the same tiles with LOCAL=0 are fine, and 16 x 8 items need 32*65 + 32*128 floats.
+  // Local memory, KT*(LY*TM + 4) + KT*LX*TN floats (TM % 4 == 0 pads by 4): 32*(8*8+4) + 32*32*8
+  // = 10368 floats = 41472 B > 32 KiB; the same tiles with LOCAL=0 are fine, and 16 x 8 items need
+  // 32*68 + 32*128 floats. TM=2 pads by one float: 32*(8*2+1) + 32*32*8 = 8736 floats.
   const ParamMap big_tiles = Config(8, 8, 4, 1, 32, 32, 8);
-  CHECK(GemmFamily::LocalMemBytes(big_tiles) == 41088u);
+  CHECK(GemmFamily::LocalMemBytes(big_tiles) == 41472u);
+  CHECK(GemmFamily::LocalMemBytes(Config(2, 8, 4, 1, 32, 32, 8)) == 34944u);
   CHECK_FALSE(gemm.CheckConfig(key, big_tiles, limits).empty());
   CHECK(gemm.CheckConfig(key, Config(8, 8, 4, 0, 8, 32, 8), limits).empty());
-  CHECK(GemmFamily::LocalMemBytes(Config(8, 8, 4, 1, 32, 16, 8)) == 24704u);
+  CHECK(GemmFamily::LocalMemBytes(Config(8, 8, 4, 1, 32, 16, 8)) == 25088u);
   CHECK(gemm.CheckConfig(key, Config(8, 8, 4, 1, 32, 16, 8), limits).empty());
   DeviceLimits roomy = limits;
-  roomy.local_mem_size = 41088;
+  roomy.local_mem_size = 41472;
   CHECK(gemm.CheckConfig(key, big_tiles, roomy).empty());
   // Parameters that do not fit together or lie outside the domains.
   CHECK_FALSE(gemm.CheckConfig(key, Config(4, 2, 4, 0, 8, 4, 4), limits).empty());  // VW > TN
