@@ -33,8 +33,8 @@ TEST_CASE("a config that crashes or hangs the worker is recorded and tuning comp
   // Exhaustive order varies LY fastest: LY=2 and LY=4 (at LX=1, TM=TN=VW=1) come within 8 configs.
   const std::vector<std::string> args = {"tune", "-q", "--isolate", "--watchdog", "4", "--strategy", "exhaustive",
                                          "--max-evals", "8", "--min-samples", "2", "--workload", workload, "--db", db};
-  const std::vector<std::string> env = {"MACE_TUNE_TEST_CRASH_PARAMS=LX=1,LY=2,TM=1,TN=1,VW=1",
-                                        "MACE_TUNE_TEST_HANG_PARAMS=LX=1,LY=4,TM=1,TN=1,VW=1"};
+  const std::vector<std::string> env = {"MACE_TUNE_TEST_CRASH_PARAMS=LX=1,LY=2,STRN=0,TM=1,TN=1,VW=1",
+                                        "MACE_TUNE_TEST_HANG_PARAMS=LX=1,LY=4,STRN=0,TM=1,TN=1,VW=1"};
   const Result first = Run(args, dir, env);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
@@ -45,11 +45,11 @@ TEST_CASE("a config that crashes or hangs the worker is recorded and tuning comp
   REQUIRE(devices.size() == 1);
   int crashed = 0, hung = 0, ok = 0;
   for (const auto& m : store.Measurements(devices[0].id, "gemm:K=8,M=16,N=16:fp32")) {
-    if (m.params.find("LX=1,LY=2,TM=1,TN=1,VW=1") != std::string::npos) {
+    if (m.params.find("LX=1,LY=2,STRN=0,TM=1,TN=1,VW=1") != std::string::npos) {
       CHECK(m.status == "launch_failed");
       CHECK(m.reason.find("crashed") != std::string::npos);
       ++crashed;
-    } else if (m.params.find("LX=1,LY=4,TM=1,TN=1,VW=1") != std::string::npos) {
+    } else if (m.params.find("LX=1,LY=4,STRN=0,TM=1,TN=1,VW=1") != std::string::npos) {
       CHECK(m.status == "timeout");
       ++hung;
     } else if (m.status == "ok") {

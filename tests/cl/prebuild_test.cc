@@ -80,7 +80,9 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     TuneRequest request;
     request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\n");
     request.strategy = strategy;
-    request.max_evals = 8;
+    // Within model's random start (8 configs, the default among them): after it, its proposals
+    // follow the measured times, which differ between any two runs.
+    request.max_evals = 6;
     request.seed = 9;
     request.tool_version = "test";
     Store plain_store = Store::Open(dir + "/" + strategy + "_plain.db");
