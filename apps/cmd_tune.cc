@@ -168,6 +168,7 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       if (!parsed.ok()) throw std::runtime_error("--config " + text + ": " + parsed.ToString());
       request.extra_configs.push_back(params);
     }
+    const DeviceLimitsMeasured measured_limits = ParseMeasuredLimits(limits);  // before tuning, not after
     request.workload = WithBatch(keys.empty() ? LoadWorkload(workload) : ParseWorkload("--key", key_lines), batch);
     const auto names = StrategyNames();
     if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
@@ -198,7 +199,7 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
     std::signal(SIGINT, OnSigint);
     const TuneReport report = Tune(ctx, store, request, &g_stop);
     std::signal(SIGINT, SIG_DFL);
-    PrintTuneSummary(ctx, report, ParseMeasuredLimits(limits));
+    PrintTuneSummary(ctx, report, measured_limits);
     if (report.interrupted) {
       fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
                  report.measured, db);

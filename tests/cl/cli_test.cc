@@ -128,6 +128,10 @@ TEST_CASE("bad input: one clear line, non-zero exit, database intact") {
   std::ofstream(dir + "/zero.workload") << "gemm:K=0,M=4,N=4:fp32\n";
   expect_error({"tune", "--workload", dir + "/zero.workload", "--db", db}, "zero.workload:1:");
   expect_error({"tune", "--workload", workload, "--db", db, "--strategy", "nope"}, "unknown strategy");
+  // Checked before any tuning: the unchanged row count below also shows nothing was measured.
+  expect_error({"tune", "--workload", workload, "--db", db, "--limits", "12"}, "--limits wants GFLOPS,GBS");
+  expect_error({"tune", "--workload", workload, "--db", db, "--config", "TM=x"}, "--config TM=x");
+  expect_error({"tune", "--key", "conv9:K=1:fp32", "--db", db}, "unknown kernel family 'conv9'");
   std::ofstream(dir + "/not_a_dir") << "x";
   expect_error({"emit", "--db", db, "--out", dir + "/not_a_dir/sub"}, "not_a_dir");
   expect_error({"emit", "--db", dir + "/missing.db", "--out", dir}, "not found");
