@@ -84,7 +84,7 @@ std::vector<ReplayStats> Replay(const RecordedSpace& recorded, const ReplayOptio
 
 RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_key, const std::string& device) {
   if (!std::ifstream(path)) throw std::runtime_error(path + ": no such database");
-  Store store = Store::Open(path);
+  Store store = Store::OpenCopy(path);  // a replay never writes (nor migrates) the file it reads
   const DeviceRow* chosen = nullptr;
   const auto devices = store.Devices();
   for (const auto& d : devices) {

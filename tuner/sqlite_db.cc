@@ -2,6 +2,8 @@
 // file, the operation and SQLite's message. Destructors never throw; a failed close is logged.
 #include "sqlite_db.h"
 
+#include <filesystem>
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -35,6 +37,44 @@ Db Db::Open(const std::string& path) {
   }
   sqlite3_extended_result_codes(db.db_, 0);
   return db;
+}
+
+Db Db::OpenCopy(const std::string& path) {
+  // Reading a WAL-mode file read-only makes SQLite create PATH-wal and PATH-shm, and only a writer
+  // removes them: those this call created (the -wal still empty) are removed again below.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool had_wal = fs::exists(path + "-wal", ec), had_shm = fs::exists(path + "-shm", ec);
+  Db copy = CopyToMemory(path);
+  if (!had_wal && fs::exists(path + "-wal", ec) && fs::file_size(path + "-wal", ec) == 0) {
+    fs::remove(path + "-wal", ec);
+    if (!had_shm) fs::remove(path + "-shm", ec);
+  }
+  return copy;
+}
+
+Db Db::CopyToMemory(const std::string& path) {
+  Db file;
+  file.path_ = path;
+  int rc = sqlite3_open_v2(path.c_str(), &file.db_, SQLITE_OPEN_READONLY, nullptr);
+  if (rc != SQLITE_OK) {
+    if (file.db_ == nullptr) throw StoreError(path + ": open: out of memory", rc);
+    file.Fail("open", rc);
+  }
+  Db copy;
+  copy.path_ = path;
+  rc = sqlite3_open_v2(":memory:", &copy.db_, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc != SQLITE_OK) {
+    if (copy.db_ == nullptr) throw StoreError(path + ": open: out of memory", rc);
+    copy.Fail("open an in-memory copy", rc);
+  }
+  sqlite3_backup* backup = sqlite3_backup_init(copy.db_, "main", file.db_, "main");
+  if (backup == nullptr) copy.Fail("copy", sqlite3_errcode(copy.db_));
+  rc = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) file.Fail("copy", rc);
+  sqlite3_extended_result_codes(copy.db_, 0);
+  return copy;
 }
 
 Db::Db(Db&& other) noexcept

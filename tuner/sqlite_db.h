@@ -35,6 +35,9 @@ class Db {
  public:
   // Opens (creating if missing) a database file for reading and writing.
   static Db Open(const std::string& path);
+  // An in-memory copy of an existing database file, which is opened read-only and never written:
+  // what readers that may need to migrate the schema (replay) work on.
+  static Db OpenCopy(const std::string& path);
 
   Db() noexcept = default;
   ~Db() { Close(); }
@@ -59,6 +62,7 @@ class Db {
 
   // Throws StoreError for a failed call: "<path>: <operation>: <sqlite3_errmsg>".
   [[noreturn]] void Fail(const std::string& operation, int rc) const;
+  static Db CopyToMemory(const std::string& path);
 
  private:
   void Close() noexcept;

@@ -102,6 +102,12 @@ Store Store::Open(const std::string& path) {
   return Store(std::move(db));
 }
 
+Store Store::OpenCopy(const std::string& path) {
+  detail::Db db = detail::Db::OpenCopy(path);
+  detail::PrepareSchema(db);
+  return Store(std::move(db));
+}
+
 int64_t Store::AddDevice(const DeviceFingerprint& f, const std::string& profile) {
   const std::string id = f.Id();
   detail::Transaction tx(db_);

@@ -87,6 +87,8 @@ class Store {
   // Creates the file or migrates it to kSchemaVersion. Refuses (StoreError, file untouched) a file
   // that is not SQLite, another application's database, or a newer schema than this code knows.
   static Store Open(const std::string& path);
+  // For readers: an in-memory copy of an existing file, migrated there; the file is not written.
+  static Store OpenCopy(const std::string& path);
 
   // Idempotent: the same fingerprint Id() returns the existing id (its profile is updated).
   int64_t AddDevice(const DeviceFingerprint& f, const std::string& profile);

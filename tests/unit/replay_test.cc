@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "catch.h"
@@ -190,4 +191,21 @@ TEST_CASE("a space from our store: ok and failed measurements, a default without
   o.seeds = 3;
   const auto stats = Replay(s, o);
   for (int64_t e : stats[0].evals_to[0]) CHECK(e >= 1);
+}
+
+TEST_CASE("replay reads an old-schema database without writing or migrating the file") {
+  const std::string original = DataFile("store_v1.db");
+  const std::string path = (std::filesystem::temp_directory_path() / "mace_tune_replay_v1.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::filesystem::copy_file(original, path);
+  auto bytes = [](const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = bytes(path);
+  const RecordedSpace space = LoadRecordedSpace("db:" + path + ":gemm:K=8,M=16,N=16:fp32");
+  CHECK(space.times.size() >= 3);  // the default and the 3 configs of that run, less a default without KT
+  CHECK(bytes(path) == before);
+  CHECK_FALSE(std::filesystem::exists(path + "-wal"));
+  std::filesystem::remove(path);
 }
