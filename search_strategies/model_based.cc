@@ -1,13 +1,17 @@
 // Model-based search (Bayesian optimisation with a tree-ensemble surrogate, as in SMAC) with a
 // model-guided local search: after a few random configs, fit extremely randomized trees to
-// log(time); while the best configs have unseen neighbours, evaluate the one the model predicts
+// log(time); while the best configs have unseen neighbours (SearchSpace::Steps: one step along
+// one axis, moving other axes too where the constraints demand it), evaluate the one the model predicts
 // fastest (refine around the incumbents), else the config of a candidate pool (random unseen +
 // unseen neighbours of the best) with the highest expected improvement (explore). Failed configs
-// enter the model as slower than the slowest success.
+// enter the model as slower than the slowest success. Besides each axis, the trees see the
+// work-group size log2(LX*LY*LZ): what matters most on a GPU is the product, which no single
+// local-size axis shows.
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <set>
+#include <string>
 
 #include "extra_trees.h"
 #include "strategies.h"
@@ -15,7 +19,7 @@
 namespace mace_tune::detail {
 namespace {
 
-constexpr size_t kInitial = 8;
+constexpr size_t kInitial = 5;
 constexpr int kTrees = 40;
 constexpr size_t kPool = 300;
 constexpr size_t kTopNeighbours = 5;  // the exploring pool also holds these configs' neighbours
@@ -33,7 +37,7 @@ double ExpectedImprovement(double best, double mean, double sd) {
 class ModelBased final : public SearchStrategy {
  public:
   ModelBased(const SearchSpace& space, const StrategyOptions& o)
-      : space_(space), rng_(o.seed), seen_(space), model_(kTrees, 1) {}
+      : space_(space), rng_(o.seed), seen_(space), model_(kTrees, 1), features_(Features(space)) {}
   std::string_view Name() const override { return "model"; }
 
   std::optional<size_t> Next() override {
@@ -69,6 +73,31 @@ class ModelBased final : public SearchStrategy {
   }
 
  private:
+  // Each config's encoding plus, when the space has local-size axes (LX, LY, LZ: the names every
+  // family uses), log2 of the work-group size scaled to [0,1].
+  static std::vector<std::vector<double>> Features(const SearchSpace& space) {
+    std::vector<size_t> local;
+    for (size_t a = 0; a < space.params().size(); ++a) {
+      const std::string& name = space.params()[a].name;
+      if (name == "LX" || name == "LY" || name == "LZ") local.push_back(a);
+    }
+    std::vector<std::vector<double>> out(space.size());
+    std::vector<double> log_size(space.size(), 0);
+    double largest = 0;
+    for (size_t i = 0; i < space.size(); ++i) {
+      for (size_t a : local) {
+        const int64_t v = space.params()[a].values[static_cast<size_t>(space.Digits(i)[a])];
+        log_size[i] += std::log2(static_cast<double>(std::max<int64_t>(v, 1)));
+      }
+      largest = std::max(largest, log_size[i]);
+    }
+    for (size_t i = 0; i < space.size(); ++i) {
+      out[i] = space.Encode(i);
+      if (!local.empty()) out[i].push_back(largest > 0 ? log_size[i] / largest : 0);
+    }
+    return out;
+  }
+
   void Fit(const std::vector<size_t>& ranked) {
     std::vector<std::vector<double>> x;
     std::vector<double> y;
@@ -77,7 +106,7 @@ class ModelBased final : public SearchStrategy {
       if (std::isfinite(seen_.Time(i))) worst = std::max(worst, std::log(seen_.Time(i)));
     }
     for (size_t i : ranked) {
-      x.push_back(space_.Encode(i));
+      x.push_back(features_[i]);
       y.push_back(std::isfinite(seen_.Time(i)) ? std::log(seen_.Time(i)) : worst + 1.0);
     }
     model_.Fit(x, y, rng_);
@@ -87,7 +116,7 @@ class ModelBased final : public SearchStrategy {
   std::set<size_t> Candidates(const std::vector<size_t>& ranked, size_t top, size_t random) {
     std::set<size_t> pool;
     for (size_t k = 0; k < top && k < ranked.size(); ++k) {
-      for (size_t n : space_.Neighbours(ranked[k])) {
+      for (size_t n : space_.Steps(ranked[k])) {
         if (!seen_.Has(n)) pool.insert(n);
       }
     }
@@ -103,7 +132,7 @@ class ModelBased final : public SearchStrategy {
     double pick_mean = 1e300;
     for (size_t c : Candidates(ranked, kLocalTop, 0)) {
       double mean = 0, sd = 0;
-      model_.Predict(space_.Encode(c), &mean, &sd);
+      model_.Predict(features_[c], &mean, &sd);
       if (mean < pick_mean) {
         pick_mean = mean;
         pick = c;
@@ -118,7 +147,7 @@ class ModelBased final : public SearchStrategy {
     double pick_ei = -1;
     for (size_t c : Candidates(ranked, kTopNeighbours, kPool)) {
       double mean = 0, sd = 0;
-      model_.Predict(space_.Encode(c), &mean, &sd);
+      model_.Predict(features_[c], &mean, &sd);
       const double ei = ExpectedImprovement(best, mean, sd);
       if (ei > pick_ei) {
         pick_ei = ei;
@@ -133,6 +162,7 @@ class ModelBased final : public SearchStrategy {
   Seen seen_;
   ExtraTrees model_;
   std::deque<size_t> drawn_;  // drawn ahead by Upcoming(), proposed first
+  std::vector<std::vector<double>> features_;  // what the trees see of each config
 };
 
 }  // namespace

@@ -32,14 +32,21 @@ SearchSpace::SearchSpace(std::vector<TunableParam> params, const Check& check) :
     } else {
       ++rejected_;
     }
-    if (params_.empty()) return;
+    if (params_.empty()) break;
     size_t i = params_.size();
+    bool done = false;
     while (i > 0) {
       --i;
       if (static_cast<size_t>(++digit[i]) < params_[i].values.size()) break;
       digit[i] = 0;
-      if (i == 0) return;
+      if (i == 0) done = true;
     }
+    if (done) break;
+  }
+  by_value_.resize(params_.size());
+  for (size_t a = 0; a < params_.size(); ++a) by_value_[a].resize(params_[a].values.size());
+  for (size_t c = 0; c < configs_.size(); ++c) {
+    for (size_t a = 0; a < params_.size(); ++a) by_value_[a][static_cast<size_t>(digits_[c][a])].push_back(c);
   }
 }
 
@@ -94,6 +101,41 @@ std::vector<size_t> SearchSpace::Neighbours(size_t index) const {
     digits[axis] = own;
   }
   return near.empty() ? far : near;
+}
+
+std::vector<size_t> SearchSpace::Steps(size_t index) const {
+  std::vector<size_t> out;
+  const std::vector<int>& own = digits_[index];
+  for (size_t axis = 0; axis < params_.size(); ++axis) {
+    for (int step : {-1, 1}) {
+      const int v = own[axis] + step;
+      if (v < 0 || v >= static_cast<int>(params_[axis].values.size())) continue;
+      std::vector<int> digits = own;
+      digits[axis] = v;
+      if (auto exact = IndexOfDigits(digits)) {
+        out.push_back(*exact);
+        continue;
+      }
+      std::optional<size_t> best;
+      std::pair<int, int> best_cost{std::numeric_limits<int>::max(), 0};
+      for (size_t c : by_value_[axis][static_cast<size_t>(v)]) {
+        std::pair<int, int> cost{0, 0};
+        for (size_t a = 0; a < params_.size(); ++a) {
+          if (a == axis || digits_[c][a] == own[a]) continue;
+          ++cost.first;
+          cost.second += std::abs(digits_[c][a] - own[a]);
+        }
+        if (cost < best_cost) {
+          best_cost = cost;
+          best = c;
+        }
+      }
+      if (best) out.push_back(*best);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::optional<size_t> SearchSpace::Nearest(const std::vector<double>& point, const std::vector<bool>* skip) const {

@@ -40,6 +40,11 @@ class SearchSpace {
   // Valid configs one step away along exactly one axis (its neighbouring value); when there are
   // none, those that differ in exactly one axis by any amount.
   std::vector<size_t> Neighbours(size_t index) const;
+  // One step along each axis (its neighbouring values), where the space's constraints allow it:
+  // the config itself when valid, else the valid config with that value that changes the fewest
+  // other axes (then the least). So a step can leave a region that only a change of two axes
+  // reaches, e.g. from LOCAL=1,KT=32 to LOCAL=0, which exists only with KT=8.
+  std::vector<size_t> Steps(size_t index) const;
   // The valid config whose encoding is closest (squared distance) to `point`; `skip` (if given,
   // one flag per config) excludes configs, and nullopt comes back when every config is skipped.
   std::optional<size_t> Nearest(const std::vector<double>& point, const std::vector<bool>* skip = nullptr) const;
@@ -52,6 +57,7 @@ class SearchSpace {
   std::vector<std::vector<int>> digits_;
   std::vector<std::vector<double>> encoded_;
   std::map<std::vector<int>, size_t> by_digits_;
+  std::vector<std::vector<std::vector<size_t>>> by_value_;  // [axis][value position] -> configs
   size_t rejected_ = 0;
 };
 

@@ -80,9 +80,9 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     TuneRequest request;
     request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\n");
     request.strategy = strategy;
-    // Within model's random start (8 configs, the default among them): after it, its proposals
+    // Within model's random start (5 configs, the default among them): after it, its proposals
     // follow the measured times, which differ between any two runs.
-    request.max_evals = 6;
+    request.max_evals = 4;
     request.seed = 9;
     request.tool_version = "test";
     Store plain_store = Store::Open(dir + "/" + strategy + "_plain.db");
@@ -91,7 +91,7 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     request.build_threads = 2;
     const TuneReport threaded = Tune(Ctx(), threaded_store, request, nullptr);
     CHECK(plain.prebuilt_used == 0);
-    CHECK(threaded.prebuilt_used >= 3);
+    CHECK(threaded.prebuilt_used >= 2);
 
     const std::string key = plain.instances.at(0).tuning_key;
     const int64_t dev = plain_store.Devices().at(0).id;

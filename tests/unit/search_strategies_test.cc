@@ -175,12 +175,12 @@ TEST_CASE("model refines around its best configs while they have unseen neighbou
     for (int step = 0; step < 30; ++step) {
       const auto next = s->Next();
       REQUIRE(next);
-      if (told.size() >= 8) {  // past the random start: a neighbour of one of the 3 best, if any
+      if (told.size() >= 5) {  // past the random start: a neighbour of one of the 3 best, if any
         std::sort(told.begin(), told.end());
         std::set<size_t> near, seen;
         for (const auto& t : told) seen.insert(t.second);
         for (size_t k = 0; k < 3; ++k) {
-          for (size_t n : space.Neighbours(told[k].second)) {
+          for (size_t n : space.Steps(told[k].second)) {
             if (!seen.count(n)) near.insert(n);
           }
         }
@@ -190,5 +190,62 @@ TEST_CASE("model refines around its best configs while they have unseen neighbou
       s->Tell(*next, out);
       told.emplace_back(out.ok ? out.time_ns : 1e300, *next);
     }
+  }
+}
+
+TEST_CASE("model needs under a third of random search's evaluations on a space shaped like a kernel's") {
+  // Time depends on LX*LY*LZ (best at 64 work-items) and on V and P, not on how the items are
+  // spread over the three axes: 28 (LX, LY, LZ) triples hold the optimum's work-group size.
+  std::vector<int64_t> sizes = {1, 2, 4, 8, 16, 32, 64};
+  const SearchSpace space({{"LX", sizes}, {"LY", sizes}, {"LZ", sizes}, {"P", {1, 2, 4, 8}}, {"V", {1, 2, 4, 8}}},
+                          [](const ParamMap& p) { return p.at("LX") * p.at("LY") * p.at("LZ") > 1024 ? "too big" : ""; });
+  auto time = [](const ParamMap& p) {
+    const double w = std::log2(static_cast<double>(p.at("LX") * p.at("LY") * p.at("LZ"))) - 6;
+    const double v = std::log2(static_cast<double>(p.at("V"))) - 2, q = std::log2(static_cast<double>(p.at("P"))) - 1;
+    return 1000 * (1 + 0.3 * std::abs(w) + 0.3 * v * v + 0.2 * q * q);
+  };
+  std::map<std::string, std::vector<int64_t>> evals;
+  for (const char* name : {"random", "model"}) {
+    for (uint64_t seed = 1; seed <= 15; ++seed) {
+      StrategyOptions o;
+      o.seed = seed;
+      auto s = MakeStrategy(name, space, o);
+      for (int64_t n = 1;; ++n) {
+        const auto next = s->Next();
+        REQUIRE(next);
+        const double t = time(space.configs()[*next]);
+        s->Tell(*next, {true, t});
+        if (t <= 1000.0) {
+          evals[name].push_back(n);
+          break;
+        }
+      }
+    }
+    std::sort(evals[name].begin(), evals[name].end());
+  }
+  INFO("model median " << evals["model"][7] << " vs random " << evals["random"][7] << " of " << space.size());
+  CHECK(evals["model"][7] * 3 < evals["random"][7]);
+}
+
+TEST_CASE("Steps: one step along each axis, moving the fewest other axes where the constraints demand") {
+  // KT exists only as 8 when LOCAL=0 (it is unused there): LOCAL=1,KT=32 cannot step to LOCAL=0 alone.
+  const SearchSpace space({{"KT", {8, 16, 32}}, {"LOCAL", {0, 1}}, {"LX", {1, 2, 4, 8}}},
+                          [](const ParamMap& p) { return p.at("LOCAL") == 0 && p.at("KT") != 8 ? "KT unused" : ""; });
+  const auto from = space.IndexOf({{"KT", 32}, {"LOCAL", 1}, {"LX", 4}});
+  REQUIRE(from);
+  std::set<ParamMap> steps;
+  for (size_t s : space.Steps(*from)) steps.insert(space.configs()[s]);
+  CHECK(steps == std::set<ParamMap>{{{"KT", 16}, {"LOCAL", 1}, {"LX", 4}},
+                                     {{"KT", 8}, {"LOCAL", 0}, {"LX", 4}},  // LOCAL=0 forces KT=8
+                                     {{"KT", 32}, {"LOCAL", 1}, {"LX", 2}},
+                                     {{"KT", 32}, {"LOCAL", 1}, {"LX", 8}}});
+  // Plain neighbours cannot leave LOCAL=1 from here.
+  for (size_t n : space.Neighbours(*from)) CHECK(space.configs()[n].at("LOCAL") == 1);
+  // Where every step is valid, Steps are the one-step neighbours.
+  const SearchSpace bowl = Bowl();
+  for (size_t i = 0; i < bowl.size(); i += 11) {
+    auto a = bowl.Steps(i), b = bowl.Neighbours(i);
+    std::sort(b.begin(), b.end());
+    if (b.size() == a.size()) CHECK(a == b);
   }
 }
