@@ -6,7 +6,10 @@
 # Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
 # $BATCH), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
-# gemm1024 / gemm4096 (mace_tune's GEMM alone).
+# gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
+# configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
+# --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
+# $BT_STRATEGIES).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
 set -uo pipefail
 repo="$PWD"
@@ -33,7 +36,7 @@ tune() {  # name, then mace_tune tune arguments
   "$bin/mace_tune" tune --db "$out/nvidia_$name.db" --seed 1 -q --limits "$limits" "$@" > "$out/tune_$name.txt" 2>&1
   local rc=$?
   echo "tune $name: exit $rc, $((SECONDS - start)) s wall" | tee -a "$summary"
-  grep -E "workload total|configs/s" "$out/tune_$name.txt" >> "$summary"
+  grep -E "workload total|configs/s|harness overhead|build threads" "$out/tune_$name.txt" >> "$summary"
   sed -n '/^family /,/^$/p' "$out/tune_$name.txt" >> "$summary"
 }
 
@@ -90,6 +93,24 @@ for phase in "$@"; do
           > "$out/startup_mbv2_cache_$cache.txt" 2>&1
         echo "startup, driver cache $cache:" | tee -a "$summary"
         grep -E "^BM_" "$out/startup_mbv2_cache_$cache.txt" | tee -a "$summary"
+      done
+      unset CUDA_CACHE_DISABLE ;;
+    spaces)  # every key into one database: random configs, so the replay sees the space, not a path
+      keys=()
+      for k in ${SPACE_KEYS:-conv2d_1x1:ACT=0,BIAS=1,C=576,H=14,K=96,N=1,S=1,W=14:fp32 \
+          depthwise_3x3:ACT=2,BIAS=1,C=144,H=56,N=1,S=1,W=56:fp32 conv2d_3x3:ACT=2,BIAS=1,C=3,H=224,K=32,N=1,S=2,W=224:fp32 \
+          conv2d_1x1:ACT=2,BIAS=1,C=24,H=56,K=144,N=32,S=1,W=56:fp32}; do keys+=(--key "$k"); done
+      tune spaces "${keys[@]}" --strategy random --max-evals "${SPACE_EVALS:-1200}" \
+        --time-limit "${SPACE_SECONDS:-110}" --build-threads 4
+      grep -E "^(conv|depthwise|gemm|pool)" "$out/tune_spaces.txt" >> "$summary" ;;
+    buildthreads)  # cold driver cache, so every build costs what it costs on a fresh phone
+      export CUDA_CACHE_DISABLE=1
+      for st in ${BT_STRATEGIES:-model random}; do
+        for bt in 0 4 4 0; do
+          rm -f "$out/nvidia_bt$bt.db"
+          tune "bt$bt" --workload mobilenet_v2 --max-evals "${BT_EVALS:-12}" --build-threads "$bt" --strategy "$st"
+          mv "$out/tune_bt$bt.txt" "$out/tune_${st}_bt${bt}_$SECONDS.txt"
+        done
       done
       unset CUDA_CACHE_DISABLE ;;
     gemm1024) mace_gemm 1024 ;;
