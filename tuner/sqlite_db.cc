@@ -69,10 +69,10 @@ Db Db::CopyToMemory(const std::string& path) {
     copy.Fail("open an in-memory copy", rc);
   }
   sqlite3_backup* backup = sqlite3_backup_init(copy.db_, "main", file.db_, "main");
-  if (backup == nullptr) copy.Fail("copy", sqlite3_errcode(copy.db_));
+  if (backup == nullptr) copy.Fail("read", sqlite3_errcode(copy.db_));
   rc = sqlite3_backup_step(backup, -1);
-  sqlite3_backup_finish(backup);
-  if (rc != SQLITE_DONE) file.Fail("copy", rc);
+  const int finished = sqlite3_backup_finish(backup);  // leaves the error in the copy's handle
+  if (rc != SQLITE_DONE) copy.Fail("read", finished != SQLITE_OK ? finished : rc);
   sqlite3_extended_result_codes(copy.db_, 0);
   return copy;
 }

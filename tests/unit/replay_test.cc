@@ -208,4 +208,11 @@ TEST_CASE("replay reads an old-schema database without writing or migrating the 
   CHECK(bytes(path) == before);
   CHECK_FALSE(std::filesystem::exists(path + "-wal"));
   std::filesystem::remove(path);
+  // A file that is not a database: a clear error, and the file as it was.
+  std::ofstream(path) << "not sqlite\n";
+  const std::string error = ErrorOf([&] { LoadRecordedSpace("db:" + path); });
+  CHECK(error.find(path) != std::string::npos);
+  CHECK(error.find("not a database") != std::string::npos);
+  CHECK(bytes(path) == "not sqlite\n");
+  std::filesystem::remove(path);
 }
