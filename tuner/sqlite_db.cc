@@ -26,17 +26,20 @@ std::string Abbreviate(std::string_view sql) {
 
 }  // namespace
 
-Db Db::Open(const std::string& path) {
+Db Db::OpenHandle(const std::string& path, const char* filename, int flags) {
   Db db;
   db.path_ = path;
-  const int rc = sqlite3_open_v2(path.c_str(), &db.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(filename, &db.db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     if (db.db_ == nullptr) throw StoreError(path + ": open: out of memory", rc);
     db.Fail("open", rc);  // db's destructor closes the half-open handle
   }
   sqlite3_extended_result_codes(db.db_, 0);
   return db;
+}
+
+Db Db::Open(const std::string& path) {
+  return OpenHandle(path, path.c_str(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
 Db Db::OpenCopy(const std::string& path) {
@@ -54,26 +57,13 @@ Db Db::OpenCopy(const std::string& path) {
 }
 
 Db Db::CopyToMemory(const std::string& path) {
-  Db file;
-  file.path_ = path;
-  int rc = sqlite3_open_v2(path.c_str(), &file.db_, SQLITE_OPEN_READONLY, nullptr);
-  if (rc != SQLITE_OK) {
-    if (file.db_ == nullptr) throw StoreError(path + ": open: out of memory", rc);
-    file.Fail("open", rc);
-  }
-  Db copy;
-  copy.path_ = path;
-  rc = sqlite3_open_v2(":memory:", &copy.db_, SQLITE_OPEN_READWRITE, nullptr);
-  if (rc != SQLITE_OK) {
-    if (copy.db_ == nullptr) throw StoreError(path + ": open: out of memory", rc);
-    copy.Fail("open an in-memory copy", rc);
-  }
+  const Db file = OpenHandle(path, path.c_str(), SQLITE_OPEN_READONLY);
+  Db copy = OpenHandle(path, ":memory:", SQLITE_OPEN_READWRITE);
   sqlite3_backup* backup = sqlite3_backup_init(copy.db_, "main", file.db_, "main");
   if (backup == nullptr) copy.Fail("read", sqlite3_errcode(copy.db_));
-  rc = sqlite3_backup_step(backup, -1);
+  const int rc = sqlite3_backup_step(backup, -1);
   const int finished = sqlite3_backup_finish(backup);  // leaves the error in the copy's handle
   if (rc != SQLITE_DONE) copy.Fail("read", finished != SQLITE_OK ? finished : rc);
-  sqlite3_extended_result_codes(copy.db_, 0);
   return copy;
 }
 

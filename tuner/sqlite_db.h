@@ -62,6 +62,8 @@ class Db {
 
   // Throws StoreError for a failed call: "<path>: <operation>: <sqlite3_errmsg>".
   [[noreturn]] void Fail(const std::string& operation, int rc) const;
+  // Opens `filename` with these sqlite3_open_v2 flags; errors name `path`.
+  static Db OpenHandle(const std::string& path, const char* filename, int flags);
   static Db CopyToMemory(const std::string& path);
 
  private:
