@@ -77,17 +77,17 @@ std::vector<Layer> PrepareLayers(Bench& b, Runtime& rt, const Workload& w) {
     if (!s.ok()) throw std::runtime_error(layer.key + ": " + s.ToString());
     // Each argument in the storage the config asks for: NHWC4 tensors in buffers or images, fp16 or fp32.
     const ParamMap& params = layer.kernel.config().params;
-    const bool image = params.count("IMG") != 0 && params.at("IMG") == 1;
-    const bool half = item.key.dtype == "fp16";
+    const bool image = family->UsesImages(item.key, params);
     std::vector<cl_mem> mems;
     for (const auto& spec : family->Buffers(item.key)) {
       std::vector<float> host(spec.elements);
       for (auto& x : host) x = dist(rng);
       layer.buffers.push_back(CreateStorage(b.ctx.context.get(), b.ctx.queue.get(), host,
-                                            spec.is_tensor() ? &spec.nhwc : nullptr, half, image && spec.is_tensor()));
+                                            spec.is_tensor() ? &spec.nhwc : nullptr, spec.type,
+                                            image && spec.is_tensor()));
       mems.push_back(layer.buffers.back().get());
     }
-    family->SetArgs(layer.kernel.kernel(), item.key, mems);
+    family->SetArgs(layer.kernel.kernel(), item.key, params, mems);
     layers.push_back(std::move(layer));
   }
   return layers;

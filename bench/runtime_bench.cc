@@ -69,7 +69,7 @@ Fixture& Get() {
       for (const auto& spec : family->Buffers(item.key)) {
         std::vector<float> values(spec.elements, 0.5f);
         memory.push_back(CreateStorage(fx->ctx.context.get(), fx->ctx.queue.get(), values,
-                                       spec.is_tensor() ? &spec.nhwc : nullptr, item.key.dtype == "fp16", false));
+                                       spec.is_tensor() ? &spec.nhwc : nullptr, spec.type, false));
       }
       fx->memory.push_back(std::move(memory));
     }
@@ -111,7 +111,7 @@ void StartUp(benchmark::State& state, Start start) {
       const LaunchConfig& config = k.config();
       std::vector<cl_mem> mems;
       for (const auto& m : f.memory[i]) mems.push_back(m.get());
-      FindKernelFamily(config.key.family)->SetArgs(k.kernel(), config.key, mems);
+      FindKernelFamily(config.key.family)->SetArgs(k.kernel(), config.key, config.params, mems);
       Launch(f.ctx.queue.get(), k.kernel(), config.geometry.dims, config.geometry.gws, config.geometry.lws);
     }
     clFinish(f.ctx.queue.get());  // the first inference has finished

@@ -2,6 +2,8 @@
 #include "instance_data.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
 
 #include "cl/cl_core.h"
 #include "tensor_io.h"
@@ -11,22 +13,93 @@ namespace {
 
 const std::array<int64_t, 4>* ShapeOf(const BufferSpec& spec) { return spec.is_tensor() ? &spec.nhwc : nullptr; }
 
+std::vector<float> Fill(const BufferSpec& spec, uint64_t seed) {
+  std::vector<float> v(spec.elements);
+  switch (spec.fill) {
+    case desc::Fill::kZeros: break;
+    case desc::Fill::kOnes: std::fill(v.begin(), v.end(), 1.0f); break;
+    case desc::Fill::kIota:
+      for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i);
+      break;
+    case desc::Fill::kRandom:
+      FillRandom(&v, seed);
+      // Integers: uniform in 0 .. 127, which every integer type holds.
+      if (!desc::IsFloating(spec.type)) {
+        for (float& x : v) x = std::floor((x + 1.0f) * 64.0f);
+      }
+      break;
+  }
+  if (spec.type == desc::ElemType::kHalf) RoundToHalf(&v);
+  return v;
+}
+
 }  // namespace
 
-InstanceData::InstanceData(cl_context context, cl_command_queue queue, const KernelFamily& family,
-                           const TuningKey& key, uint64_t seed)
-    : context_(context), queue_(queue), family_(family), key_(key), half_(key.dtype == "fp16"),
-      specs_(family.Buffers(key)) {
+InstanceData::InstanceData(cl_context context, cl_device_id device, cl_command_queue queue,
+                           const KernelFamily& family, const TuningKey& key, uint64_t seed,
+                           const DeviceLimits& limits)
+    : context_(context), queue_(queue), family_(family), key_(key), specs_(family.Buffers(key)) {
   std::vector<const std::vector<float>*> inputs;
   host_.resize(specs_.size());
   for (size_t i = 0; i < specs_.size(); ++i) {
-    if (specs_[i].is_output) continue;
-    host_[i].resize(specs_[i].elements);
-    FillRandom(&host_[i], seed + i);
-    if (half_) RoundToHalf(&host_[i]);
+    if (!specs_[i].is_input()) continue;
+    host_[i] = Fill(specs_[i], seed + i + static_cast<uint64_t>(specs_[i].seed));
     inputs.push_back(&host_[i]);
   }
-  reference_ = family_.Reference(key_, inputs);
+  if (family_.cpu_reference() != nullptr) {
+    reference_ = family_.cpu_reference()(key_, inputs);
+  } else {
+    DeviceReference(device, limits);
+  }
+}
+
+void InstanceData::DeviceReference(cl_device_id device, const DeviceLimits& limits) {
+  const desc::KernelDescription& d = family_.description();
+  const desc::VerifyText& verify = d.text().verify;
+  ParamMap params;
+  Status status = d.DefaultParams(key_, limits, &params);
+  if (!status.ok()) throw std::runtime_error("reference: " + status.message());
+  const bool by_kernel = verify.reference == "kernel";
+  if (!by_kernel) {
+    if (std::string why = d.CheckConfig(key_, params, limits); !why.empty()) {
+      throw std::runtime_error("reference: the default config " + FormatParams(params) +
+                               " cannot run on this device (" + why + ")");
+    }
+  }
+  std::string options = verify.kernel_options;
+  LaunchGeometry g;
+  bool has_local = true;
+  if (by_kernel) {
+    status = d.ReferenceGeometry(key_, params, &g, &has_local);
+  } else if ((status = d.BuildOptions(key_, params, &options)).ok()) {
+    status = d.Geometry(key_, params, &g);
+  }
+  if (!status.ok()) throw std::runtime_error("reference: " + status.message());
+  const std::string source = by_kernel && !verify.kernel_source.empty() ? verify.kernel_source
+                                                                          : ProgramSource(d.program());
+  try {
+    Program program = BuildFromSource(context_, device, source, options);
+    Kernel kernel = CreateKernel(program.get(), by_kernel ? verify.kernel : d.function());
+    const bool image = family_.UsesImages(key_, params);
+    family_.SetArgs(kernel.get(), key_, params, Memory(image));
+    PoisonOutputs(image);
+    Launch(queue_, kernel.get(), g.dims, g.gws, has_local ? g.lws : std::array<size_t, 3>{{0, 0, 0}});
+    MT_CL_CHECK(clFinish(queue_));
+    reference_.clear();
+    for (size_t i = 0; i < specs_.size(); ++i) {
+      if (!specs_[i].is_output) continue;
+      reference_.push_back(Read(i, image));
+      const auto& ref = reference_.back();
+      const auto bad = std::find_if(ref.begin(), ref.end(), [](float v) { return std::isnan(v); });
+      if (bad != ref.end() && desc::IsFloating(specs_[i].type)) {
+        throw std::runtime_error(specs_[i].name + "[" + std::to_string(bad - ref.begin()) +
+                                 "] is not written (or NaN)");
+      }
+    }
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("reference ") + (by_kernel ? "kernel " + verify.kernel : "(default config)") +
+                             " failed: " + e.what());
+  }
 }
 
 std::vector<cl_mem> InstanceData::Memory(bool image) {
@@ -34,8 +107,8 @@ std::vector<cl_mem> InstanceData::Memory(bool image) {
   if (memory.empty()) {
     for (size_t i = 0; i < specs_.size(); ++i) {
       const BufferSpec& spec = specs_[i];
-      const std::vector<float> values = spec.is_output ? std::vector<float>(spec.elements, 0.0f) : host_[i];
-      memory.push_back(CreateStorage(context_, queue_, values, ShapeOf(spec), half_, image && spec.is_tensor()));
+      const std::vector<float> values = spec.is_input() ? host_[i] : std::vector<float>(spec.elements, 0.0f);
+      memory.push_back(CreateStorage(context_, queue_, values, ShapeOf(spec), spec.type, image && spec.is_tensor()));
     }
   }
   std::vector<cl_mem> mems;
@@ -46,24 +119,30 @@ std::vector<cl_mem> InstanceData::Memory(bool image) {
 void InstanceData::PoisonOutputs(bool image) {
   const std::vector<cl_mem> mems = Memory(image);
   for (size_t i = 0; i < specs_.size(); ++i) {
-    if (!specs_[i].is_output) continue;
-    std::vector<float> poison(specs_[i].elements);
-    Poison(&poison);
-    WriteStorage(queue_, mems[i], poison, ShapeOf(specs_[i]), half_, image && specs_[i].is_tensor());
+    const BufferSpec& spec = specs_[i];
+    if (!spec.is_output) continue;
+    std::vector<float> values = host_[i];
+    if (!spec.is_input()) {
+      values.resize(spec.elements);
+      Poison(&values);
+    }
+    WriteStorage(queue_, mems[i], values, ShapeOf(spec), spec.type, image && spec.is_tensor());
   }
 }
 
+std::vector<float> InstanceData::Read(size_t index, bool image) {
+  const BufferSpec& spec = specs_[index];
+  return ReadStorage(queue_, Memory(image)[index], spec.elements, ShapeOf(spec), spec.type, image && spec.is_tensor());
+}
+
 VerifyResult InstanceData::VerifyOutputs(bool image, double* max_error) {
-  const std::vector<cl_mem> mems = Memory(image);
   const Tolerance tolerance = family_.ToleranceFor(key_);
   VerifyResult result;
   result.ok = true;
   size_t out_index = 0;
   for (size_t i = 0; i < specs_.size(); ++i) {
     if (!specs_[i].is_output) continue;
-    const std::vector<float> out =
-        ReadStorage(queue_, mems[i], specs_[i].elements, ShapeOf(specs_[i]), half_, image && specs_[i].is_tensor());
-    VerifyResult v = Verify(out, reference_.at(out_index++), tolerance);
+    VerifyResult v = Verify(Read(i, image), reference_.at(out_index++), tolerance);
     if (max_error != nullptr) *max_error = std::max(*max_error, v.max_abs_error);
     if (!v.ok) {
       v.reason = specs_[i].name + ": " + v.reason;
@@ -88,8 +167,8 @@ std::string RunAndVerify(cl_context context, cl_device_id device, cl_command_que
   try {
     Program program = BuildFromSource(context, device, ProgramSource(info->program), options);
     Kernel kernel = CreateKernel(program.get(), std::string(info->kernel));
-    const bool image = params.count("IMG") != 0 && params.at("IMG") == 1;
-    family.SetArgs(kernel.get(), key, data.Memory(image));
+    const bool image = family.UsesImages(key, params);
+    family.SetArgs(kernel.get(), key, params, data.Memory(image));
     data.PoisonOutputs(image);
     Launch(queue, kernel.get(), geometry.dims, geometry.gws, geometry.lws);
     MT_CL_CHECK(clFinish(queue));

@@ -1,35 +1,45 @@
-// The kernel families the tuner knows, by name; one static descriptor each.
-#include "concat_family.h"
-#include "conv2d_family.h"
-#include "depthwise_family.h"
-#include "eltwise_family.h"
-#include "fully_connected_family.h"
-#include "gemm_family.h"
-#include "pooling_family.h"
-#include "resize_bilinear_family.h"
-#include "softmax_family.h"
+// The tuner's families: one generic KernelFamily per registered description, made on first use,
+// with the CPU references the built-in families' .cc files registered at static-init time.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "desc/registry.h"
+#include "kernel_family.h"
 
 namespace mace_tune {
+namespace {
+
+std::map<std::string, CpuReference>& References() {
+  static std::map<std::string, CpuReference> references;
+  return references;
+}
+
+}  // namespace
+
+bool RegisterCpuReference(const char* family, CpuReference reference) {
+  References()[family] = reference;
+  return true;
+}
 
 const KernelFamily* FindKernelFamily(std::string_view name) {
-  static const GemmFamily kGemm;
-  static const Conv2d1x1Family kConv2d1x1;
-  static const Conv2d3x3Family kConv2d3x3;
-  static const Conv2dFamily kConv2d;
-  static const DepthwiseFamily kDepthwise;
-  static const PoolingFamily kPooling;
-  static const EltwiseFamily kEltwise;
-  static const FullyConnectedFamily kFullyConnected;
-  static const SoftmaxFamily kSoftmax;
-  static const ResizeBilinearFamily kResizeBilinear;
-  static const ConcatFamily kConcat;
-  static const KernelFamily* const kFamilies[] = {&kGemm,     &kConv2d1x1,      &kConv2d3x3,      &kConv2d,
-                                                  &kDepthwise, &kPooling,       &kEltwise,        &kFullyConnected,
-                                                  &kSoftmax,  &kResizeBilinear, &kConcat};
-  for (const KernelFamily* family : kFamilies) {
-    if (family->Name() == name) return family;
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<KernelFamily>, std::less<>> families;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (const auto it = families.find(name); it != families.end()) return it->second.get();
+  const desc::KernelDescription* description = desc::FindDescription(name);
+  if (description == nullptr) return nullptr;
+  CpuReference reference = nullptr;
+  if (description->text().verify.reference == "cpu") {
+    const auto it = References().find(description->name());
+    if (it == References().end()) {
+      throw std::logic_error("family " + description->name() + " asks for a CPU reference that is not linked in");
+    }
+    reference = it->second;
   }
-  return nullptr;
+  auto family = std::make_unique<KernelFamily>(*description, reference);
+  return families.emplace(std::string(name), std::move(family)).first->second.get();
 }
 
 }  // namespace mace_tune

@@ -1,8 +1,10 @@
 // NHWC4 padding, fp16 conversion and device storage (buffers, image2d) for the NHWC kernels.
 #include "tensor_io.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "cl/cl_core.h"
@@ -36,10 +38,27 @@ std::vector<float> ToImageOrder(const std::vector<float>& nhwc4, const std::arra
   return out;
 }
 
-std::vector<uint16_t> ToHalf(const std::vector<float>& values) {
-  std::vector<uint16_t> out(values.size());
-  for (size_t i = 0; i < values.size(); ++i) out[i] = FloatToHalf(values[i]);
-  return out;
+template <typename T>
+void Put(std::vector<uint8_t>* out, T v) {
+  const size_t at = out->size();
+  out->resize(at + sizeof(T));
+  std::memcpy(out->data() + at, &v, sizeof(T));
+}
+
+template <typename T>
+T Get(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+// A host value as an integer of the element type: NaN (the poison) becomes all bits set.
+template <typename T>
+T ToInt(float v) {
+  if (std::isnan(v)) return static_cast<T>(~T{0});
+  const double lo = static_cast<double>(std::numeric_limits<T>::min());
+  const double hi = static_cast<double>(std::numeric_limits<T>::max());
+  return static_cast<T>(std::min(std::max(static_cast<double>(v), lo), hi));
 }
 
 std::vector<float> Layout(const std::vector<float>& values, const std::array<int64_t, 4>* shape, bool image) {
@@ -115,68 +134,105 @@ std::vector<float> UnpadNhwc4(const std::vector<float>& nhwc4, const std::array<
   return out;
 }
 
+std::vector<uint8_t> EncodeElements(desc::ElemType type, const std::vector<float>& values) {
+  std::vector<uint8_t> out;
+  out.reserve(values.size() * desc::ElemSize(type));
+  for (const float v : values) {
+    switch (type) {
+      case desc::ElemType::kHalf: Put(&out, FloatToHalf(v)); break;
+      case desc::ElemType::kChar: Put(&out, ToInt<int8_t>(v)); break;
+      case desc::ElemType::kUchar: Put(&out, ToInt<uint8_t>(v)); break;
+      case desc::ElemType::kShort: Put(&out, ToInt<int16_t>(v)); break;
+      case desc::ElemType::kUshort: Put(&out, ToInt<uint16_t>(v)); break;
+      case desc::ElemType::kInt: Put(&out, ToInt<int32_t>(v)); break;
+      case desc::ElemType::kUint: Put(&out, ToInt<uint32_t>(v)); break;
+      case desc::ElemType::kLong: Put(&out, ToInt<int64_t>(v)); break;
+      case desc::ElemType::kUlong: Put(&out, ToInt<uint64_t>(v)); break;
+      default: Put(&out, v); break;
+    }
+  }
+  return out;
+}
+
+std::vector<float> DecodeElements(desc::ElemType type, const uint8_t* bytes, size_t count) {
+  std::vector<float> out(count);
+  const size_t size = desc::ElemSize(type);
+  for (size_t i = 0; i < count; ++i) {
+    const uint8_t* p = bytes + i * size;
+    switch (type) {
+      case desc::ElemType::kHalf: out[i] = HalfToFloat(Get<uint16_t>(p)); break;
+      case desc::ElemType::kChar: out[i] = Get<int8_t>(p); break;
+      case desc::ElemType::kUchar: out[i] = Get<uint8_t>(p); break;
+      case desc::ElemType::kShort: out[i] = Get<int16_t>(p); break;
+      case desc::ElemType::kUshort: out[i] = Get<uint16_t>(p); break;
+      case desc::ElemType::kInt: out[i] = static_cast<float>(Get<int32_t>(p)); break;
+      case desc::ElemType::kUint: out[i] = static_cast<float>(Get<uint32_t>(p)); break;
+      case desc::ElemType::kLong: out[i] = static_cast<float>(Get<int64_t>(p)); break;
+      case desc::ElemType::kUlong: out[i] = static_cast<float>(Get<uint64_t>(p)); break;
+      default: out[i] = Get<float>(p); break;
+    }
+  }
+  return out;
+}
+
 Buffer CreateStorage(cl_context context, cl_command_queue queue, const std::vector<float>& values,
-                     const std::array<int64_t, 4>* shape, bool half, bool image) {
+                     const std::array<int64_t, 4>* shape, desc::ElemType type, bool image) {
   const size_t elements = shape != nullptr ? Padded(*shape) : values.size();
   cl_mem mem = nullptr;
+  cl_int err = CL_SUCCESS;
   if (image) {
     if (shape == nullptr) throw std::invalid_argument("CreateStorage: only tensors go into images");
+    if (type != desc::ElemType::kFloat && type != desc::ElemType::kHalf) {
+      throw std::invalid_argument("CreateStorage: image tensors hold float or half");
+    }
     const auto region = ImageRegion(*shape);
-    const cl_image_format format = {CL_RGBA, static_cast<cl_channel_type>(half ? CL_HALF_FLOAT : CL_FLOAT)};
+    const cl_image_format format = {
+        CL_RGBA, static_cast<cl_channel_type>(type == desc::ElemType::kHalf ? CL_HALF_FLOAT : CL_FLOAT)};
     cl_image_desc desc{};
     desc.image_type = CL_MEM_OBJECT_IMAGE2D;
     desc.image_width = region[0];
     desc.image_height = region[1];
-    cl_int err = CL_SUCCESS;
     mem = clCreateImage(context, CL_MEM_READ_WRITE, &format, &desc, nullptr, &err);
-    MT_CL_CHECK(err);
   } else {
-    cl_int err = CL_SUCCESS;
-    mem = clCreateBuffer(context, CL_MEM_READ_WRITE, std::max<size_t>(elements, 1) * (half ? 2 : 4), nullptr, &err);
-    MT_CL_CHECK(err);
+    mem = clCreateBuffer(context, CL_MEM_READ_WRITE, std::max<size_t>(elements, 1) * desc::ElemSize(type), nullptr,
+                         &err);
   }
+  MT_CL_CHECK(err);
   Buffer out(mem);
-  WriteStorage(queue, out.get(), values, shape, half, image);
+  WriteStorage(queue, out.get(), values, shape, type, image);
   return out;
 }
 
 void WriteStorage(cl_command_queue queue, cl_mem mem, const std::vector<float>& values,
-                  const std::array<int64_t, 4>* shape, bool half, bool image) {
+                  const std::array<int64_t, 4>* shape, desc::ElemType type, bool image) {
   const std::vector<float> laid = Layout(values, shape, image);
   if (laid.empty()) return;
-  std::vector<uint16_t> halves;
-  const void* data = laid.data();
-  if (half) {
-    halves = ToHalf(laid);
-    data = halves.data();
-  }
+  const std::vector<uint8_t> bytes = EncodeElements(type, laid);
   if (image) {
     const size_t origin[3] = {0, 0, 0};
     const auto region = ImageRegion(*shape);
-    MT_CL_CHECK(clEnqueueWriteImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, data, 0, nullptr, nullptr));
+    MT_CL_CHECK(clEnqueueWriteImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr,
+                                    nullptr));
   } else {
-    MT_CL_CHECK(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, laid.size() * (half ? 2 : 4), data, 0, nullptr, nullptr));
+    MT_CL_CHECK(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, bytes.size(), bytes.data(), 0, nullptr, nullptr));
   }
 }
 
 std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements,
-                               const std::array<int64_t, 4>* shape, bool half, bool image) {
+                               const std::array<int64_t, 4>* shape, desc::ElemType type, bool image) {
   const size_t stored = shape != nullptr ? Padded(*shape) : elements;
-  std::vector<float> laid(stored);
-  std::vector<uint16_t> halves(half ? stored : 0);
-  void* data = half ? static_cast<void*>(halves.data()) : static_cast<void*>(laid.data());
+  std::vector<uint8_t> bytes(stored * desc::ElemSize(type));
   if (stored != 0) {
     if (image) {
       const size_t origin[3] = {0, 0, 0};
       const auto region = ImageRegion(*shape);
-      MT_CL_CHECK(clEnqueueReadImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, data, 0, nullptr, nullptr));
+      MT_CL_CHECK(clEnqueueReadImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr,
+                                     nullptr));
     } else {
-      MT_CL_CHECK(clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, stored * (half ? 2 : 4), data, 0, nullptr, nullptr));
+      MT_CL_CHECK(clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, bytes.size(), bytes.data(), 0, nullptr, nullptr));
     }
   }
-  if (half) {
-    for (size_t i = 0; i < stored; ++i) laid[i] = HalfToFloat(halves[i]);
-  }
+  std::vector<float> laid = DecodeElements(type, bytes.data(), stored);
   if (shape == nullptr) return laid;
   return UnpadNhwc4(image ? ToImageOrder(laid, *shape, true) : laid, *shape);
 }

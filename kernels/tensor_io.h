@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cl/cl_handle.h"
+#include "desc/kernel_description.h"
 
 namespace mace_tune {
 
@@ -21,13 +22,19 @@ std::vector<float> PadNhwc4(const std::vector<float>& nhwc, const std::array<int
 std::vector<float> UnpadNhwc4(const std::vector<float>& nhwc4, const std::array<int64_t, 4>& shape);
 inline int64_t C4(int64_t c) { return (c + 3) / 4; }
 
-// Device memory for `values` (NHWC4 when `shape` is given, else a plain array), as fp32 or fp16
-// (`half`), in a buffer or (`image`, tensors only) an RGBA image2d of width W*C4 and height N*H.
+// Host values (floats) as the device bytes of an element type, and back; NaN (the poison) is all
+// bits set for the integer types.
+std::vector<uint8_t> EncodeElements(desc::ElemType type, const std::vector<float>& values);
+std::vector<float> DecodeElements(desc::ElemType type, const uint8_t* bytes, size_t count);
+
+// Device memory for `values` (NHWC4 when `shape` is given, else a plain array) of an element type
+// (float or half for tensors), in a buffer or (`image`, tensors only) an RGBA image2d of width
+// W*C4 and height N*H.
 Buffer CreateStorage(cl_context context, cl_command_queue queue, const std::vector<float>& values,
-                  const std::array<int64_t, 4>* shape, bool half, bool image);
+                     const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
 void WriteStorage(cl_command_queue queue, cl_mem mem, const std::vector<float>& values,
-                  const std::array<int64_t, 4>* shape, bool half, bool image);
+                  const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
 std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements,
-                               const std::array<int64_t, 4>* shape, bool half, bool image);
+                               const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
 
 }  // namespace mace_tune

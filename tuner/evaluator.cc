@@ -55,7 +55,7 @@ double MedianCiRelative(std::vector<double> v) {
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
                                      const TuningKey& key, uint64_t seed, const MeasureOptions& options)
     : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options),
-      data_(ctx.context.get(), ctx.queue.get(), family, key, seed) {}
+      data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits) {}
 
 Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::string reason) const {
   m.status = status;
@@ -101,8 +101,8 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
       return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
                                            " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
     }
-    const bool image = params.count("IMG") != 0 && params.at("IMG") == 1;
-    family_.SetArgs(kernel.get(), key_, data_.Memory(image));
+    const bool image = family_.UsesImages(key_, params);
+    family_.SetArgs(kernel.get(), key_, params, data_.Memory(image));
 
     // Verification run on poisoned outputs: an element the kernel never writes stays NaN.
     data_.PoisonOutputs(image);
@@ -159,8 +159,8 @@ std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<
     if (!built.program) continue;
     try {
       kernels[i].emplace(CreateKernel(built.program.get(), std::string(info->kernel)));
-      const bool image = configs[i].count("IMG") != 0 && configs[i].at("IMG") == 1;
-      family_.SetArgs(kernels[i]->get(), key_, data_.Memory(image));
+      const bool image = family_.UsesImages(key_, configs[i]);
+      family_.SetArgs(kernels[i]->get(), key_, configs[i], data_.Memory(image));
       Launch(ctx_.queue.get(), kernels[i]->get(), geometry[i].dims, geometry[i].gws, geometry[i].lws);  // warm-up
     } catch (const ClError&) {
       kernels[i].reset();

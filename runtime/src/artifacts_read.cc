@@ -52,10 +52,11 @@ Status DecodeSection(const ContainerView& view, const SectionView& section, Deco
 }
 
 // META once; each DEVC opens a group (the same device and driver twice is an error); SIGN only
-// as the last section; entry sections (tag `entry_tag`) only inside a group; other tags skipped.
+// as the last section; entry sections (tags `entry_tag`, `group_tag` when not 0) only inside a
+// group; other tags skipped.
 template <typename Group, typename OnEntry>
-Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t entry_tag, ArtifactMeta* meta,
-                  std::vector<Group>* groups, OnEntry on_entry) {
+Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t entry_tag, uint32_t group_tag,
+                  ArtifactMeta* meta, std::vector<Group>* groups, OnEntry on_entry) {
   ContainerView view;
   Status status = detail::ParseContainer(data, size, kind, &view);
   if (!status.ok()) return status;
@@ -79,8 +80,8 @@ Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t 
       groups->push_back(std::move(group));
     } else if (section.tag == Tag(SectionTag::kSignature)) {
       if (i + 1 != view.sections.size()) return BadFormat("SIGN section is not the last section");
-    } else if (section.tag == entry_tag) {
-      if (groups->empty()) return BadFormat(TagName(entry_tag) + " section before any DEVC section");
+    } else if (section.tag == entry_tag || (group_tag != 0 && section.tag == group_tag)) {
+      if (groups->empty()) return BadFormat(TagName(section.tag) + " section before any DEVC section");
       status = on_entry(view, section, &groups->back());
     }
     if (!status.ok()) return status;
@@ -139,7 +140,7 @@ Status ReadProgramBundleView(const uint8_t* data, size_t size, ProgramBundleView
       group->programs.push_back(std::move(e));
       return Status::Ok();
     };
-    Status status = ReadGroups(data, size, ArtifactKind::kProgramBinary, Tag(SectionTag::kProgram), &bundle.meta,
+    Status status = ReadGroups(data, size, ArtifactKind::kProgramBinary, Tag(SectionTag::kProgram), 0, &bundle.meta,
                                &bundle.groups, entry);
     if (status.ok()) *out = std::move(bundle);
     return status;
@@ -183,6 +184,10 @@ Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* 
     std::vector<std::set<std::string>> keys;
     auto entry = [&keys, &bundle](const ContainerView& view, const SectionView& section, TunedParamFile* group) {
       keys.resize(bundle.groups.size());
+      if (section.tag == Tag(SectionTag::kDescription)) {
+        group->descriptions.emplace_back(section.data, section.data + section.size);
+        return Status::Ok();
+      }
       TunedEntry e;
       Status status = DecodeSection(view, section, detail::DecodeTuned, &e);
       if (!status.ok()) return status;
@@ -196,7 +201,8 @@ Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* 
       group->entries.push_back(std::move(e));
       return Status::Ok();
     };
-    Status status = ReadGroups(data, size, ArtifactKind::kTunedParams, Tag(SectionTag::kTuned), &bundle.meta,
+    Status status = ReadGroups(data, size, ArtifactKind::kTunedParams, Tag(SectionTag::kTuned),
+                               Tag(SectionTag::kDescription), &bundle.meta,
                                &bundle.groups, entry);
     if (!status.ok()) return status;
     for (auto& group : bundle.groups) group.meta = bundle.meta;

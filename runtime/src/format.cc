@@ -298,6 +298,9 @@ std::vector<RawSection> TunedFileSections(const TunedParamFile& file) {
   std::vector<RawSection> sections;
   sections.push_back({static_cast<uint32_t>(SectionTag::kMeta), EncodeMeta(file.meta)});
   sections.push_back({static_cast<uint32_t>(SectionTag::kDevice), EncodeDevice(file.device)});
+  for (const auto& description : file.descriptions) {
+    sections.push_back({static_cast<uint32_t>(SectionTag::kDescription), description});
+  }
   for (const auto& entry : file.entries) {
     sections.push_back({static_cast<uint32_t>(SectionTag::kTuned), EncodeTuned(entry)});
   }
@@ -338,6 +341,9 @@ std::vector<uint8_t> EncodeTunedParamBundle(const TunedParamBundle& bundle) {
   sections.push_back({static_cast<uint32_t>(SectionTag::kMeta), detail::EncodeMeta(bundle.meta)});
   for (const auto& group : bundle.groups) {
     sections.push_back({static_cast<uint32_t>(SectionTag::kDevice), detail::EncodeDevice(group.device)});
+    for (const auto& description : group.descriptions) {
+      sections.push_back({static_cast<uint32_t>(SectionTag::kDescription), description});
+    }
     for (const auto& entry : group.entries) {
       sections.push_back({static_cast<uint32_t>(SectionTag::kTuned), detail::EncodeTuned(entry)});
     }

@@ -9,36 +9,21 @@
 namespace mace_tune::detail {
 namespace {
 
-// Empty when the local size fits this device; otherwise why it does not.
-std::string CheckLws(const LaunchGeometry& g, const DeviceLimits& limits) {
-  for (uint32_t i = 0; i < g.dims && i < 3; ++i) {
-    if (limits.max_work_item_sizes[i] != 0 && g.lws[i] > limits.max_work_item_sizes[i]) {
-      return "local size " + LwsText(g) + " exceeds this device's max work-item size " +
-             std::to_string(limits.max_work_item_sizes[i]) + " in dimension " + std::to_string(i);
-    }
-  }
-  if (LwsProduct(g) > limits.max_work_group_size) {
-    return "local size " + LwsText(g) + " (" + std::to_string(LwsProduct(g)) +
-           " work-items) exceeds this device's max work-group size " + std::to_string(limits.max_work_group_size);
-  }
-  return {};
-}
-
 // Fills `config` for `key` from a tuned entry (possibly of another shape); returns why the entry
 // cannot be used (empty when it can).
-std::string TunedLaunch(const TuningKey& key, const TunedEntry& entry, const DeviceLimits& limits,
-                        LaunchConfig* config) {
+std::string TunedLaunch(const desc::KernelDescription& d, const TuningKey& key, const TunedEntry& entry,
+                        const DeviceLimits& limits, LaunchConfig* config) {
   config->key = key;
   Status status = ParseParams(entry.params, &config->params);
-  if (status.ok()) status = FamilyBuildOptions(key, config->params, &config->build_options);
-  if (status.ok()) status = FamilyGeometry(key, config->params, &config->geometry);
+  if (status.ok()) status = d.BuildOptions(key, config->params, &config->build_options);
+  if (status.ok()) status = d.Geometry(key, config->params, &config->geometry);
   if (!status.ok()) return "tuned entry unusable: " + status.message();
   if (NormalizeBuildOptions(entry.build_options) != config->build_options) {
     return "tuned entry's build options '" + entry.build_options + "' differ from '" + config->build_options +
            "' that this runtime derives from its parameters";
   }
-  const std::string lws_problem = CheckLws(config->geometry, limits);
-  if (!lws_problem.empty()) return "tuned " + lws_problem;
+  const std::string problem = d.CheckRunnable(key, config->params, limits);
+  if (!problem.empty()) return "tuned config " + FormatParams(config->params) + " cannot run here: " + problem;
   config->tuned = true;
   config->reason.clear();
   return {};
@@ -64,16 +49,17 @@ size_t LwsProduct(const LaunchGeometry& g) {
   return product;
 }
 
-Status DefaultLaunch(const TuningKey& key, const DeviceLimits& limits, std::string reason, LaunchConfig* config) {
+Status DefaultLaunch(const desc::KernelDescription& d, const TuningKey& key, const DeviceLimits& limits,
+                     std::string reason, LaunchConfig* config) {
   config->key = key;
   config->tuned = false;
   config->origin = LaunchOrigin::kDefault;
   config->tuned_key.clear();
   config->distance = 0;
   config->reason = std::move(reason);
-  Status status = FamilyDefaultParams(key, limits, &config->params);
-  if (status.ok()) status = FamilyBuildOptions(key, config->params, &config->build_options);
-  if (status.ok()) status = FamilyGeometry(key, config->params, &config->geometry);
+  Status status = d.DefaultParams(key, limits, &config->params);
+  if (status.ok()) status = d.BuildOptions(key, config->params, &config->build_options);
+  if (status.ok()) status = d.Geometry(key, config->params, &config->geometry);
   return status;
 }
 
@@ -111,13 +97,13 @@ std::string LaunchTable::NoEntryReason() const {
                            : "no tuned entry (tuned-parameter file rejected: " + rejected_ + ")";
 }
 
-Status LaunchTable::Resolve(const TuningKey& key, const DeviceLimits& limits, double max_distance,
-                            LaunchConfig* out) const {
+Status LaunchTable::Resolve(const desc::KernelDescription& description, const TuningKey& key, const DeviceLimits& limits,
+                            double max_distance, LaunchConfig* out) const {
   LaunchConfig config;
   const std::string canonical = key.ToString();
   std::string why = NoEntryReason();
   if (const auto it = entries_.find(canonical); it != entries_.end()) {
-    why = TunedLaunch(key, it->second.entry, limits, &config);
+    why = TunedLaunch(description, key, it->second.entry, limits, &config);
     if (why.empty()) {
       config.origin = LaunchOrigin::kExact;
       config.tuned_key = canonical;
@@ -136,7 +122,7 @@ Status LaunchTable::Resolve(const TuningKey& key, const DeviceLimits& limits, do
     std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     size_t unusable = 0;
     for (const auto& [d, item] : near) {
-      if (!TunedLaunch(key, item->entry, limits, &config).empty()) {
+      if (!TunedLaunch(description, key, item->entry, limits, &config).empty()) {
         ++unusable;
         continue;
       }
@@ -149,7 +135,7 @@ Status LaunchTable::Resolve(const TuningKey& key, const DeviceLimits& limits, do
     }
     if (unusable > 0) why += "; " + std::to_string(unusable) + " nearby tuned shapes unusable on this device";
   }
-  Status status = DefaultLaunch(key, limits, why, &config);
+  Status status = DefaultLaunch(description, key, limits, why, &config);
   if (status.ok()) *out = std::move(config);
   return status;
 }

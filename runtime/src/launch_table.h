@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "desc/kernel_description.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 
@@ -15,8 +16,9 @@ namespace mace_tune::detail {
 std::string LwsText(const LaunchGeometry& g);
 size_t LwsProduct(const LaunchGeometry& g);
 
-// The family default with a reason.
-Status DefaultLaunch(const TuningKey& key, const DeviceLimits& limits, std::string reason, LaunchConfig* config);
+// The family default (the description's defaults) with a reason.
+Status DefaultLaunch(const desc::KernelDescription& description, const TuningKey& key, const DeviceLimits& limits,
+                     std::string reason, LaunchConfig* config);
 
 // Distance between two shapes of one family and dtype: the Euclidean norm of the differences of
 // log2 of each dimension (doubling one dimension is 1.0). Infinite across families, dtypes or
@@ -31,8 +33,11 @@ class LaunchTable {
   bool loaded() const { return loaded_; }
   size_t size() const { return entries_.size(); }
 
-  // The whole chain for a validated key. max_distance < 0 turns the nearest-shape step off.
-  Status Resolve(const TuningKey& key, const DeviceLimits& limits, double max_distance, LaunchConfig* out) const;
+  // The whole chain for a key that `description` validated. max_distance < 0 turns the
+  // nearest-shape step off. A tuned entry must pass the description's runtime checks on this
+  // device (CheckRunnable: domains, hard constraints, work-group and local-memory limits).
+  Status Resolve(const desc::KernelDescription& description, const TuningKey& key, const DeviceLimits& limits,
+                 double max_distance, LaunchConfig* out) const;
 
  private:
   struct Item {

@@ -79,14 +79,13 @@ std::string Runtime::Impl::BinaryMissReason(const std::string& program, const st
 
 Status Runtime::Impl::GetProgram(const std::string& program, const std::string& raw_options, const Built** out) {
   const std::string program_options = NormalizeBuildOptions(raw_options);
-  const std::string digest = ProgramSourceDigest(program);  // memoized: a cache hit copies no source
+  const std::string digest = DigestOf(program);  // memoized for built-ins: a cache hit copies no source
   const std::string key = ProgramKey(program, program_options, digest);
   if (const auto it = built.find(key); it != built.end()) {
     *out = &it->second;
     return Status::Ok();
   }
-  const std::string source = ProgramSource(program);
-  if (source.empty()) return Status(StatusCode::kNotFound, "no embedded source for program '" + program + "'");
+  const std::string source = SourceOf(program);
   const auto start = std::chrono::steady_clock::now();
   ProgramEvent event;
   event.program_key = key;
@@ -112,6 +111,10 @@ Status Runtime::Impl::GetProgram(const std::string& program, const std::string& 
   }
   if (!result.program) {
     event.reason = miss;
+    if (source.empty()) {
+      return Status(StatusCode::kNotFound, "no source for program '" + program + "' (" + miss +
+                                               "): give it with SetProgramSource, or ship its binary");
+    }
     result.program = BuildFromSource(context.get(), device, source, program_options);
     if (!options.cache_path.empty()) {
       const std::vector<unsigned char> binary = ProgramBinary(result.program.get());
@@ -125,6 +128,38 @@ Status Runtime::Impl::GetProgram(const std::string& program, const std::string& 
   events.push_back(std::move(event));
   *out = &built.emplace(key, std::move(result)).first->second;
   return Status::Ok();
+}
+
+std::shared_ptr<const desc::DescriptionSet> Runtime::Impl::UserKernels() {
+  std::lock_guard<std::mutex> lock(descriptions_mutex);
+  return descriptions;
+}
+
+void Runtime::Impl::SetUserKernels(std::shared_ptr<const desc::DescriptionSet> set) {
+  std::lock_guard<std::mutex> lock(descriptions_mutex);
+  loaded_descriptions.push_back(set);  // kept for the runtime's life: pointers into it stay valid
+  descriptions = std::move(set);
+}
+
+const desc::KernelDescription* Runtime::Impl::Describe(const std::string& family) {
+  const desc::KernelDescription* found = UserKernels()->Find(family);
+  return found != nullptr ? found : desc::FindDescription(family);
+}
+
+std::string Runtime::Impl::SourceOf(const std::string& program) {
+  const desc::KernelDescription* builtin = desc::FindDescriptionOfProgram(program);
+  if (builtin != nullptr && builtin->builtin()) return ProgramSource(program);
+  if (const auto it = app_sources.find(program); it != app_sources.end()) return it->second;
+  if (const desc::KernelDescription* d = UserKernels()->FindProgram(program)) return d->text().source;
+  return ProgramSource(program);
+}
+
+std::string Runtime::Impl::DigestOf(const std::string& program) {
+  const desc::KernelDescription* builtin = desc::FindDescriptionOfProgram(program);
+  if (builtin != nullptr && builtin->builtin()) return ProgramSourceDigest(program);
+  const desc::KernelDescription* d = UserKernels()->FindProgram(program);
+  if (d == nullptr) return ProgramSourceDigest(program);
+  return desc::UserProgramDigest(SourceOf(program), *d);
 }
 
 void Runtime::Impl::ReadCacheFile() {

@@ -12,6 +12,29 @@ namespace {
 
 constexpr size_t kMemoLimit = 4096;  // distinct key texts remembered by GetLaunch
 
+// The user kernels a tuned file carries; a malformed one, or one that would replace a built-in
+// family, rejects the whole file (its entries would not be launched as tuned).
+Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out) {
+  for (const auto& bytes : file.descriptions) {
+    desc::DescriptionText text;
+    desc::DescriptionPtr description;
+    std::string error;
+    if (!desc::DecodeDescription(bytes.data(), bytes.size(), &text, &error) ||
+        !desc::KernelDescription::Build(std::move(text), &description, &error)) {
+      return Status(StatusCode::kBadFormat, "DESC section: " + error);
+    }
+    if (description->builtin()) return Status(StatusCode::kBadFormat, "DESC section claims a built-in family");
+    if (desc::FindDescription(description->name()) != nullptr &&
+        desc::FindDescription(description->name())->builtin()) {
+      return Status(StatusCode::kBadFormat, "DESC section for '" + description->name() +
+                                                "', the name of a built-in family");
+    }
+    Status status = out->Add(std::move(description));
+    if (!status.ok()) return Status(StatusCode::kBadFormat, "DESC section: " + status.message());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const char* ProgramOriginName(ProgramOrigin origin) noexcept {
@@ -135,12 +158,15 @@ Status Runtime::LoadTunedParamsFromMemory(const void* data, size_t size) noexcep
                                   " device groups is this device (" + impl_->fingerprint.Describe() + ")");
       }
     }
+    auto descriptions = std::make_shared<desc::DescriptionSet>();
+    if (status.ok()) status = LoadDescriptions(*mine, descriptions.get());
     std::lock_guard<std::mutex> lock(impl_->launch_mutex);
     impl_->memo.clear();
     if (!status.ok()) {
       impl_->table.SetRejected(status.ToString());
       return status;
     }
+    impl_->SetUserKernels(std::move(descriptions));
     impl_->table.Load(std::move(mine->entries));
     return Status::Ok();
   });
@@ -156,9 +182,15 @@ Status Runtime::GetLaunch(const std::string& tuning_key, LaunchConfig* out) noex
     }
     TuningKey key;
     Status status = TuningKey::Parse(tuning_key, &key);
-    if (status.ok()) status = ValidateKey(key);
+    const desc::KernelDescription* description = status.ok() ? impl_->Describe(key.family) : nullptr;
+    if (status.ok() && description == nullptr) {
+      status = Status(StatusCode::kInvalidArgument, "unknown kernel family '" + key.family + "'");
+    }
+    if (status.ok()) status = description->ValidateKey(key);
     LaunchConfig config;
-    if (status.ok()) status = impl_->table.Resolve(key, impl_->limits, impl_->options.max_nearest_distance, &config);
+    if (status.ok()) {
+      status = impl_->table.Resolve(*description, key, impl_->limits, impl_->options.max_nearest_distance, &config);
+    }
     if (!status.ok()) return status;
     if (impl_->memo.size() >= kMemoLimit) impl_->memo.clear();
     impl_->memo.emplace(tuning_key, config);
@@ -173,13 +205,12 @@ Status Runtime::Prepare(const std::string& tuning_key, PreparedKernel* out) noex
     LaunchConfig config;
     Status status = GetLaunch(tuning_key, &config);
     if (!status.ok()) return status;
-    const FamilyInfo* family = FindFamily(config.key.family);
-    const std::string kernel_name(family->kernel);
+    const desc::KernelDescription* description = impl_->Describe(config.key.family);
+    const std::string kernel_name = description->function();
+    const std::string program = description->program();
     std::lock_guard<std::mutex> lock(impl_->mutex);
     const Impl::Built* built = nullptr;
-    if (!(status = impl_->GetProgram(std::string(family->program), config.build_options, &built)).ok()) {
-      return status;
-    }
+    if (!(status = impl_->GetProgram(program, config.build_options, &built)).ok()) return status;
     Kernel kernel = mace_tune::CreateKernel(built->program.get(), kernel_name);
     const size_t kernel_max = KernelWorkGroupSize(kernel.get(), impl_->device);
     if (kernel_max < detail::LwsProduct(config.geometry)) {
@@ -190,10 +221,8 @@ Status Runtime::Prepare(const std::string& tuning_key, PreparedKernel* out) noex
                            std::to_string(kernel_max) + " on this device";
       DeviceLimits limits = impl_->limits;
       limits.max_work_group_size = kernel_max;
-      if (!(status = detail::DefaultLaunch(config.key, limits, reason, &config)).ok()) return status;
-      if (!(status = impl_->GetProgram(std::string(family->program), config.build_options, &built)).ok()) {
-        return status;
-      }
+      if (!(status = detail::DefaultLaunch(*description, config.key, limits, reason, &config)).ok()) return status;
+      if (!(status = impl_->GetProgram(program, config.build_options, &built)).ok()) return status;
       kernel = mace_tune::CreateKernel(built->program.get(), kernel_name);
       if (KernelWorkGroupSize(kernel.get(), impl_->device) < detail::LwsProduct(config.geometry)) {
         return Status(StatusCode::kOpenClError, "no local size fits kernel " + kernel_name + ": " + reason);
@@ -222,6 +251,21 @@ Status Runtime::CreateKernel(const std::string& program, const std::string& kern
   });
 }
 
+Status Runtime::SetProgramSource(const std::string& program, const std::string& source) noexcept {
+  return GuardStatus([&] {
+    if (program.empty() || source.empty()) {
+      return Status(StatusCode::kInvalidArgument, "SetProgramSource needs a program name and its source");
+    }
+    const desc::KernelDescription* builtin = desc::FindDescriptionOfProgram(program);
+    if (builtin != nullptr && builtin->builtin()) {
+      return Status(StatusCode::kInvalidArgument, "'" + program + "' is a built-in program: its source is embedded");
+    }
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->app_sources[program] = source;
+    return Status::Ok();
+  });
+}
+
 Status Runtime::BuildInBackground(const std::vector<std::string>& tuning_keys) noexcept {
   return GuardStatus([&] {
     std::vector<std::pair<std::string, std::string>> programs;  // (program, build options)
@@ -229,7 +273,7 @@ Status Runtime::BuildInBackground(const std::vector<std::string>& tuning_keys) n
       LaunchConfig config;
       Status status = GetLaunch(text, &config);
       if (!status.ok()) return status;
-      programs.emplace_back(std::string(FindFamily(config.key.family)->program), config.build_options);
+      programs.emplace_back(impl_->Describe(config.key.family)->program(), config.build_options);
     }
     std::lock_guard<std::mutex> lock(impl_->background_mutex);
     if (impl_->background.joinable()) {

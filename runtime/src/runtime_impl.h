@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cl/cl_core.h"
+#include "desc/registry.h"
 #include "format.h"
 #include "launch_table.h"
 #include "mace_tune/runtime.h"
@@ -59,6 +60,17 @@ struct Runtime::Impl {
   void ReadCacheFile();
   void WriteCacheFile();
 
+  // Kernel descriptions: the tuned-parameter file's user kernels, then the built-ins (and any
+  // registered in this process). nullptr for an unknown family.
+  const desc::KernelDescription* Describe(const std::string& family);
+  std::shared_ptr<const desc::DescriptionSet> UserKernels();
+  void SetUserKernels(std::shared_ptr<const desc::DescriptionSet> set);
+  // Called with `mutex` held: a program's source and the digest that names it in program keys:
+  // the built-ins' embedded text; a user kernel's from SetProgramSource, else from its description
+  // in the tuned file.
+  std::string SourceOf(const std::string& program);
+  std::string DigestOf(const std::string& program);
+
   RuntimeOptions options;
   Context context;
   cl_device_id device = nullptr;
@@ -75,6 +87,12 @@ struct Runtime::Impl {
 
   std::mutex launch_mutex;  // guards the launch state below
   detail::LaunchTable table;
+
+  std::mutex descriptions_mutex;  // guards the two below; never held while taking another lock
+  // The loaded tuned file's user kernels (replaced whole on each load), and every set loaded.
+  std::shared_ptr<const desc::DescriptionSet> descriptions = std::make_shared<desc::DescriptionSet>();
+  std::vector<std::shared_ptr<const desc::DescriptionSet>> loaded_descriptions;
+  std::map<std::string, std::string> app_sources;  // SetProgramSource(), by program name; under `mutex`
   std::unordered_map<std::string, LaunchConfig> memo;  // GetLaunch answers by key text
 
   std::mutex background_mutex;

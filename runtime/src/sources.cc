@@ -5,6 +5,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "desc/registry.h"
 #include "mace_tune/families.h"
 #include "sha256.h"
 
@@ -13,24 +14,6 @@ namespace detail {
 // Generated from kernels/*.cl by cmake/embed_files.cmake.
 const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedKernelFiles();
 }  // namespace detail
-
-std::string NormalizeBuildOptions(std::string_view options) {
-  std::vector<std::string> words;
-  std::istringstream in{std::string(options)};
-  for (std::string word; in >> word;) words.push_back(word);
-  std::sort(words.begin(), words.end());
-  std::string out;
-  for (const auto& word : words) {
-    if (!out.empty()) out += ' ';
-    out += word;
-  }
-  return out;
-}
-
-std::string ProgramKey(std::string_view program, std::string_view options, std::string_view digest) {
-  return std::string(program) + '|' + NormalizeBuildOptions(options) + '|' +
-         std::string(digest.substr(0, 16));
-}
 
 namespace {
 
@@ -55,6 +38,9 @@ std::string RawSource(std::string_view program) {
 // kernels share the tensor prelude this way), so every program is one self-contained text whose
 // digest covers what it includes.
 std::string ProgramSource(std::string_view program) {
+  if (const desc::KernelDescription* d = desc::FindDescriptionOfProgram(program); d != nullptr && !d->builtin()) {
+    return d->text().source;  // a user kernel: its own files, includes resolved when it was loaded
+  }
   std::string text = RawSource(program);
   if (text.find("#include \"") == std::string::npos) return text;
   std::istringstream in(text);
@@ -84,7 +70,12 @@ std::string ProgramSourceDigest(std::string_view program) {
   std::lock_guard<std::mutex> lock(mutex);
   auto it = digests.find(program);
   if (it == digests.end()) {
-    it = digests.emplace(std::string(program), detail::Sha256Hex(ProgramSource(program))).first;
+    const desc::KernelDescription* d = desc::FindDescriptionOfProgram(program);
+    const std::string source = ProgramSource(program);
+    it = digests
+             .emplace(std::string(program), d != nullptr && !d->builtin() ? desc::UserProgramDigest(source, *d)
+                                                                          : detail::Sha256Hex(source))
+             .first;
   }
   return it->second;
 }

@@ -35,11 +35,11 @@ TEST_CASE("a wrong kernel is caught by the sweep's verification") {
   TuningKey key = family->TestKeys().front();
   ParamMap params;
   REQUIRE(FamilyDefaultParams(key, limits, &params).ok());
-  InstanceData data(dev.context.get(), dev.queue.get(), *family, key, 7);
+  InstanceData data(dev.context.get(), dev.device(), dev.queue.get(), *family, key, 7, limits);
   CHECK(RunAndVerify(dev.context.get(), dev.device(), dev.queue.get(), data, *family, key, params, limits).empty());
   TuningKey wrong = key;
   wrong.shape["OP"] = 1;
-  InstanceData wrong_data(dev.context.get(), dev.queue.get(), *family, key, 7);
+  InstanceData wrong_data(dev.context.get(), dev.device(), dev.queue.get(), *family, key, 7, limits);
   // Reference of `key` (add), kernel built for `wrong` (multiply) with the same arguments.
   std::string options;
   REQUIRE(FamilyBuildOptions(wrong, params, &options).ok());
@@ -47,7 +47,7 @@ TEST_CASE("a wrong kernel is caught by the sweep's verification") {
   Kernel kernel = CreateKernel(program.get(), "eltwise");
   LaunchGeometry g;
   REQUIRE(FamilyGeometry(key, params, &g).ok());
-  family->SetArgs(kernel.get(), key, wrong_data.Memory(false));
+  family->SetArgs(kernel.get(), key, params, wrong_data.Memory(false));
   wrong_data.PoisonOutputs(false);
   Launch(dev.queue.get(), kernel.get(), g.dims, g.gws, g.lws);
   REQUIRE(clFinish(dev.queue.get()) == CL_SUCCESS);

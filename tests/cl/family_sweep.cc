@@ -79,7 +79,7 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
       }
       ParamMap defaults;
       (void)FamilyDefaultParams(key, limits, &defaults);
-      InstanceData data(dev.context.get(), dev.queue.get(), family, key, 7);
+      InstanceData data(dev.context.get(), dev.device(), dev.queue.get(), family, key, 7, limits);
       const auto space = family.Parameters(key, limits);
       const auto locals = LocalSizes(defaults, space, options.extra_local && first);
       // Every runnable (variant, local size) pair; with max_variants, the runnable variants are

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "catch.h"
-#include "gemm_family.h"
+#include "kernel_family.h"
 #include "test_device.h"
 #include "verify.h"
 
@@ -16,7 +16,13 @@ namespace {
 
 TuningKey GemmKey(int64_t m, int64_t n, int64_t k) { return TuningKey{"gemm", {{"M", m}, {"N", n}, {"K", k}}, "fp32"}; }
 
-const GemmFamily& Gemm() { return *static_cast<const GemmFamily*>(FindKernelFamily("gemm")); }
+const KernelFamily& Gemm() { return *FindKernelFamily("gemm"); }
+
+uint64_t LocalMemBytes(const TuningKey& key, const ParamMap& params) {
+  int64_t bytes = 0;
+  REQUIRE(Gemm().description().LocalMemory(key, params, &bytes).ok());
+  return static_cast<uint64_t>(bytes);
+}
 
 DeviceLimits Limits() {
   DeviceLimits limits;
@@ -38,7 +44,7 @@ struct Instance {
     std::vector<float> host_a(specs[0].elements), host_b(specs[1].elements);
     FillRandom(&host_a, 11);
     FillRandom(&host_b, 12);
-    ref = Gemm().Reference(key, {&host_a, &host_b})[0];
+    ref = Gemm().cpu_reference()(key, {&host_a, &host_b})[0];
     out.resize(specs[2].elements);
     a = CreateBuffer(dev.context.get(), CL_MEM_READ_ONLY, host_a.size() * sizeof(float));
     b = CreateBuffer(dev.context.get(), CL_MEM_READ_ONLY, host_b.size() * sizeof(float));
@@ -86,7 +92,7 @@ VerifyResult RunAndVerify(ProgramCache* cache, Instance* inst, const ParamMap& p
   const cl_kernel kernel = cache->Get(options);
   Poison(&inst->out);
   WriteBuffer(dev.queue.get(), inst->c.get(), inst->out.data(), inst->out.size() * sizeof(float));
-  Gemm().SetArgs(kernel, inst->key, {inst->a.get(), inst->b.get(), inst->c.get()});
+  Gemm().SetArgs(kernel, inst->key, params, {inst->a.get(), inst->b.get(), inst->c.get()});
   Event done = Launch(dev.queue.get(), kernel, geometry.dims, geometry.gws, geometry.lws);
   ReadBuffer(dev.queue.get(), inst->c.get(), inst->out.data(), inst->out.size() * sizeof(float));
   return Verify(inst->out, inst->ref, Gemm().ToleranceFor(inst->key));
@@ -222,7 +228,7 @@ TEST_CASE("Verify rejects a device result with one element changed or unwritten"
   const cl_kernel kernel = cache.Get(options);
   Poison(&inst.out);
   WriteBuffer(dev.queue.get(), inst.c.get(), inst.out.data(), inst.out.size() * sizeof(float));
-  Gemm().SetArgs(kernel, inst.key, {inst.a.get(), inst.b.get(), inst.c.get()});
+  Gemm().SetArgs(kernel, inst.key, p, {inst.a.get(), inst.b.get(), inst.c.get()});
   Event done = Launch(dev.queue.get(), kernel, g.dims, g.lws, g.lws);
   ReadBuffer(dev.queue.get(), inst.c.get(), inst.out.data(), inst.out.size() * sizeof(float));
   r = Verify(inst.out, inst.ref, tol);
@@ -244,7 +250,7 @@ TEST_CASE("CheckConfig rejects work-groups and local memory beyond this device",
   // Large tiles: accepted with exactly the local memory they need, rejected with one byte less.
   p = {{"TM", 8}, {"TN", 8}, {"VW", 8}, {"LOCAL", 1}, {"KT", 32}, {"LX", 8}, {"LY", 8}};
   DeviceLimits tight = limits;
-  tight.local_mem_size = GemmFamily::LocalMemBytes(p);
+  tight.local_mem_size = LocalMemBytes(key, p);
   CHECK(Gemm().CheckConfig(key, p, tight).empty());
   tight.local_mem_size -= 1;
   CHECK_FALSE(Gemm().CheckConfig(key, p, tight).empty());
@@ -252,7 +258,7 @@ TEST_CASE("CheckConfig rejects work-groups and local memory beyond this device",
   std::string options;
   REQUIRE(FamilyBuildOptions(key, p, &options).ok());
   ProgramCache cache;
-  CHECK(KernelLocalMemSize(cache.Get(options), test::Device().device()) >= GemmFamily::LocalMemBytes(p));
+  CHECK(KernelLocalMemSize(cache.Get(options), test::Device().device()) >= LocalMemBytes(key, p));
 }
 
 }  // namespace mace_tune

@@ -50,14 +50,16 @@ TEST_CASE("an unguarded kernel is reported", "[.negative]") {
   REQUIRE(source.find(inner) != std::string::npos);
   source.replace(source.find(inner), inner.size(), "{");
   ParamMap params = {{"PW", 1}, {"IMG", 0}, {"LX", 4}, {"LY", 4}, {"LZ", 1}};
+  DeviceLimits limits;
+  REQUIRE(QueryDeviceLimits(dev.device(), &limits).ok());
   std::string options;
   LaunchGeometry g;
   REQUIRE(FamilyBuildOptions(key, params, &options).ok());
   REQUIRE(FamilyGeometry(key, params, &g).ok());
   Program program = BuildFromSource(dev.context.get(), dev.device(), source, options);
   Kernel kernel = CreateKernel(program.get(), "eltwise");
-  InstanceData data(dev.context.get(), dev.queue.get(), *family, key, 7);
-  family->SetArgs(kernel.get(), key, data.Memory(false));
+  InstanceData data(dev.context.get(), dev.device(), dev.queue.get(), *family, key, 7, limits);
+  family->SetArgs(kernel.get(), key, params, data.Memory(false));
   Launch(dev.queue.get(), kernel.get(), g.dims, g.gws, g.lws);
   REQUIRE(clFinish(dev.queue.get()) == CL_SUCCESS);
 }

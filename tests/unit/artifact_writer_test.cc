@@ -133,7 +133,7 @@ TEST_CASE("inspect describes a tuned file in words and as JSON", "[artifacts]") 
   const std::string text = DescribeArtifact(bytes, false, &status);
   REQUIRE(status.ok());
   CHECK(Contains(text, "tuned parameters"));
-  CHECK(Contains(text, "format:  1.1"));
+  CHECK(Contains(text, "format:  1.2"));
   CHECK(Contains(text, "2023-11-14T22:13:20Z"));
   CHECK(Contains(text, "gemm:K=16,M=64,N=32:fp32"));
   CHECK(Contains(text, "lws 8x4"));

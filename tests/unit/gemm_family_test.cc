@@ -1,4 +1,4 @@
-// Device-free tests of the GEMM descriptor (reference, FLOPs, bytes, constraints, tolerance model)
+// Device-free tests of the GEMM description (reference, FLOPs, bytes, constraints, tolerance model)
 // and of output verification, random inputs and poisoning.
 #include <algorithm>
 #include <cfloat>
@@ -6,13 +6,22 @@
 #include <set>
 
 #include "catch.h"
-#include "gemm_family.h"
+#include "kernel_family.h"
 #include "verify.h"
 
 namespace mace_tune {
 namespace {
 
 TuningKey GemmKey(int64_t m, int64_t n, int64_t k) { return TuningKey{"gemm", {{"M", m}, {"N", n}, {"K", k}}, "fp32"}; }
+
+const KernelFamily& Gemm() { return *FindKernelFamily("gemm"); }
+
+// gemm.toml's launch.local_memory for a config.
+uint64_t LocalMemBytes(const ParamMap& params) {
+  int64_t bytes = 0;
+  REQUIRE(Gemm().description().LocalMemory(GemmKey(256, 256, 256), params, &bytes).ok());
+  return static_cast<uint64_t>(bytes);
+}
 
 // A mid-range mobile GPU: 256 work-items, 32 KiB of local memory.
 DeviceLimits SmallGpu() {
@@ -52,25 +61,23 @@ std::vector<float> Fp32Gemm(const std::vector<float>& a, const std::vector<float
 }  // namespace
 
 TEST_CASE("gemm reference matches a hand-computed 2x3x2 product", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   const TuningKey key = GemmKey(2, 2, 3);  // M=2, N=2, K=3
   const std::vector<float> a = {1, 2, 3, 4, 5, 6};     // 2x3
   const std::vector<float> b = {7, 8, 9, 10, 11, 12};  // 3x2
-  const auto c = gemm.Reference(key, {&a, &b});
+  const auto c = gemm.cpu_reference()(key, {&a, &b});
   REQUIRE(c.size() == 1);
   // [1 2 3; 4 5 6] * [7 8; 9 10; 11 12] = [58 64; 139 154]
   CHECK(c[0] == std::vector<float>{58, 64, 139, 154});
-  CHECK_THROWS(gemm.Reference(key, {&a}));
-  CHECK_THROWS(gemm.Reference(GemmKey(3, 2, 3), {&a, &b}));
 }
 
 TEST_CASE("gemm reference handles rows beyond its row blocking", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   const int m = 7, n = 5, k = 3;  // 7 rows: one full block of 4 and a partial block of 3
   std::vector<float> a(m * k), b(k * n);
   FillRandom(&a, 1);
   FillRandom(&b, 2);
-  const auto c = gemm.Reference(GemmKey(m, n, k), {&a, &b})[0];
+  const auto c = gemm.cpu_reference()(GemmKey(m, n, k), {&a, &b})[0];
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
       double s = 0;
@@ -81,7 +88,7 @@ TEST_CASE("gemm reference handles rows beyond its row blocking", "[gemm]") {
 }
 
 TEST_CASE("gemm flops, bytes and buffers", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   const TuningKey key = GemmKey(2, 2, 3);
   CHECK(gemm.Flops(key) == 24.0);               // 2 * M * N * K
   CHECK(gemm.BytesMoved(key) == 4.0 * (6 + 6 + 4));  // A + B + C, fp32
@@ -105,14 +112,14 @@ TEST_CASE("the registry finds every family by name and nothing else", "[gemm]") 
 }
 
 TEST_CASE("gemm parameters follow the device limits", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   DeviceLimits limits = SmallGpu();
   limits.max_work_group_size = 64;
   limits.max_work_item_sizes = {64, 32, 16};
   const auto params = gemm.Parameters(GemmKey(64, 64, 64), limits);
   REQUIRE(params.size() == 8);
   CHECK(params[4].name == "KT");
-  CHECK(params[4].values.front() == GemmFamily::kCanonicalKt);
+  CHECK(params[4].values.front() == 8);
   CHECK(params[5].name == "STRN");
   CHECK(params[6].name == "LX");
   CHECK(params[6].values == std::vector<int64_t>{1, 2, 4, 8, 16, 32, 64});
@@ -124,7 +131,7 @@ TEST_CASE("gemm parameters follow the device limits", "[gemm]") {
 }
 
 TEST_CASE("gemm CheckConfig", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   const DeviceLimits limits = SmallGpu();
   const TuningKey key = GemmKey(256, 256, 256);
   CHECK(gemm.CheckConfig(key, Config(4, 4, 4, 0, 8, 16, 16), limits).empty());
@@ -138,11 +145,11 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
   // = 10368 floats = 41472 B > 32 KiB; the same tiles with LOCAL=0 are fine, and 16 x 8 items need
   // 32*68 + 32*128 floats. TM=2 pads by one float: 32*(8*2+1) + 32*32*8 = 8736 floats.
   const ParamMap big_tiles = Config(8, 8, 4, 1, 32, 32, 8);
-  CHECK(GemmFamily::LocalMemBytes(big_tiles) == 41472u);
-  CHECK(GemmFamily::LocalMemBytes(Config(2, 8, 4, 1, 32, 32, 8)) == 34944u);
+  CHECK(LocalMemBytes(big_tiles) == 41472u);
+  CHECK(LocalMemBytes(Config(2, 8, 4, 1, 32, 32, 8)) == 34944u);
   CHECK_FALSE(gemm.CheckConfig(key, big_tiles, limits).empty());
   CHECK(gemm.CheckConfig(key, Config(8, 8, 4, 0, 8, 32, 8), limits).empty());
-  CHECK(GemmFamily::LocalMemBytes(Config(8, 8, 4, 1, 32, 16, 8)) == 25088u);
+  CHECK(LocalMemBytes(Config(8, 8, 4, 1, 32, 16, 8)) == 25088u);
   CHECK(gemm.CheckConfig(key, Config(8, 8, 4, 1, 32, 16, 8), limits).empty());
   DeviceLimits roomy = limits;
   roomy.local_mem_size = 41472;
@@ -159,13 +166,15 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
   ParamMap missing = Config(4, 4, 4, 0, 8, 4, 4);
   missing.erase("LY");
   CHECK_FALSE(gemm.CheckConfig(key, missing, limits).empty());
-  // LOCAL=0 ignores KT: kept once, at the canonical value; a missing KT means the same.
+  // LOCAL=0 ignores KT: kept once, at the canonical value; a missing KT reads as KT=8 (older
+  // configs), also with LOCAL=1.
   CHECK_FALSE(gemm.CheckConfig(key, Config(4, 4, 4, 0, 16, 4, 4), limits).empty());
   ParamMap no_kt = Config(4, 4, 4, 0, 8, 4, 4);
   no_kt.erase("KT");
   CHECK(gemm.CheckConfig(key, no_kt, limits).empty());
   no_kt["LOCAL"] = 1;
-  CHECK_FALSE(gemm.CheckConfig(key, no_kt, limits).empty());  // LOCAL=1 must name KT
+  CHECK(gemm.CheckConfig(key, no_kt, limits).empty());
+  CHECK(FormatParams(no_kt).find("KT") == std::string::npos);
   // Size rule: tiles far larger than the problem; a single work-item per dimension always passes.
   const TuningKey thin = GemmKey(3, 1, 2);
   CHECK_FALSE(gemm.CheckConfig(thin, Config(1, 1, 1, 0, 8, 4, 1), limits).empty());  // 4 > 2*1
@@ -178,14 +187,14 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
 }
 
 TEST_CASE("gemm's space has no duplicates and contains the runtime default", "[gemm]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   const DeviceLimits limits = SmallGpu();
   for (const auto& key : {GemmKey(1, 1, 1), GemmKey(7, 13, 5), GemmKey(3136, 24, 144), GemmKey(1024, 1024, 1024)}) {
     INFO(key.ToString());
     ParamMap def;
     REQUIRE(FamilyDefaultParams(key, limits, &def).ok());
     CHECK(gemm.CheckConfig(key, def, limits).empty());
-    def["KT"] = GemmFamily::kCanonicalKt;  // the same config as a point of the space
+    def["KT"] = 8;  // the same config as a point of the space
     CHECK(gemm.CheckConfig(key, def, limits).empty());
 
     // Valid LOCAL=0 configs must differ in something other than KT.
@@ -269,14 +278,14 @@ TEST_CASE("FillRandom is deterministic, in range, never zero; Poison is NaN", "[
 // The tolerance must pass an fp32 kernel's honest rounding for K up to 4096 and still catch a
 // single element with one product missing.
 TEST_CASE("gemm tolerance passes fp32 accumulation and catches one wrong element", "[gemm][verify]") {
-  const GemmFamily gemm;
+  const KernelFamily& gemm = Gemm();
   for (int k : {1, 2, 5, 16, 144, 1024, 4096}) {
     const int m = 24, n = 24;
     const TuningKey key = GemmKey(m, n, k);
     std::vector<float> a(m * k), b(k * n);
     FillRandom(&a, 1000 + static_cast<uint64_t>(k));
     FillRandom(&b, 2000 + static_cast<uint64_t>(k));
-    const auto ref = gemm.Reference(key, {&a, &b})[0];
+    const auto ref = gemm.cpu_reference()(key, {&a, &b})[0];
     const Tolerance tol = gemm.ToleranceFor(key);
     for (bool fused : {false, true}) {
       const VerifyResult r = Verify(Fp32Gemm(a, b, m, n, k, fused), ref, tol);

@@ -24,7 +24,7 @@ namespace mace_tune {
 inline constexpr char kProgramFileMagic[8] = {'M', 'T', 'C', 'L', 'P', 'R', 'O', 'G'};
 inline constexpr char kTunedFileMagic[8] = {'M', 'T', 'T', 'U', 'N', 'E', 'D', 'P'};
 inline constexpr uint16_t kFormatMajor = 1;
-inline constexpr uint16_t kFormatMinor = 1;  // 1.1: device groups, SIGN
+inline constexpr uint16_t kFormatMinor = 2;  // 1.1: device groups, SIGN; 1.2: DESC
 inline constexpr size_t kHeaderSize = 24;
 inline constexpr size_t kDigestSize = 32;
 
@@ -35,6 +35,7 @@ enum class SectionTag : uint32_t {
   kProgram = 0x474f5250,  // "PROG": one program entry
   kTuned = 0x454e5554,    // "TUNE": one tuned-parameter entry
   kSignature = 0x4e474953,  // "SIGN": Ed25519 signature, last section only
+  kDescription = 0x43534544,  // "DESC": a user kernel's description (tuned-parameter files, 1.2)
 };
 
 struct ArtifactMeta {
@@ -73,6 +74,9 @@ struct TunedEntry {
 struct TunedParamFile {
   ArtifactMeta meta;
   DeviceFingerprint device;
+  // The descriptions of the user kernels among the entries (desc/description_text.h's encoding,
+  // their sources included), so a runtime launches them without being compiled with them.
+  std::vector<std::vector<uint8_t>> descriptions;
   std::vector<TunedEntry> entries;
 };
 

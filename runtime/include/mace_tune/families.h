@@ -30,39 +30,46 @@ struct DeviceLimits {
   bool image_support = false;       // CL_DEVICE_IMAGE_SUPPORT
   uint64_t image2d_max_width = 0;   // 0 without image support
   uint64_t image2d_max_height = 0;
+  uint64_t max_mem_alloc_size = 0;  // CL_DEVICE_MAX_MEM_ALLOC_SIZE (0: unknown, not checked)
+  uint64_t compute_units = 0;
+  std::string vendor;  // CL_DEVICE_VENDOR, for descriptions' vendor_is("...")
+  std::string name;    // CL_DEVICE_NAME, for device_is("...")
 };
 Status QueryDeviceLimits(cl_device_id device, DeviceLimits* out) noexcept;
 
 struct FamilyInfo {
   std::string_view name;     // tuning-key family, e.g. "gemm"
-  std::string_view program;  // embedded .cl program, e.g. "gemm"
+  std::string_view program;  // program name, e.g. "gemm" (embedded kernels/gemm.cl for built-ins)
   std::string_view kernel;   // kernel function name in it
   std::vector<std::string_view> shape_dims;  // dimensions a key must give, e.g. M, N, K
 };
+// Every family is a kernel description (kernels/*.toml for the built-ins; a user kernel's own file,
+// registered by the tuner). nullptr for an unknown family.
 const FamilyInfo* FindFamily(std::string_view name) noexcept;
+// The built-in families, then the user kernels registered in this process.
 std::vector<std::string_view> FamilyNames();
-// Whether the family has the image2d storage variant (config parameter IMG=1).
-bool FamilyHasImageVariant(std::string_view name) noexcept;
 
-// Checks that the key names a known family, has exactly its dimensions, each in the family's range
-// (docs/kernels.md) and small enough to index with 32-bit ints, and a dtype the family supports.
+// Checks that the key names a known family, has exactly its dimensions, each 0 .. 2^31-1, a dtype
+// the family supports, and passes the description's key checks.
 Status ValidateKey(const TuningKey& key) noexcept;
-// "-DKT=8 -DLOCAL=1 ..." for the parameters that change the code (sorted, single spaces), plus
-// -DFP16=1 for an fp16 key and -DIMG=1 for image2d storage.
+// "-DKT=8 -DLOCAL=1 ..." for a config (sorted, single spaces): the description's parameter
+// defines and extra defines (-DFP16=1 for fp16 keys, -DIMG=1 for image2d storage ...).
 Status FamilyBuildOptions(const TuningKey& key, const ParamMap& params, std::string* out) noexcept;
 // Global and local sizes for a config; the global size is rounded up to the local size.
 Status FamilyGeometry(const TuningKey& key, const ParamMap& params, LaunchGeometry* out) noexcept;
-// The untuned config: a fixed sensible variant and a local size from the device's limits.
+// The untuned config (the description's defaults) for this device.
 Status FamilyDefaultParams(const TuningKey& key, const DeviceLimits& limits, ParamMap* out) noexcept;
 
 // Program key (DESIGN.md "Words"): "program|normalized options|source digest prefix".
 std::string NormalizeBuildOptions(std::string_view options);
 std::string ProgramKey(std::string_view program, std::string_view options, std::string_view digest);
 
-// Embedded OpenCL C source of a program (kernels/*.cl); empty if unknown. With the development
-// switch MACE_TUNE_KERNELS_FROM_DISK the file is read from the source tree instead.
+// OpenCL C source of a program: embedded for the built-ins (kernels/*.cl; with the development
+// switch MACE_TUNE_KERNELS_FROM_DISK read from the source tree), a registered user kernel's own
+// self-contained text; empty if unknown.
 std::string ProgramSource(std::string_view program);
-// Hex SHA-256 of that source.
+// Hex SHA-256 of that source; for a user kernel, of its source and its description together
+// (desc::UserProgramDigest), so a changed description is a different program for the store.
 std::string ProgramSourceDigest(std::string_view program);
 
 }  // namespace mace_tune

@@ -120,6 +120,12 @@ class Runtime {
                       const std::string& build_options, cl_kernel* out,
                       ProgramOrigin* origin = nullptr) noexcept;
 
+  // The OpenCL C source of a user kernel's program (its description's kernel.program, by default
+  // its name): what the runtime builds when no binary matches. The tuned-parameter file already
+  // carries the source it was tuned with; an app that ships its own (e.g. a newer one) gives it
+  // here, and a binary built from other source is then not used. Built-in programs are refused.
+  Status SetProgramSource(const std::string& program, const std::string& source) noexcept;
+
   // Builds the programs of these keys on a background thread (std::thread) and returns at once;
   // Prepare() of a program being built waits for it. One background build at a time.
   Status BuildInBackground(const std::vector<std::string>& tuning_keys) noexcept;

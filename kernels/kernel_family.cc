@@ -1,0 +1,103 @@
+// The generic kernel family: everything from the description, the CPU reference from the family's
+// own .cc file.
+#include "kernel_family.h"
+
+#include <stdexcept>
+
+#include "cl/cl_core.h"
+#include "family_util.h"
+
+namespace mace_tune {
+namespace {
+
+void SetScalar(cl_kernel kernel, cl_uint index, const desc::ArgValue& a) {
+  switch (a.type) {
+    case desc::ElemType::kFloat: SetArg(kernel, index, static_cast<cl_float>(a.real)); return;
+    case desc::ElemType::kChar: SetArg(kernel, index, static_cast<cl_char>(a.value)); return;
+    case desc::ElemType::kUchar: SetArg(kernel, index, static_cast<cl_uchar>(a.value)); return;
+    case desc::ElemType::kShort: SetArg(kernel, index, static_cast<cl_short>(a.value)); return;
+    case desc::ElemType::kUshort: SetArg(kernel, index, static_cast<cl_ushort>(a.value)); return;
+    case desc::ElemType::kUint: SetArg(kernel, index, static_cast<cl_uint>(a.value)); return;
+    case desc::ElemType::kLong: SetArg(kernel, index, static_cast<cl_long>(a.value)); return;
+    case desc::ElemType::kUlong: SetArg(kernel, index, static_cast<cl_ulong>(a.value)); return;
+    case desc::ElemType::kHalf: throw std::invalid_argument(a.name + ": half scalars are not supported");
+    default: SetArg(kernel, index, static_cast<cl_int>(a.value)); return;
+  }
+}
+
+}  // namespace
+
+std::vector<TunableParam> KernelFamily::Parameters(const TuningKey& key, const DeviceLimits& limits) const {
+  std::vector<desc::Axis> axes;
+  const Status status = description_.Parameters(key, limits, &axes);
+  if (!status.ok()) throw std::runtime_error(status.message());
+  std::vector<TunableParam> params;
+  for (auto& axis : axes) params.push_back({std::move(axis.name), std::move(axis.values)});
+  return params;
+}
+
+std::vector<BufferSpec> KernelFamily::Buffers(const TuningKey& key) const {
+  std::vector<desc::ArgValue> args;
+  const Status status = description_.MemoryArguments(key, &args);
+  if (!status.ok()) throw std::invalid_argument(status.message());
+  std::vector<BufferSpec> specs;
+  for (const auto& a : args) {
+    BufferSpec spec;
+    spec.name = a.name;
+    spec.elements = static_cast<size_t>(a.count);
+    spec.is_output = a.is_output();
+    if (a.kind == desc::ArgKind::kTensor) spec.nhwc = a.nhwc;
+    spec.type = a.type;
+    spec.access = a.access;
+    spec.fill = a.fill;
+    spec.seed = a.seed;
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+void KernelFamily::SetArgs(cl_kernel kernel, const TuningKey& key, const ParamMap& params,
+                           const std::vector<cl_mem>& buffers) const {
+  std::vector<desc::ArgValue> args;
+  const Status status = description_.Arguments(key, params, &args);
+  if (!status.ok()) throw std::invalid_argument(status.message());
+  size_t next = 0;
+  for (cl_uint i = 0; i < args.size(); ++i) {
+    const desc::ArgValue& a = args[i];
+    if (a.kind == desc::ArgKind::kScalar) {
+      SetScalar(kernel, i, a);
+    } else if (a.kind == desc::ArgKind::kLocal) {
+      MT_CL_CHECK(clSetKernelArg(kernel, i, static_cast<size_t>(a.count), nullptr));
+    } else {
+      if (next >= buffers.size()) throw std::invalid_argument(std::string(Name()) + ": too few buffers");
+      SetArg(kernel, i, buffers[next++]);
+    }
+  }
+  if (next != buffers.size()) throw std::invalid_argument(std::string(Name()) + ": too many buffers");
+}
+
+bool KernelFamily::UsesImages(const TuningKey& key, const ParamMap& params) const {
+  return description_.ImageStorage(key, params);
+}
+
+Tolerance KernelFamily::ToleranceFor(const TuningKey& key) const {
+  double terms = 0;
+  if (description_.AccumulateTerms(key, &terms)) return SumTolerance(terms, key);
+  const desc::VerifyText& v = description_.text().verify;
+  Tolerance tol;
+  tol.rel_l2 = v.rtol;
+  tol.abs_max = v.atol;
+  tol.rel_max = v.rtol;
+  return tol;
+}
+
+std::vector<TuningKey> KernelFamily::TestKeys() const {
+  std::vector<TuningKey> keys;
+  for (const auto& text : description_.text().test_keys) {
+    TuningKey key;
+    if (TuningKey::Parse(text, &key).ok()) keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
+}  // namespace mace_tune
