@@ -2,15 +2,21 @@
 // other devices folded into one, and tuning on a phone (adb) or board (ssh), one or many at once.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "commands.h"
+#include "desc/registry.h"
+#include "description_file.h"
 #include "farm.h"
 #include "merge.h"
 #include "remote_tune.h"
+#include "workload.h"
 
 namespace mace_tune::cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 void PrintMerge(const std::string& src, const std::string& dest, const MergeReport& r) {
   fmt::print("merged {} into {}: {} new measurements ({} samples), {} already present", src, dest,
@@ -22,6 +28,7 @@ void PrintMerge(const std::string& src, const std::string& dest, const MergeRepo
     fmt::print(" ({} final re-measurements, {} device-state readings, {} cool-downs)", r.finals_added,
                r.device_states_added, r.cool_downs_added);
   }
+  if (r.descriptions_added > 0) fmt::print(", {} user kernel descriptions", r.descriptions_added);
   fmt::print("\n");
 }
 
@@ -33,8 +40,12 @@ struct RemoteFlags {
   std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
   std::string cool_down, cool_down_temp, cool_down_max_wait;
   bool quiet = false;
+  std::vector<std::string> kernels;
 
   void Register(CLI::App* cmd) {
+    cmd->add_option("--kernel", kernels,
+                    "a user's kernel description or a folder of them, as for tune: sent to the target with its "
+                    "source (repeatable; a workload's own @kernels lines count too)");
     cmd->add_option("-w,--workload", options.workload, "workload file (pushed) or bundled name")
         ->capture_default_str();
     cmd->add_option("--db", db, "host database the target's results are merged into")->capture_default_str();
@@ -79,6 +90,13 @@ struct RemoteFlags {
       if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
     }
     if (quiet) o.tune_args.push_back("-q");
+    // Users' kernels travel as their encodings (description and source in one file each).
+    for (const auto& path : kernels) RegisterKernelPath(path);
+    if (fs::is_regular_file(o.workload)) LoadWorkload(o.workload);  // registers its @kernels
+    for (const auto& name : desc::RegisteredNames()) {
+      const desc::KernelDescription* d = desc::FindDescription(name);
+      if (!d->builtin()) o.user_kernels.emplace_back(name, desc::EncodeDescription(d->text()));
+    }
     return o;
   }
 };

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.h"
+#include "description_file.h"
 #include "family_summary.h"
 #include "strategy.h"
 #include "artifact_writer.h"
@@ -125,6 +126,10 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
                   "also measure this config (NAME=VALUE,...) for every key whose space holds it, right after the "
                   "default (repeatable)");
   cmd->add_option("-k,--key", keys, "tune these tuning keys instead of a workload (repeatable)");
+  static std::vector<std::string> kernels;
+  cmd->add_option("--kernel", kernels,
+                  "a user's kernel description (.toml, docs/user_kernels.md) or a folder of them, whose keys can "
+                  "then be tuned like the built-in families' (repeatable)");
   cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
   request.strategy = std::string(DefaultStrategyName());
   cmd->add_option("-s,--strategy", request.strategy,
@@ -169,7 +174,9 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       request.extra_configs.push_back(params);
     }
     const DeviceLimitsMeasured measured_limits = ParseMeasuredLimits(limits);  // before tuning, not after
+    for (const auto& path : kernels) RegisterKernelPath(path);
     request.workload = WithBatch(keys.empty() ? LoadWorkload(workload) : ParseWorkload("--key", key_lines), batch);
+    request.worker.kernels = RegisteredKernelPaths();
     const auto names = StrategyNames();
     if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
       throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
@@ -234,7 +241,9 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
     }
     fmt::print("compiled-program binary: {} ({} programs, {} bytes)\n", report.binary_path, report.programs,
                report.binary_bytes);
-    fmt::print("tuned-parameter file:    {} ({} tuning keys)\n", report.params_path, report.entries.size());
+    fmt::print("tuned-parameter file:    {} ({} tuning keys", report.params_path, report.entries.size());
+    if (report.user_kernels > 0) fmt::print(", {} user kernel descriptions", report.user_kernels);
+    fmt::print(")\n");
     if (format == "cpp") fmt::print("C++ source:              {}\n", WriteCppArtifacts(request.out_dir, report));
     if (def > 0) {
       fmt::print("gain over the default launch: {:.3f} ms -> {:.3f} ms summed over the keys ({:.2f}x)\n",

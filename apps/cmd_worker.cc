@@ -1,13 +1,19 @@
 // `mace_tune eval-worker` (hidden): the child process of `tune --isolate`, which evaluates configs
 // sent on stdin and answers on stdout (tuner/worker.h). Not meant to be run by hand.
 #include "commands.h"
+#include "description_file.h"
 #include "worker.h"
 
 namespace mace_tune::cli {
 
 void AddEvalWorkerCommand(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("eval-worker", "evaluation worker of tune --isolate (internal)");
-  cmd->callback([&global] { exit_code = RunEvalWorker(global.platform, global.device); });
+  static std::vector<std::string> kernels;
+  cmd->add_option("--kernel", kernels, "users' kernel descriptions, as given to tune");
+  cmd->callback([&global] {
+    for (const auto& path : kernels) RegisterKernelPath(path);
+    exit_code = RunEvalWorker(global.platform, global.device);
+  });
 }
 
 }  // namespace mace_tune::cli

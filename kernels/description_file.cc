@@ -362,7 +362,23 @@ std::string ReadTextFile(const std::string& path, size_t max_bytes) {
   return text;
 }
 
+desc::DescriptionPtr DecodeDescriptionBytes(const std::vector<uint8_t>& bytes, const std::string& origin) {
+  desc::DescriptionText text;
+  desc::DescriptionPtr description;
+  std::string error;
+  if (!desc::DecodeDescription(bytes.data(), bytes.size(), &text, &error) ||
+      !desc::KernelDescription::Build(std::move(text), &description, &error)) {
+    throw std::runtime_error(origin + ": " + error);
+  }
+  if (description->builtin()) throw std::runtime_error(origin + ": a built-in family's description");
+  return description;
+}
+
 desc::DescriptionPtr LoadDescriptionFile(const std::string& path, bool builtin_ok) {
+  if (fs::path(path).extension() == ".desc") {
+    const std::string text = ReadTextFile(path, kMaxSourceBytes);
+    return DecodeDescriptionBytes(std::vector<uint8_t>(text.begin(), text.end()), path);
+  }
   const std::string text = ReadTextFile(path, kMaxDescriptionBytes);
   toml::table root;
   try {

@@ -66,14 +66,14 @@ void InstanceData::DeviceReference(cl_device_id device, const DeviceLimits& limi
                                " cannot run on this device (" + why + ")");
     }
   }
-  std::string options = verify.kernel_options;
+  // A reference kernel is built with the default config's options (it often shares the file and
+  // its macros) plus its own.
+  std::string options;
   LaunchGeometry g;
   bool has_local = true;
-  if (by_kernel) {
-    status = d.ReferenceGeometry(key_, params, &g, &has_local);
-  } else if ((status = d.BuildOptions(key_, params, &options)).ok()) {
-    status = d.Geometry(key_, params, &g);
-  }
+  status = d.BuildOptions(key_, params, &options);
+  if (status.ok()) status = by_kernel ? d.ReferenceGeometry(key_, params, &g, &has_local) : d.Geometry(key_, params, &g);
+  if (by_kernel) options += " " + verify.kernel_options;
   if (!status.ok()) throw std::runtime_error("reference: " + status.message());
   const std::string source = by_kernel && !verify.kernel_source.empty() ? verify.kernel_source
                                                                           : ProgramSource(d.program());

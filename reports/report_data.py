@@ -13,7 +13,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-KNOWN_SCHEMA = 2  # 2 only added tables (final re-measurement, device state, cool-down) not read here
+KNOWN_SCHEMA = 3  # 2 and 3 only added tables (final re-measurement, device state, cool-down; users' kernel
+#                  descriptions) not read here
 FAILURE_STATUSES = ("build_failed", "launch_failed", "wrong_result", "timeout", "invalid")
 
 

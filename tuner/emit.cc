@@ -7,6 +7,8 @@
 #include <stdexcept>
 
 #include "artifact_writer.h"
+#include "desc/registry.h"
+#include "description_file.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 
@@ -31,6 +33,8 @@ void Check(const Status& status, const std::string& what) {
 
 EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
   const int64_t device_id = DeviceIdIn(store, ctx.fingerprint);
+  // Users' kernels come with the results: their descriptions and sources are in the database.
+  for (const auto& [digest, bytes] : store.Descriptions()) RegisterKernelBytes(bytes, store.path() + ": kernel " + digest);
   ArtifactMeta meta;
   meta.writer_version = request.tool_version;
   meta.created_unix = static_cast<int64_t>(std::time(nullptr));
@@ -39,6 +43,7 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
   tuned.meta = meta;
   tuned.device = ctx.fingerprint;
   std::set<std::pair<std::string, std::string>> programs;  // (program, options)
+  std::set<std::string> user_kernels;  // families of the entries that are not built in
   EmitReport report;
   for (InstanceSummary& s : store.Summaries(device_id)) {
     if (!s.best) continue;
@@ -80,6 +85,7 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
     }
     report.entries.push_back({e.tuning_key, e.params, e.tuned_ns, e.default_ns, final_winner});
     tuned.entries.push_back(std::move(e));
+    user_kernels.insert(key.family);
   }
   if (tuned.entries.empty()) {
     throw std::runtime_error("the database " + store.path() +
@@ -87,6 +93,12 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
                              "sources: run `mace_tune tune` first");
   }
 
+  // The runtime launches a user's kernel from what the tuned file carries: its description.
+  for (const auto& name : user_kernels) {
+    const desc::KernelDescription* d = desc::FindDescription(name);
+    if (d != nullptr && !d->builtin()) tuned.descriptions.push_back(desc::EncodeDescription(d->text()));
+  }
+  report.user_kernels = tuned.descriptions.size();
   const ProgramBinaryFile binary = BuildProgramBinaryFile(
       ctx.context.get(), ctx.device(), {programs.begin(), programs.end()}, request.tool_version);
   namespace fs = std::filesystem;

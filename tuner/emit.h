@@ -30,6 +30,7 @@ struct EmitReport {
   std::string params_path;
   size_t programs = 0;
   size_t binary_bytes = 0;
+  size_t user_kernels = 0;  // descriptions of users' kernels in the tuned-parameter file
   std::vector<EmitEntry> entries;
 };
 

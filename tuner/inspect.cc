@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "desc/kernel_description.h"
 #include "json.h"
 #include "mace_format.h"
 #include "mace_tune/artifacts.h"
@@ -98,10 +99,71 @@ std::string DescribePrograms(const ProgramBinaryFile& file, bool json) {
   return out;
 }
 
+// A user kernel's DESC section: what the runtime will launch it with, or why it cannot.
+struct UserKernel {
+  std::string error;  // empty when it decodes and builds
+  desc::DescriptionText text;
+  std::string digest;
+};
+
+UserKernel ReadUserKernel(const std::vector<uint8_t>& bytes) {
+  UserKernel k;
+  desc::DescriptionPtr d;
+  if (!desc::DecodeDescription(bytes.data(), bytes.size(), &k.text, &k.error)) return k;
+  if (desc::KernelDescription::Build(k.text, &d, &k.error)) k.digest = d->digest();
+  return k;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+std::string ParamNames(const desc::DescriptionText& t) {
+  std::vector<std::string> names;
+  for (const auto& p : t.params) names.push_back(p.name);
+  return Joined(names);
+}
+
+void JsonUserKernels(JsonWriter* out, const TunedParamFile& file) {
+  out->BeginArray("user_kernels");
+  for (const auto& bytes : file.descriptions) {
+    const UserKernel k = ReadUserKernel(bytes);
+    out->BeginObject().Field("name", k.text.name).Field("program", k.text.program).Field("function", k.text.function);
+    out->BeginArray("dims");
+    for (const auto& dim : k.text.dims) out->Value(dim);
+    out->EndArray().BeginArray("parameters");
+    for (const auto& p : k.text.params) out->Value(p.name);
+    out->EndArray().Field("source_bytes", k.text.source.size()).Field("description_digest", k.digest);
+    if (k.error.empty()) {
+      out->Null("error");
+    } else {
+      out->Field("error", k.error);
+    }
+    out->EndObject();
+  }
+  out->EndArray();
+}
+
+std::string TextUserKernels(const TunedParamFile& file) {
+  if (file.descriptions.empty()) return {};
+  std::string out = "user kernels: " + std::to_string(file.descriptions.size()) + "\n";
+  for (const auto& bytes : file.descriptions) {
+    const UserKernel k = ReadUserKernel(bytes);
+    out += "  " + k.text.name + "  program " + k.text.program + ", function " + k.text.function + ", dims " +
+           Joined(k.text.dims) + ", parameters " + ParamNames(k.text) + ", source " +
+           std::to_string(k.text.source.size()) + " bytes";
+    out += k.error.empty() ? ", description " + k.digest.substr(0, 16) + "\n" : "\n    unusable: " + k.error + "\n";
+  }
+  return out;
+}
+
 std::string DescribeTuned(const TunedParamFile& file, bool json) {
   if (json) {
     JsonWriter out;
     JsonHeader(&out, "tuned_params", file.meta, file.device);
+    JsonUserKernels(&out, file);
     out.BeginArray("entries");
     for (const TunedEntry& e : file.entries) {
       out.BeginObject()
@@ -123,6 +185,7 @@ std::string DescribeTuned(const TunedParamFile& file, bool json) {
     return out.EndArray().EndObject().str();
   }
   std::string out = TextHeader("tuned parameters", file.meta, file.device);
+  out += TextUserKernels(file);
   out += "entries: " + std::to_string(file.entries.size()) + "\n";
   for (const TunedEntry& e : file.entries) {
     out += "  " + e.tuning_key + "\n    params " + e.params + "  lws " + Sizes(e.lws, e.dims) +

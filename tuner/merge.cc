@@ -183,6 +183,11 @@ void MergeRunRows(const detail::Db& db, MergeReport* report) {
           "FROM src.cool_downs s JOIN temp.merge_run r ON r.src_id = s.run_id "
           "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
           "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, instance_id) DO NOTHING");
+  report->descriptions_added =
+      Run(db,
+          "INSERT INTO main.kernel_descriptions(source_digest, family, description, created_at) "
+          "SELECT source_digest, family, description, created_at FROM src.kernel_descriptions "
+          "WHERE true ON CONFLICT(source_digest) DO NOTHING");
 }
 
 }  // namespace

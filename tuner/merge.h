@@ -16,6 +16,7 @@ struct MergeReport {
   int64_t default_configs_added = 0;
   int64_t finals_added = 0, final_samples_added = 0;  // final interleaved re-measurements
   int64_t device_states_added = 0, cool_downs_added = 0;
+  int64_t descriptions_added = 0;  // users' kernel descriptions (kernel_descriptions)
 };
 
 // Merges the store at `src_path` into the store at `dest_path` (created if missing) in one

@@ -90,6 +90,35 @@ std::vector<std::string> NonSystemLibraries(const std::string& binary) {
   return libs;
 }
 
+// The workload as the target reads it: "@kernels" lines name host folders; the target gets the
+// kernels themselves (PushUserKernels). Written next to the local results.
+std::string WithoutKernelLines(const std::string& workload, const std::string& results_dir) {
+  std::ifstream in(workload);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    const size_t start = line.find_first_not_of(" \t");
+    if (start != std::string::npos && line.compare(start, 8, "@kernels") == 0) continue;
+    text += line + "\n";
+  }
+  fs::create_directories(results_dir);
+  const std::string copy = results_dir + "/" + SafeName(fs::path(workload).filename().string()) + ".target";
+  std::ofstream(copy) << text;
+  return copy;
+}
+
+void PushUserKernels(Transport& t, const RemoteTuneOptions& o, const std::string& dir) {
+  fs::create_directories(o.results_dir);
+  if (ShellOutput(t, "mkdir -p " + ShellQuote(dir + "/kernels") + " && echo ok") != "ok") {
+    throw std::runtime_error(t.spec().text + ": cannot create " + dir + "/kernels");
+  }
+  for (const auto& [name, bytes] : o.user_kernels) {
+    const std::string local = o.results_dir + "/" + SafeName(name) + ".desc";
+    std::ofstream(local, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                  static_cast<std::streamsize>(bytes.size()));
+    t.Push(local, dir + "/kernels/" + SafeName(name) + ".desc");
+  }
+}
+
 RemoteTuneResult RemoteTune(Transport& t, const RemoteTuneOptions& o) {
   RemoteTuneResult result;
   result.info = t.Probe();
@@ -100,8 +129,13 @@ RemoteTuneResult RemoteTune(Transport& t, const RemoteTuneOptions& o) {
   std::string workload = o.workload;
   if (fs::is_regular_file(workload)) {
     const std::string name = SafeName(fs::path(workload).filename().string());
-    t.Push(workload, dir + "/" + name);
+    t.Push(WithoutKernelLines(workload, o.results_dir), dir + "/" + name);
     workload = name;
+  }
+  std::vector<std::string> kernels;
+  if (!o.user_kernels.empty()) {
+    PushUserKernels(t, o, dir);
+    kernels = {"--kernel", "kernels"};
   }
   std::vector<std::string> global;
   if (!o.platform.empty()) global.insert(global.end(), {"--platform", o.platform});
@@ -109,6 +143,7 @@ RemoteTuneResult RemoteTune(Transport& t, const RemoteTuneOptions& o) {
   const std::string db = SafeName(o.campaign) + ".db";
   std::vector<std::string> tune = global;
   tune.insert(tune.end(), {"tune", "--workload", workload, "--db", db});
+  tune.insert(tune.end(), kernels.begin(), kernels.end());
   tune.insert(tune.end(), o.tune_args.begin(), o.tune_args.end());
   ProcessOptions stream;
   stream.prefix = o.prefix;

@@ -25,6 +25,9 @@ struct RemoteTuneOptions {
   std::string host_db;                            // merged into at the end; "" = no merge
   bool emit = false;                              // also run `emit` there and pull both artifacts
   std::string prefix;                             // put before every streamed line (farm)
+  // Users' kernels the workload names (their DESC encodings, sources included): pushed as
+  // kernels/NAME.desc and given to the target's tune (--kernel kernels).
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> user_kernels;
 };
 
 struct RemoteTuneResult {

@@ -28,7 +28,8 @@ namespace {
 constexpr const char* kTables[] = {"meta",          "devices",            "runs",
                                    "instances",     "configs",            "measurements",
                                    "samples",       "default_configs",    "final_measurements",
-                                   "final_samples", "device_states",      "cool_downs"};
+                                   "final_samples", "device_states",      "cool_downs",
+                                   "kernel_descriptions"};
 
 bool OneOf(const std::string& value, const char* const* list, size_t n) {
   return std::any_of(list, list + n, [&](const char* s) { return value == s; });
@@ -191,6 +192,25 @@ void Store::FinishRun(int64_t run_id, const std::string& status) {
   stmt.BindInt64(2, run_id);
   stmt.Run();
   if (db_.Changes() == 0) throw StoreError(fmt::format("{}: finish run: no run {}", path(), run_id));
+}
+
+void Store::AddDescription(const std::string& source_digest, const std::string& family,
+                           const std::vector<uint8_t>& description) {
+  detail::Statement stmt = db_.Prepare(
+      "INSERT INTO kernel_descriptions(source_digest, family, description, created_at) "
+      "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(source_digest) DO NOTHING");
+  stmt.BindText(1, source_digest);
+  stmt.BindText(2, family);
+  stmt.BindBlob(3, description.data(), description.size());
+  stmt.Run();
+}
+
+std::vector<std::pair<std::string, std::vector<uint8_t>>> Store::Descriptions() const {
+  detail::Statement stmt =
+      db_.Prepare("SELECT source_digest, description FROM kernel_descriptions ORDER BY created_at DESC, source_digest");
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
+  while (stmt.Step()) out.emplace_back(stmt.ColumnText(0), stmt.ColumnBlob(1));
+  return out;
 }
 
 void Store::AddInstance(const std::string& tuning_key, const std::string& family, double flops,

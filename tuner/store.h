@@ -82,7 +82,7 @@ struct DeviceRow {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Creates the file or migrates it to kSchemaVersion. Refuses (StoreError, file untouched) a file
   // that is not SQLite, another application's database, or a newer schema than this code knows.
@@ -138,6 +138,13 @@ class Store {
   std::vector<DeviceReading> DeviceStates(int64_t run_id, const std::string& phase) const;
   void RecordCoolDown(int64_t run_id, const std::string& tuning_key, const CoolDown& c);
   std::optional<CoolDown> FindCoolDown(int64_t run_id, const std::string& tuning_key) const;
+
+  // A user kernel's description (the DESC encoding, its source included) under the digest its
+  // measurements carry; idempotent.
+  void AddDescription(const std::string& source_digest, const std::string& family,
+                      const std::vector<uint8_t>& description);
+  // Every stored description: (source digest, encoding), newest first.
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> Descriptions() const;
 
   // Rows in one of the store's tables (throws StoreError for any other name).
   int64_t CountRows(const std::string& table) const;

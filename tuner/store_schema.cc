@@ -102,9 +102,20 @@ CREATE TABLE cool_downs(
 )sql");
 }
 
+// Schema version 3: the descriptions of users' kernels (docs/user_kernels.md) that measurements
+// were taken with, keyed by the digest that the measurements carry (their source and description
+// together), so emit, report and merge work from the database alone.
+void V2ToV3(const Db& db) {
+  db.Exec(R"sql(
+CREATE TABLE kernel_descriptions(
+  source_digest TEXT PRIMARY KEY, family TEXT NOT NULL, description BLOB NOT NULL,
+  created_at TEXT NOT NULL);
+)sql");
+}
+
 // kMigrations[v] takes a database from schema version v to v + 1. Add new steps at the end.
 using Migration = void (*)(const Db&);
-constexpr Migration kMigrations[] = {CreateV1, V1ToV2};
+constexpr Migration kMigrations[] = {CreateV1, V1ToV2, V2ToV3};
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per version");
 
 // Refusals happen before the first write, so a file that is not ours is left byte for byte.

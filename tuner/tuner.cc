@@ -165,6 +165,10 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       r.tuning_key = item.key.ToString();
       r.count = item.count;
       store.AddInstance(r.tuning_key, item.key.family, family.Flops(item.key), family.BytesMoved(item.key));
+      if (const desc::KernelDescription& d = family.description(); !d.builtin()) {
+        // A user's kernel: its description and source go with the results, under their digest.
+        store.AddDescription(ProgramSourceDigest(d.program()), d.name(), desc::EncodeDescription(d.text()));
+      }
       if (request.cool_down_s > 0 || request.cool_down_temp_c > 0) {
         r.cool_down = CoolDownBefore(request, index == 0, stopped);
         store.RecordCoolDown(report.run_id, r.tuning_key, *r.cool_down);

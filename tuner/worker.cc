@@ -113,6 +113,7 @@ void WorkerEvaluator::Start() {
     dup2(up[1], STDOUT_FILENO);
     close(down[0]); close(down[1]); close(up[0]); close(up[1]);
     std::vector<std::string> args = {options_.exe, "eval-worker"};
+    for (const auto& path : options_.kernels) args.insert(args.end(), {"--kernel", path});
     if (!options_.platform.empty()) args.insert(args.begin() + 1, {"--platform", options_.platform});
     if (!options_.device.empty()) args.insert(args.begin() + 1, {"--device", options_.device});
     std::vector<char*> argv;

@@ -16,6 +16,7 @@ struct WorkerOptions {
   std::string exe;  // the mace_tune binary (default: /proc/self/exe)
   std::string platform, device;
   double watchdog_s = 60;  // no answer for one config within this: the worker is killed
+  std::vector<std::string> kernels;  // users' kernel descriptions the worker registers (--kernel)
 };
 
 class WorkerEvaluator {

@@ -1,11 +1,13 @@
 // Reading and validating workload files.
 #include "workload.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
 
+#include "description_file.h"
 #include "kernel_family.h"
 #include "mace_tune/families.h"
 
@@ -36,6 +38,18 @@ Workload ParseWorkload(const std::string& name, const std::string& text) {
     auto fail = [&](const std::string& why) {
       throw std::runtime_error(name + ":" + std::to_string(line_no) + ": " + why);
     };
+    if (body.rfind("@kernels", 0) == 0) {
+      // "@kernels DIR": the users' kernels the keys below use, relative to the workload file.
+      const std::string dir = Trim(body.substr(8));
+      if (dir.empty()) fail("@kernels needs a folder or a description file");
+      const auto base = std::filesystem::path(name).parent_path();
+      try {
+        RegisterKernelPath((base / dir).string());
+      } catch (const std::exception& e) {
+        fail(e.what());
+      }
+      continue;
+    }
     TuningKey key;
     Status status = TuningKey::Parse(body, &key);
     if (!status.ok()) fail(status.message());

@@ -67,6 +67,12 @@ class KernelDescription::Builder {
   bool Compile(const std::string& field, const std::string& text, int limit, Expr* out, bool list = false) {
     std::string why;
     if (!Expr::Compile(text, d_.scope_, list, out, &why)) return Fail(field, why);
+    // An expression of constants alone is evaluated now: its overflow or division by zero is an
+    // error of the file, not of every config.
+    bool constant = true;
+    for (int slot = 0; slot < static_cast<int>(d_.scope_.size()) && constant; ++slot) constant = !out->Uses(slot);
+    std::vector<int64_t> values;
+    if (constant && !out->EvalList(Env(d_.scope_.size()), &values, &why)) return Fail(field, why);
     for (int slot = limit; slot < static_cast<int>(d_.scope_.size()); ++slot) {
       if (out->Uses(slot)) {
         return Fail(field, "'" + d_.scope_.Name(slot) + "' cannot be used here (" + Kind(slot) + ")");

@@ -57,6 +57,7 @@ class KernelDescription {
   // Compiles every expression and checks the description; false and *error ("field: reason",
   // e.g. "parameters.LX.values: at column 9: unknown name 'max_wg'") when it is not valid.
   static bool Build(DescriptionText text, std::shared_ptr<const KernelDescription>* out, std::string* error);
+  KernelDescription() = default;  // for Build (make_shared)
 
   const DescriptionText& text() const { return text_; }
   const std::string& name() const { return text_.name; }
@@ -179,6 +180,8 @@ class KernelDescription {
   Expr flops_, bytes_, accumulate_;
   std::array<int, 3> gws_slots_{{-1, -1, -1}};
 };
+
+using DescriptionPtr = std::shared_ptr<const KernelDescription>;
 
 // The device values expressions may name (docs/user_kernels.md "Names").
 void SetDeviceValues(const Scope& scope, const DeviceLimits& limits, Env* env);

@@ -13,8 +13,6 @@
 
 namespace mace_tune::desc {
 
-using DescriptionPtr = std::shared_ptr<const KernelDescription>;
-
 class DescriptionSet {
  public:
   // Refuses a second description of one name unless it is the same (same digest and source);

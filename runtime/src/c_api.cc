@@ -167,6 +167,12 @@ int mace_tune_prepare(mace_tune_runtime* runtime, const char* tuning_key, cl_ker
   });
 }
 
+int mace_tune_set_program_source(mace_tune_runtime* runtime, const char* program, const char* source) {
+  MT_C_CHECK_RUNTIME(runtime);
+  if (program == nullptr || source == nullptr) return Invalid("program or source is NULL");
+  return Call([&] { return runtime->runtime->SetProgramSource(program, source); });
+}
+
 int mace_tune_build_in_background(mace_tune_runtime* runtime, const char* const* tuning_keys, size_t count) {
   MT_C_CHECK_RUNTIME(runtime);
   if (tuning_keys == nullptr && count != 0) return Invalid("tuning_keys is NULL");

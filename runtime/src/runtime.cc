@@ -184,7 +184,9 @@ Status Runtime::GetLaunch(const std::string& tuning_key, LaunchConfig* out) noex
     Status status = TuningKey::Parse(tuning_key, &key);
     const desc::KernelDescription* description = status.ok() ? impl_->Describe(key.family) : nullptr;
     if (status.ok() && description == nullptr) {
-      status = Status(StatusCode::kInvalidArgument, "unknown kernel family '" + key.family + "'");
+      status = Status(StatusCode::kInvalidArgument,
+                      "unknown kernel family '" + key.family + "' (not built in; a user's kernel is known once a "
+                      "tuned-parameter file that carries its description is loaded)");
     }
     if (status.ok()) status = description->ValidateKey(key);
     LaunchConfig config;

@@ -94,7 +94,7 @@ Measurement Failed(const std::string& params, const std::string& status, const s
   return m;
 }
 
-TEST_CASE("store: a new file gets schema version 2 in WAL mode", "[store]") {
+TEST_CASE("store: a new file gets schema version 3 in WAL mode", "[store]") {
   TempDir dir;
   const std::string path = dir.File("t.db");
   {
@@ -105,9 +105,9 @@ TEST_CASE("store: a new file gets schema version 2 in WAL mode", "[store]") {
   }
   detail::Db db = detail::Db::Open(path);
   CHECK(db.QueryText("PRAGMA journal_mode") == "wal");
-  CHECK(db.QueryInt64("PRAGMA user_version") == 2);
-  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
-  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 12);
+  CHECK(db.QueryInt64("PRAGMA user_version") == 3);
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "3");
+  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 13);
 }
 
 TEST_CASE("store: Record and Find round trip, samples included", "[store]") {
@@ -280,7 +280,7 @@ TEST_CASE("store: a newer schema is refused and the file left unchanged", "[stor
   const std::string before = ReadBytes(path);
   const std::string error = ErrorOf([&] { Store::Open(path); });
   CHECK(error.find(path) != std::string::npos);
-  CHECK(error.find("database schema version 7 is newer than this mace_tune (2)") !=
+  CHECK(error.find("database schema version 7 is newer than this mace_tune (3)") !=
         std::string::npos);
   CHECK(ReadBytes(path) == before);
   CHECK_FALSE(fs::exists(path + "-wal"));
@@ -347,9 +347,9 @@ TEST_CASE("store: records survive a writer killed with SIGKILL", "[store]") {
 
 // tests/data/store_v1.db was written by the schema-1 code: `mace_tune tune --workload W
 // --max-evals 3 --seed 4 --final-top-k 2` built at commit da63b99, W = gemm:K=8,M=16,N=16:fp32 and
-// gemm:K=5,M=9,N=33:fp32 (then PRAGMA wal_checkpoint). Opening it must migrate it to version 2
-// and keep every row.
-TEST_CASE("store: a v1 file written by the v1 code migrates to v2 and keeps its data", "[store]") {
+// gemm:K=5,M=9,N=33:fp32 (then PRAGMA wal_checkpoint). Opening it must migrate it to the current
+// version and keep every row.
+TEST_CASE("store: a v1 file written by the v1 code migrates to v3 and keeps its data", "[store]") {
   const char* source_dir = std::getenv("MACE_TUNE_SOURCE_DIR");
   REQUIRE(source_dir != nullptr);
   TempDir dir;
@@ -372,6 +372,7 @@ TEST_CASE("store: a v1 file written by the v1 code migrates to v2 and keeps its 
   CHECK(store.CountRows("runs") == runs);
   CHECK(store.CountRows("final_measurements") == 0);
   CHECK(store.CountRows("device_states") == 0);
+  CHECK(store.CountRows("kernel_descriptions") == 0);
   const auto devices = store.Devices();
   REQUIRE(devices.size() == 1);
   const auto summaries = store.Summaries(devices[0].id);
@@ -386,10 +387,15 @@ TEST_CASE("store: a v1 file written by the v1 code migrates to v2 and keeps its 
                     {{summaries[0].best->params, 0, 1, {5, 6, 7}, 6, true}});
   CHECK(store.FinalWinner(devices[0].id, summaries[0].tuning_key, summaries[0].best->source_digest)->params ==
         summaries[0].best->params);
+  // A user kernel's description under its digest, once however often it is added; newest first.
+  store.AddDescription("digest-a", "k", {1, 2, 3});
+  store.AddDescription("digest-a", "k", {9});
+  REQUIRE(store.Descriptions().size() == 1);
+  CHECK(store.Descriptions()[0].second == std::vector<uint8_t>{1, 2, 3});
 
   detail::Db db = detail::Db::Open(path);
-  CHECK(db.QueryInt64("PRAGMA user_version") == 2);
-  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
+  CHECK(db.QueryInt64("PRAGMA user_version") == 3);
+  CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "3");
   CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'created_by'") != "");
 }
 

@@ -69,6 +69,9 @@ int mace_tune_get_launch(mace_tune_runtime* runtime, const char* tuning_key, mac
 /* A kernel for the key's config; the caller releases *kernel with clReleaseKernel. launch may be NULL. */
 int mace_tune_prepare(mace_tune_runtime* runtime, const char* tuning_key, cl_kernel* kernel, mace_tune_launch* launch);
 
+/* A user kernel's program source (mace_tune::Runtime::SetProgramSource): built when no binary
+ * matches; the tuned-parameter file already carries the source the kernel was tuned with. */
+int mace_tune_set_program_source(mace_tune_runtime* runtime, const char* program, const char* source);
 int mace_tune_build_in_background(mace_tune_runtime* runtime, const char* const* tuning_keys, size_t count);
 int mace_tune_wait_for_background_build(mace_tune_runtime* runtime);
 /* Status of the last cache read/write in cache-update mode (its message via mace_tune_last_error). */
