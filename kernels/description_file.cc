@@ -210,7 +210,14 @@ void ReadKernel(Reader& r, const toml::table& root, const fs::path& base, bool b
   std::vector<fs::path> dirs;
   for (const auto& dir : r.List(*k, "include_dirs", "kernel.include_dirs")) dirs.push_back(base / dir);
   SourceJoiner joiner(dirs);
-  for (const auto& source : sources) d->source += joiner.Join(base / source);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    try {
+      d->source += joiner.Join(base / sources[i]);
+    } catch (const std::exception& e) {
+      const std::string field = "kernel.sources[" + std::to_string(i) + "]";
+      r.Fail(d->lines.count(field) != 0 ? d->lines.at(field) : 1, field, e.what());
+    }
+  }
 }
 
 void ReadParameters(Reader& r, const toml::table& root, desc::DescriptionText* d) {
@@ -218,6 +225,7 @@ void ReadParameters(Reader& r, const toml::table& root, desc::DescriptionText* d
   if (t == nullptr) return;
   for (const auto& [name, node] : Reader::Ordered(*t)) {
     const std::string field = "parameters." + name;
+    r.Note(field, *node);
     desc::ParamText p;
     p.name = name;
     const toml::node* values = node;
@@ -333,7 +341,15 @@ void ReadVerify(Reader& r, const toml::table& root, const fs::path& base, desc::
     d->verify.atol = r.Number(*v, "atol", "verify.atol", d->verify.atol);
     d->verify.accumulate = r.Expr(*v, "accumulate", "verify.accumulate");
     SourceJoiner joiner({});
-    for (const auto& source : r.List(*v, "sources", "verify.sources")) d->verify.kernel_source += joiner.Join(base / source);
+    const std::vector<std::string> sources = r.List(*v, "sources", "verify.sources");
+    for (size_t i = 0; i < sources.size(); ++i) {
+      try {
+        d->verify.kernel_source += joiner.Join(base / sources[i]);
+      } catch (const std::exception& e) {
+        const std::string field = "verify.sources[" + std::to_string(i) + "]";
+        r.Fail(d->lines.count(field) != 0 ? d->lines.at(field) : 1, field, e.what());
+      }
+    }
   } else if (d->builtin) {
     d->verify.reference = "cpu";
   }

@@ -320,11 +320,21 @@ bool Expr::Compile(std::string_view text, const Scope& scope, bool allow_list, E
   expr.text_ = std::string(text);
   Parser parser(text, scope, &expr);
   if (!parser.Run(allow_list, error)) return false;
-  // A list function may only be the root.
+  // A list function may only be the root; a string only an argument of vendor_is / device_is.
+  std::vector<bool> text_ok(expr.nodes_.size(), false);
   for (size_t i = 0; i < expr.nodes_.size(); ++i) {
     const Node& node = expr.nodes_[i];
+    if (node.op == Op::kCall && kFunctions[node.fn].kind == FnKind::kTextTest) {
+      for (const int arg : node.args) text_ok[static_cast<size_t>(arg)] = true;
+    }
     if (static_cast<int>(i) != expr.root_ && node.op == Op::kCall && kFunctions[node.fn].kind == FnKind::kList) {
       *error = std::string(kFunctions[node.fn].name) + "(...) is a list and cannot be part of a number";
+      return false;
+    }
+  }
+  for (size_t i = 0; i < expr.nodes_.size(); ++i) {
+    if (expr.nodes_[i].op == Op::kText && !text_ok[i]) {
+      *error = "a string belongs only in vendor_is(\"...\") or device_is(\"...\")";
       return false;
     }
   }

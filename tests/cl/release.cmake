@@ -17,3 +17,9 @@ set_tests_properties(installed_app_test PROPERTIES LABELS cl SKIP_RETURN_CODE 77
 add_test(NAME release_cli_test
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/release_cli_test.sh $<TARGET_FILE:mace_tune_cli> ${PROJECT_SOURCE_DIR})
 set_tests_properties(release_cli_test PROPERTIES LABELS cl)
+# The user-kernel examples: tuned from their descriptions through the CLI, emitted, and launched
+# by apps built against the installed runtime (examples/user_kernels/).
+add_test(NAME user_kernel_examples_test
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/user_kernel_examples_test.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}
+                 $<TARGET_FILE:mace_tune_cli>)
+set_tests_properties(user_kernel_examples_test PROPERTIES LABELS cl SKIP_RETURN_CODE 77)

@@ -1,2 +1,4 @@
 # Device-free tests of the kernel families' descriptors and of output verification.
 mace_tune_test(NAME gemm_family_test LABEL unit SOURCES gemm_family_test.cc LIBS mace_tune::kernels)
+# The description expressions (runtime/desc/expr.h) and the description format's errors.
+mace_tune_test(NAME expr_test LABEL unit SOURCES expr_test.cc description_test.cc LIBS mace_tune::kernels)
