@@ -15,10 +15,10 @@ void AddDevicesCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_flag("--json", json, "machine-readable output");
   cmd->callback([&global] {
     const auto devices = ListDevices();
-    std::string selected_id;
+    cl_device_id selected = nullptr;
     try {
       DeviceFingerprint f;
-      if (QueryFingerprint(SelectDevice(global.platform, global.device).device, &f).ok()) selected_id = f.Id();
+      selected = SelectDevice(global.platform, global.device).device;
     } catch (const std::exception&) {
       // No device matches the filters: list all the same, none marked.
     }
@@ -30,10 +30,10 @@ void AddDevicesCommand(CLI::App& app, const GlobalOptions& global) {
       const Status status = QueryFingerprint(d.device, &f);
       if (!status.ok()) throw std::runtime_error(status.ToString());
       const DeviceProfile profile = MatchProfile(f);
-      const bool selected = f.Id() == selected_id;
+      const bool is_selected = d.device == selected;
       if (json) {
         out.BeginObject()
-            .Field("id", f.Id()).Field("selected", selected)
+            .Field("id", f.Id()).Field("selected", is_selected)
             .Field("platform_name", f.platform_name).Field("platform_version", f.platform_version)
             .Field("device_name", f.device_name).Field("device_vendor", f.device_vendor)
             .Field("driver_version", f.driver_version).Field("opencl_c_version", f.opencl_c_version)
@@ -41,11 +41,13 @@ void AddDevicesCommand(CLI::App& app, const GlobalOptions& global) {
             .Field("max_work_group_size", f.max_work_group_size)
             .Field("local_mem_size", f.local_mem_size).Field("global_mem_size", f.global_mem_size)
             .Field("is_gpu", d.is_gpu).Field("profile", profile.name).Field("profile_level", profile.level)
+            .Field("select", d.Selector()).Field("pci_bus", d.pci_bus)
             .EndObject();
         continue;
       }
-      fmt::print("{} {} / {}\n", selected ? "*" : " ", f.platform_name, f.device_name);
+      fmt::print("{} {} / {}\n", is_selected ? "*" : " ", f.platform_name, f.device_name);
       fmt::print("    id {}  vendor {}  {}\n", f.Id(), f.device_vendor, d.is_gpu ? "GPU" : "not a GPU");
+      fmt::print("    select with --device '{}'{}\n", d.Selector(), d.pci_bus.empty() ? "" : " or 'pci:" + d.pci_bus + "'");
       fmt::print("    platform {}  driver {}  {}\n", f.platform_version, f.driver_version, f.opencl_c_version);
       fmt::print("    {} compute units, max work-group {}, local mem {} KiB, global mem {} MiB\n",
                  f.compute_units, f.max_work_group_size, f.local_mem_size / 1024, f.global_mem_size >> 20);

@@ -2,13 +2,16 @@
 // other devices folded into one, and tuning on a phone (adb) or board (ssh), one or many at once.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "commands.h"
 #include "desc/registry.h"
 #include "description_file.h"
 #include "farm.h"
+#include "kernel_family.h"
 #include "merge.h"
 #include "remote_tune.h"
 #include "workload.h"
@@ -101,6 +104,39 @@ struct RemoteFlags {
   }
 };
 
+// farm --split keys: a workload's keys split between one file per target (in results_dir), each
+// key in exactly one, spread by estimated cost (FLOPs + bytes, largest first, to the least loaded
+// target). Throws when there are fewer keys than targets.
+std::vector<std::string> SplitWorkload(const std::string& workload, const std::vector<TargetSpec>& targets,
+                                       const std::string& results_dir) {
+  const Workload w = LoadWorkload(workload);
+  if (w.items.size() < targets.size()) {
+    throw std::runtime_error("--split keys: " + std::to_string(w.items.size()) + " keys for " +
+                             std::to_string(targets.size()) + " targets");
+  }
+  std::vector<std::pair<double, const WorkloadItem*>> items;
+  for (const auto& item : w.items) {
+    const KernelFamily* family = FindKernelFamily(item.key.family);
+    items.emplace_back(family->Flops(item.key) + family->BytesMoved(item.key), &item);
+  }
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<double> load(targets.size(), 0);
+  std::vector<std::string> texts(targets.size());
+  for (const auto& [cost, item] : items) {
+    const size_t part = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[part] += cost + 1;
+    texts[part] += item->key.ToString() + "  # " + item->label + "\n";
+  }
+  fs::create_directories(results_dir);
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    paths.push_back(results_dir + "/" + SafeName(targets[i].text) + ".workload");
+    std::ofstream(paths.back()) << "# " + w.name + ", the keys of " + targets[i].text + " (farm --split keys)\n" +
+                                       texts[i];
+  }
+  return paths;
+}
+
 // Exit code of a session: 0, or 1 with a line saying how to resume.
 int Report(const std::string& prefix, const std::string& target, const RemoteTuneResult& r,
            const std::string& db) {
@@ -151,14 +187,23 @@ void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
       app.add_subcommand("farm", "tune on many targets in parallel, each into its own database, then merge");
   static RemoteFlags flags;
   static std::string targets;
+  static std::string split = "all";
   cmd->add_option("--targets", targets,
-                  "comma-separated: adb:SERIAL (host:port serials too), ssh:[user@]host[:port], local")
+                  "comma-separated: adb:SERIAL (host:port serials too), ssh:[user@]host[:port], local, "
+                  "local:DEVICE (one of this host's devices, e.g. 'local:NVIDIA H200#1')")
       ->required();
+  cmd->add_option("--split", split,
+                  "all: every target tunes every key (variance across boards); keys: each key is tuned on one "
+                  "target only (the workload split between them)")
+      ->check(CLI::IsMember({"all", "keys"}))
+      ->capture_default_str();
   flags.Register(cmd);
   cmd->callback([&global] {
     const auto specs = ParseTargets(targets);
     const RemoteTuneOptions options = flags.Resolve(global);
-    const auto outcomes = Farm(specs, flags.transport, options);
+    const std::vector<std::string> parts =
+        split == "keys" ? SplitWorkload(options.workload, specs, options.results_dir) : std::vector<std::string>{};
+    const auto outcomes = Farm(specs, flags.transport, options, parts);
     int failed = 0;
     for (const auto& o : outcomes) {
       const std::string prefix = "[" + o.target.text + "] ";

@@ -8,7 +8,7 @@
 namespace mace_tune {
 
 std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const TransportOptions& transport,
-                              const RemoteTuneOptions& base) {
+                              const RemoteTuneOptions& base, const std::vector<std::string>& workloads) {
   std::vector<FarmOutcome> outcomes(targets.size());
   std::vector<std::thread> workers;
   for (size_t i = 0; i < targets.size(); ++i) {
@@ -18,6 +18,13 @@ std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const Tran
       RemoteTuneOptions options = base;
       options.prefix = "[" + targets[i].text + "] ";
       options.host_db.clear();
+      if (!workloads.empty()) options.workload = workloads[i];
+      if (!targets[i].device.empty()) {
+        // One GPU of this host: its own tune and folder, so workers never share a database.
+        options.device = targets[i].device;
+        options.campaign += "-" + SafeName(targets[i].device);
+        if (!options.remote_dir.empty()) options.remote_dir += "/" + SafeName(targets[i].device);
+      }
       try {
         auto t = MakeTransport(targets[i], transport);
         out.result = RemoteTune(*t, options);

@@ -16,8 +16,11 @@ struct FarmOutcome {
 };
 
 // `base` applies to every target (its prefix and host_db are set per worker / used at the end).
-// A failing target does not stop the others.
+// `workloads`: empty, or one workload file per target (the keys split between them). A local
+// target that names a device tunes that device, in a working folder of its own. A failing target
+// does not stop the others.
 std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const TransportOptions& transport,
-                              const RemoteTuneOptions& base);
+                              const RemoteTuneOptions& base, const std::vector<std::string>& workloads = {});
+
 
 }  // namespace mace_tune

@@ -16,6 +16,11 @@ TargetSpec ParseTarget(const std::string& text) {
   TargetSpec spec;
   spec.text = text;
   if (text == "local" || text.empty()) return spec;
+  if (text.rfind("local:", 0) == 0) {
+    spec.device = text.substr(6);
+    if (spec.device.empty()) throw std::runtime_error("target '" + text + "': local: needs a device selector");
+    return spec;
+  }
   const auto colon = text.find(':');
   const std::string kind = text.substr(0, colon);
   const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
@@ -48,7 +53,8 @@ TargetSpec ParseTarget(const std::string& text) {
     spec.host = host;
     return spec;
   }
-  throw std::runtime_error("target '" + text + "': expected local, adb:SERIAL or ssh:[user@]host[:port]");
+  throw std::runtime_error("target '" + text +
+                           "': expected local, local:DEVICE, adb:SERIAL or ssh:[user@]host[:port]");
 }
 
 std::vector<TargetSpec> ParseTargets(const std::string& text) {
@@ -107,7 +113,7 @@ class LocalTransport : public Transport {
     info.os = u.sysname;
     info.arch = u.machine;
     info.hostname = u.nodename;
-    info.name = SafeName("local-" + info.hostname);
+    info.name = SafeName("local-" + info.hostname + (spec_.device.empty() ? "" : "-" + spec_.device));
     return info;
   }
   std::string BaseDir() const override {
@@ -121,10 +127,15 @@ class LocalTransport : public Transport {
   }
 
  private:
+  // In a child process, as adb and scp copy: a file this process held open for writing would be
+  // inherited by the targets other farm threads start at the same moment, and executing it
+  // would then fail with "Text file busy" (exit 126).
   static void Copy(const std::string& from, const std::string& to) {
-    std::error_code ec;
-    fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw std::runtime_error("copy " + from + " -> " + to + ": " + ec.message());
+    ProcessOptions quiet;
+    quiet.quiet = true;
+    if (RunProcess({"cp", "-f", "--", from, to}, quiet) != 0) {
+      throw std::runtime_error("copy " + from + " -> " + to + " failed");
+    }
   }
 };
 

@@ -11,10 +11,13 @@
 
 namespace mace_tune {
 
-// --target local | adb:SERIAL | ssh:[user@]host[:port]. An adb serial may itself be host:port
-// (a device-farm server's adb endpoint); everything after "adb:" is the serial.
+// --target local[:DEVICE] | adb:SERIAL | ssh:[user@]host[:port]. An adb serial may itself be
+// host:port (a device-farm server's adb endpoint); everything after "adb:" is the serial. A local
+// target may name one of this host's devices (a --device selector, e.g. "local:NVIDIA H200#1"), so
+// `farm` drives every GPU of a host.
 struct TargetSpec {
   std::string kind = "local";  // "local", "adb", "ssh"
+  std::string device;          // local: the --device selector of the target's tune
   std::string serial;          // adb
   std::string user, host;      // ssh
   int port = 0;                // ssh; 0 = ssh's default

@@ -14,3 +14,6 @@ foreach(t remote_adb_test remote_ssh_test)
   add_dependencies(${t} mace_tune_cli)
   set_tests_properties(${t} PROPERTIES TIMEOUT 240)
 endforeach()
+# Identical devices on one host (two PoCL devices): selection by #N, farm over local:DEVICE targets.
+add_test(NAME multi_device_test COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/multi_device_test.sh $<TARGET_FILE:mace_tune_cli>)
+set_tests_properties(multi_device_test PROPERTIES LABELS cl)
