@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -54,10 +55,15 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const De
              report.measure_wall_s > 0 ? static_cast<double>(report.measured) / report.measure_wall_s : 0.0,
              report.run_id, report.wall_s);
   if (report.measured > 0) {
-    fmt::print("harness overhead: {:.2f} ms per evaluation (wall time minus kernel time; builds {:.2f} ms of it)\n",
-               report.OverheadPerEvalMs(), report.build_s * 1e3 / static_cast<double>(report.measured));
+    fmt::print("harness overhead: {:.2f} ms per evaluation (wall time minus kernel time): {}\n",
+               report.OverheadPerEvalMs(), report.OverheadBreakdown());
   }
-  if (report.prebuilt_used > 0) {
+  if (report.build_jobs > 0) {
+    fmt::print("build jobs: {} worker processes; {} evaluations were built ahead; waiting for builds: {:.2f} ms per "
+               "evaluation\n",
+               report.build_jobs, report.prebuilt_used,
+               report.measured > 0 ? report.build_wait_s * 1e3 / static_cast<double>(report.measured) : 0.0);
+  } else if (report.prebuilt_used > 0) {
     fmt::print("build threads: {} programs were built while the device measured other configs\n", report.prebuilt_used);
   }
   for (const auto& r : report.instances) {
@@ -159,6 +165,13 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
                   "threads that build the next candidates' programs while the device measures; -1 = auto "
                   "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
       ->capture_default_str();
+  static int build_jobs = -1;
+  cmd->add_option("--build-jobs", build_jobs,
+                  "worker processes that build the next candidates ahead and evaluate them (one times at a "
+                  "time; on a CPU device the others are paused meanwhile); -1 = auto (a GPU: the cores, at "
+                  "most 8; a CPU device: 0), 0 = off")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 64));
   cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
   cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
       ->capture_default_str();
@@ -190,12 +203,14 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       }
     }
     TuneContext ctx = OpenDevice(global.platform, global.device);
-    request.build_threads = build_threads;
-    if (build_threads < 0) {
-      cl_device_type type = 0;
-      clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
-      request.build_threads = (type & CL_DEVICE_TYPE_CPU) != 0 ? 0 : 1;
-    }
+    cl_device_type type = 0;
+    clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
+    const bool cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+    // Auto: a GPU's compiler runs on the host's cores, idle while the GPU times; a CPU device's
+    // compiler competes with the kernels it times (the workers would be paused for each timing).
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    request.build_jobs = build_jobs >= 0 ? build_jobs : cpu ? 0 : std::min(8, cores);
+    request.build_threads = build_threads >= 0 ? build_threads : cpu ? 0 : 1;
     request.worker.platform = global.platform;
     request.worker.device = global.device;
     Store store = Store::Open(db);

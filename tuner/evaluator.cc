@@ -53,9 +53,11 @@ double MedianCiRelative(std::vector<double> v) {
 }
 
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
-                                     const TuningKey& key, uint64_t seed, const MeasureOptions& options)
+                                     const TuningKey& key, uint64_t seed, const MeasureOptions& options,
+                                     Clock::time_point created)
     : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options),
-      data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits) {}
+      data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits),
+      init_ms_(MsSince(created)) {}
 
 Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::string reason) const {
   m.status = status;
@@ -63,9 +65,12 @@ Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::stri
   return m;
 }
 
-Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
+Measurement InstanceEvaluator::Evaluate(const ParamMap& params) { return Time(Prepare(params)); }
+
+InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
   const auto start = Clock::now();
-  Measurement m;
+  Prepared p;
+  Measurement& m = p.m;
   m.tuning_key = key_.ToString();
   m.family = key_.family;
   m.params = FormatParams(params);
@@ -73,29 +78,33 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
   m.source_digest = ProgramSourceDigest(info->program);
   auto finish = [&](Measurement r) {
     r.eval_ms = MsSince(start);
-    return r;
+    p.m = std::move(r);
+    return std::move(p);
   };
 
   if (std::string why = family_.CheckConfig(key_, params, ctx_.limits); !why.empty()) {
     return finish(Fail(m, "invalid", why));
   }
   std::string options;
-  LaunchGeometry geometry;
   Status status = FamilyBuildOptions(key_, params, &options);
-  if (status.ok()) status = FamilyGeometry(key_, params, &geometry);
+  if (status.ok()) status = FamilyGeometry(key_, params, &p.geometry);
   if (!status.ok()) return finish(Fail(m, "invalid", status.ToString()));
 
   bool cached = false;
   double waited_ms = 0;
+  auto phase = Clock::now();
   const BuildResult& built = cache_.Get(std::string(info->program), options, &cached, &waited_ms);
   // Built here: the compiler's time. Built earlier (cache, or a build thread while the device
   // measured the config before): only what this evaluation waited for it, usually 0.
   m.build_ms = cached ? waited_ms : built.build_ms;
+  m.phases.build = MsSince(phase);
   if (!built.program) return finish(Fail(m, "build_failed", built.error));
 
   try {
+    phase = Clock::now();
     Kernel kernel = CreateKernel(built.program.get(), std::string(info->kernel));
-    const size_t lws = geometry.lws[0] * geometry.lws[1] * geometry.lws[2];
+    const LaunchGeometry& g = p.geometry;
+    const size_t lws = g.lws[0] * g.lws[1] * g.lws[2];
     const size_t kernel_max = KernelWorkGroupSize(kernel.get(), ctx_.device());
     if (lws > kernel_max) {
       return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
@@ -103,22 +112,44 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
     }
     const bool image = family_.UsesImages(key_, params);
     family_.SetArgs(kernel.get(), key_, params, data_.Memory(image));
+    m.phases.setup = MsSince(phase);
 
     // Verification run on poisoned outputs: an element the kernel never writes stays NaN.
+    phase = Clock::now();
     data_.PoisonOutputs(image);
+    m.phases.verify = MsSince(phase);
     const auto run_start = Clock::now();
-    Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
+    Launch(ctx_.queue.get(), kernel.get(), g.dims, g.gws, g.lws);
     MT_CL_CHECK(clFinish(ctx_.queue.get()));
+    m.phases.first_launch = MsSince(run_start);
     if (MsSince(run_start) > options_.timeout_ms) {
       return finish(Fail(m, "timeout", "one run took " + std::to_string(MsSince(run_start)) + " ms"));
     }
+    phase = Clock::now();
     const VerifyResult v = data_.VerifyOutputs(image, &m.max_error);
+    m.phases.verify += MsSince(phase);
     if (!v.ok) return finish(Fail(m, "wrong_result", v.reason));
+    p.kernel.emplace(std::move(kernel));
+  } catch (const ClError& e) {
+    return finish(Fail(m, "launch_failed", e.what()));
+  }
+  p.failed = false;
+  m.eval_ms = MsSince(start);
+  return p;
+}
 
-    for (int i = 0; i < options_.warmup; ++i) {
-      Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
-    }
+Measurement InstanceEvaluator::Time(Prepared p) {
+  if (p.failed || !p.kernel) return std::move(p.m);
+  const auto start = Clock::now();
+  Measurement m = std::move(p.m);
+  const double prepare_ms = m.eval_ms;
+  const cl_kernel kernel = p.kernel->get();
+  const LaunchGeometry& g = p.geometry;
+  try {
+    for (int i = 0; i < options_.warmup; ++i) Launch(ctx_.queue.get(), kernel, g.dims, g.gws, g.lws);
     MT_CL_CHECK(clFinish(ctx_.queue.get()));
+    m.phases.warmup = MsSince(start);
+    const auto sampling = Clock::now();
     double total_ms = 0;
     auto more = [&] {
       const int n = static_cast<int>(m.samples_ns.size());
@@ -128,7 +159,7 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
       return total_ms < options_.sample_cap_ms && MedianCiRelative(m.samples_ns) > options_.ci_target;
     };
     while (more()) {
-      Event e = Launch(ctx_.queue.get(), kernel.get(), geometry.dims, geometry.gws, geometry.lws);
+      Event e = Launch(ctx_.queue.get(), kernel, g.dims, g.gws, g.lws);
       const cl_event raw = e.get();
       MT_CL_CHECK(clWaitForEvents(1, &raw));
       const double ns = static_cast<double>(EventNanoseconds(e.get()));
@@ -136,15 +167,20 @@ Measurement InstanceEvaluator::Evaluate(const ParamMap& params) {
       total_ms += ns / 1e6;
       if (ns / 1e6 > options_.timeout_ms) break;
     }
+    m.phases.sampling = MsSince(sampling);
   } catch (const ClError& e) {
-    return finish(Fail(m, "launch_failed", e.what()));
+    m = Fail(m, "launch_failed", e.what());
+    m.samples_ns.clear();
+    m.eval_ms = prepare_ms + MsSince(start);
+    return m;
   }
   m.median_ns = Median(m.samples_ns);
   m.min_ns = *std::min_element(m.samples_ns.begin(), m.samples_ns.end());
   m.max_ns = *std::max_element(m.samples_ns.begin(), m.samples_ns.end());
   m.mad_ns = MedianAbsoluteDeviation(m.samples_ns);
   m.status = "ok";
-  return finish(m);
+  m.eval_ms = prepare_ms + MsSince(start);
+  return m;
 }
 
 std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<ParamMap>& configs, int rounds) {

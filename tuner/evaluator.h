@@ -3,7 +3,9 @@
 // profiling events until a count or time budget. A failing config is a result, never an exception.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "instance_data.h"
@@ -30,17 +32,33 @@ struct MeasureOptions {
 class InstanceEvaluator {
  public:
   InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
-                    const TuningKey& key, uint64_t seed, const MeasureOptions& options);
+                    const TuningKey& key, uint64_t seed, const MeasureOptions& options,
+                    std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now());
 
   // Fills everything of Measurement except run_id; status is one of ok, build_failed,
-  // launch_failed, wrong_result, timeout, invalid.
+  // launch_failed, wrong_result, timeout, invalid. Prepare() then Time().
   Measurement Evaluate(const ParamMap& params);
+
+  // A config made ready to time: built, its kernel's work-group limit checked, its arguments set,
+  // and its output verified by one launch on poisoned outputs (on PoCL that first launch also
+  // compiles the work-group function). `failed` when any step did not pass: `m` says which.
+  struct Prepared {
+    Measurement m;
+    bool failed = true;
+    std::optional<Kernel> kernel;
+    LaunchGeometry geometry;
+  };
+  Prepared Prepare(const ParamMap& params);
+  // Warm-up, then timed runs until the sample budget; Prepare()'s failures pass through.
+  Measurement Time(Prepared prepared);
   // Interleaved re-measurement (A B C A B C ...): `rounds` timed runs of each config, one config
   // after the other, so slow drifts of clock or temperature hit all of them alike. Configs that
   // fail now get an empty sample list.
   std::vector<std::vector<double>> Remeasure(const std::vector<ParamMap>& configs, int rounds);
 
   const TuningKey& key() const { return key_; }
+  // Making the instance's inputs and reference (the CPU reference, or the reference kernel's run).
+  double init_ms() const { return init_ms_; }
 
  private:
   Measurement Fail(Measurement m, const char* status, std::string reason) const;
@@ -51,6 +69,7 @@ class InstanceEvaluator {
   TuningKey key_;
   MeasureOptions options_;
   InstanceData data_;
+  double init_ms_ = 0;
 };
 
 // Median, and median absolute deviation, of a sample (copied: the input keeps its order).

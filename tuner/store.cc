@@ -181,6 +181,13 @@ int64_t Store::BeginRun(int64_t device_id, const RunInfo& info) {
   return db_.LastInsertRowId();
 }
 
+void Store::SetRunOverhead(int64_t run_id, const std::string& breakdown) {
+  detail::Statement stmt = db_.Prepare("UPDATE runs SET overhead = ?2 WHERE id = ?1");
+  stmt.BindInt64(1, run_id);
+  stmt.BindTextOrNull(2, breakdown);
+  stmt.Run();
+}
+
 void Store::FinishRun(int64_t run_id, const std::string& status) {
   if (status == "running" || !detail::OneOf(status, kRunStatuses, std::size(kRunStatuses))) {
     throw StoreError(path() + ": finish run: status must be done, interrupted or failed, not '" +

@@ -22,6 +22,16 @@ struct RunInfo {
   double time_limit_s = 0;
 };
 
+// Where one evaluation's wall time went, in ms (not stored per measurement; summed per run).
+struct EvalPhases {
+  double build = 0;         // compiling, as the evaluation waited for it
+  double setup = 0;         // kernel object, limits, arguments, device memory (first use: inputs uploaded)
+  double first_launch = 0;  // the verification run (PoCL also compiles its work-group function here)
+  double verify = 0;        // poisoning the outputs, reading them back, comparing with the reference
+  double warmup = 0;
+  double sampling = 0;      // the timed runs, wall time (the kernels' own time is subtracted later)
+};
+
 // One evaluated config. status is one of kMeasurementStatuses; failures carry a reason.
 struct Measurement {
   std::string tuning_key, family, params, source_digest;
@@ -31,6 +41,7 @@ struct Measurement {
   double median_ns = 0, min_ns = 0, max_ns = 0, mad_ns = 0, max_error = 0, build_ms = 0,
          eval_ms = 0;
   int64_t run_id = 0;  // 0: recorded outside a run
+  EvalPhases phases;
 };
 
 // "ok", "build_failed", "launch_failed", "wrong_result", "timeout", "invalid" (docs/database.md).
@@ -97,6 +108,8 @@ class Store {
   int64_t BeginRun(int64_t device_id, const RunInfo& info);
   // status: "done", "interrupted" or "failed"; sets finished_at.
   void FinishRun(int64_t run_id, const std::string& status);
+  // The harness overhead per evaluation, part by part (TuneReport::OverheadBreakdown), with the run.
+  void SetRunOverhead(int64_t run_id, const std::string& breakdown);
 
   // Idempotent; a second call updates family, flops and bytes.
   void AddInstance(const std::string& tuning_key, const std::string& family, double flops,

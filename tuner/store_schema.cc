@@ -104,9 +104,11 @@ CREATE TABLE cool_downs(
 
 // Schema version 3: the descriptions of users' kernels (docs/user_kernels.md) that measurements
 // were taken with, keyed by the digest that the measurements carry (their source and description
-// together), so emit, report and merge work from the database alone.
+// together), so emit, report and merge work from the database alone; and where each run's harness
+// time went (runs.overhead).
 void V2ToV3(const Db& db) {
   db.Exec(R"sql(
+ALTER TABLE runs ADD COLUMN overhead TEXT;
 CREATE TABLE kernel_descriptions(
   source_digest TEXT PRIMARY KEY, family TEXT NOT NULL, description BLOB NOT NULL,
   created_at TEXT NOT NULL);

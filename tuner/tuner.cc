@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "build_pool.h"
 #include "device_state.h"
 #include "kernel_family.h"
 #include "prior_results.h"
@@ -89,6 +91,21 @@ CoolDown CoolDownBefore(const TuneRequest& request, bool first_key, const std::f
   return c;
 }
 
+// Configs worth building ahead when the strategy cannot say what comes next: the steps around the
+// three fastest configs so far (where a learning strategy looks next), not yet evaluated.
+void Speculate(const SearchSpace& space, std::vector<std::pair<double, size_t>>& ranked, size_t n,
+               std::vector<size_t>* out) {
+  std::sort(ranked.begin(), ranked.end());
+  std::set<size_t> evaluated;
+  for (const auto& [median, index] : ranked) evaluated.insert(index);
+  for (size_t top = 0; top < std::min<size_t>(3, ranked.size()) && out->size() < n; ++top) {
+    for (size_t step : space.Steps(ranked[top].second)) {
+      if (out->size() >= n) break;
+      if (evaluated.count(step) == 0 && std::find(out->begin(), out->end(), step) == out->end()) out->push_back(step);
+    }
+  }
+}
+
 // The k fastest ok configs recorded for this instance with the current source, re-measured
 // interleaved; the winner is the lowest median of that re-measurement (it replaces r->best when
 // it differs). Everything, every round-robin sample included, is recorded with the run.
@@ -153,7 +170,15 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
     store.RecordDeviceState(report.run_id, "start", readings);
     report.device_state_start = FormatDeviceState(readings);
   }
-  ProgramCache cache(ctx.context.get(), ctx.device(), request.isolate ? 0 : request.build_threads);
+  ProgramCache cache(ctx.context.get(), ctx.device(),
+                     request.isolate || request.build_jobs > 0 ? 0 : request.build_threads);
+  // Build jobs: worker processes build ahead and evaluate (build_pool.h); on a CPU device the others
+  // are stopped while one times, since they share the cores the timed kernel runs on.
+  std::optional<BuildPool> pool;
+  if (request.build_jobs > 0) {
+    const bool cpu = (DeviceValue<cl_device_type>(ctx.device(), CL_DEVICE_TYPE) & CL_DEVICE_TYPE_CPU) != 0;
+    pool.emplace(request.worker, request.build_jobs, cpu, request.measure);
+  }
   const bool tty = request.progress && isatty(STDERR_FILENO);
   const std::function<bool()> stopped = [stop] { return stop != nullptr && stop->load(); };
 
@@ -179,18 +204,42 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         return family.CheckConfig(item.key, p, ctx.limits);
       });
       r.space_size = space.size();
-      InstanceEvaluator evaluator(ctx, cache, family, item.key, request.seed, request.measure);
+      // In-process evaluation: every config without workers; with them only the final
+      // re-measurement, so its inputs and reference are made only then.
+      std::optional<InstanceEvaluator> local;
+      auto evaluator = [&]() -> InstanceEvaluator& {
+        if (!local) {
+          local.emplace(ctx, cache, family, item.key, request.seed, request.measure);
+          report.overhead.init += local->init_ms() / 1e3;
+        }
+        return *local;
+      };
       std::optional<WorkerEvaluator> worker;
-      if (request.isolate) worker.emplace(request.worker, item.key, request.seed, request.measure);
+      if (pool) {
+        pool->SetKey(item.key, request.seed);
+      } else if (request.isolate) {
+        worker.emplace(request.worker, item.key, request.seed, request.measure);
+      }
 
       // Measure-or-recall one config; recorded before anything else happens.
       auto evaluate = [&](const ParamMap& params) {
         const std::string digest = ProgramSourceDigest(FindFamily(item.key.family)->program);
+        auto store_start = Clock::now();
         if (auto old = store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return *old;
+        report.overhead.store_lookup += SecondsSince(store_start);
         const auto eval_start = Clock::now();
-        Measurement m = worker ? worker->Evaluate(params) : evaluator.Evaluate(params);
+        bool ahead = false;
+        Measurement m = pool     ? pool->Evaluate(params, &ahead)
+                        : worker ? worker->Evaluate(params)
+                                 : evaluator().Evaluate(params);
         m.run_id = report.run_id;
+        store_start = Clock::now();
         store.Record(device_id, m);
+        report.overhead.store_write += SecondsSince(store_start);
+        report.overhead.Add(m.phases, ahead);
+        double kernel_s = 0;
+        for (double ns : m.samples_ns) kernel_s += ns / 1e9;
+        report.overhead.sampling_gaps -= kernel_s;
         report.measure_wall_s += SecondsSince(eval_start);
         for (double ns : m.samples_ns) report.kernel_s += ns / 1e9;
         report.build_s += m.build_ms / 1e3;
@@ -206,7 +255,11 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         std::string options;
         if (!FamilyBuildOptions(item.key, params, &options).ok()) return;
         if (store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return;
-        cache.Prebuild(program, options);
+        if (pool) {
+          pool->Prebuild(params);
+        } else {
+          cache.Prebuild(program, options);
+        }
       };
 
       ParamMap default_params;
@@ -236,6 +289,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         strategy->Tell(*at, EvalOutcome{m.status == "ok", m.median_ns});
       }
       int64_t since_best = 0;
+      std::vector<std::pair<double, size_t>> ranked;  // (median, config) of the ok ones, for Speculate
       while (!stopped()) {
         if (request.max_evals > 0 && r.evaluated >= request.max_evals) break;
         if (request.time_limit_s > 0 && SecondsSince(instance_start) >= request.time_limit_s) break;
@@ -243,22 +297,35 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
           r.patience_stop = true;
           break;
         }
+        auto strategy_start = Clock::now();
         const auto next = strategy->Next();
         if (!next) break;
-        if (cache.build_threads() > 0) {
-          const size_t ahead = 2 * static_cast<size_t>(cache.build_threads()) + 1;
-          for (size_t i : strategy->Upcoming(ahead)) prebuild(space.configs()[i]);
+        const int builders = pool ? pool->jobs() : cache.build_threads();
+        if (builders > 0) {
+          const size_t ahead = 2 * static_cast<size_t>(builders) + 1;
+          std::vector<size_t> upcoming = strategy->Upcoming(ahead);
+          // With workers to spare, guess too: strategies that learn step next to the best configs.
+          if (pool && upcoming.size() < ahead) Speculate(space, ranked, ahead, &upcoming);
+          for (size_t i : upcoming) prebuild(space.configs()[i]);
         }
+        report.overhead.strategy += SecondsSince(strategy_start);
         const Measurement m = evaluate(space.configs()[*next]);
         ++r.evaluated;
         const double best_before = r.best ? r.best->median_ns : 0;
         Consider(&r, m);
         since_best = r.best && r.best->median_ns != best_before ? 0 : since_best + 1;
+        strategy_start = Clock::now();
         strategy->Tell(*next, EvalOutcome{m.status == "ok", m.median_ns});
+        if (m.status == "ok") ranked.emplace_back(m.median_ns, *next);
+        report.overhead.strategy += SecondsSince(strategy_start);
         if (tty) Progress(r, index, request.workload.items.size(), request.max_evals, SecondsSince(instance_start));
       }
       if (worker) report.worker_restarts += worker->restarts();
-      if (request.final_top_k > 1 && !stopped()) Remeasure(&r, store, device_id, report.run_id, evaluator, request);
+      if (request.final_top_k > 1 && !stopped()) {
+        if (pool) pool->PauseAll();  // nothing else runs while configs are timed side by side
+        Remeasure(&r, store, device_id, report.run_id, evaluator(), request);
+        if (pool) pool->ResumeAll();
+      }
       if (tty) std::fprintf(stderr, "\r\033[K");
       if (request.progress) {
         std::fprintf(stderr, "[%zu/%zu] %s: %lld configs (%lld new, %lld failed) of %zu, best %s, default %s\n",
@@ -276,6 +343,12 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
     throw;
   }
   report.prebuilt_used = static_cast<int64_t>(cache.prebuilt_used());
+  if (pool) {
+    report.prebuilt_used = pool->stats().prebuilt;
+    report.build_wait_s = pool->stats().build_wait_ms / 1e3;
+    report.build_jobs = pool->jobs();
+    report.worker_restarts += pool->restarts();
+  }
   report.interrupted = stopped();
   {
     const auto readings = ReadDeviceReadings();
@@ -283,8 +356,48 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
     report.device_state_end = FormatDeviceState(readings);
   }
   report.wall_s = SecondsSince(start);
+  store.SetRunOverhead(report.run_id, report.OverheadBreakdown());
   store.FinishRun(report.run_id, report.interrupted ? "interrupted" : "done");
   return report;
+}
+
+void OverheadAccount::Add(const EvalPhases& p, bool ahead) {
+  // Built ahead: its compiling, first launch and checks happened in a worker while the device
+  // measured others; only the wait for it (p.build, set by the pool) was on the critical path.
+  const double prepared = (p.setup + p.first_launch + p.verify) / 1e3;
+  build += p.build / 1e3;
+  if (ahead) {
+    hidden_build += prepared;
+  } else {
+    setup += p.setup / 1e3;
+    first_launch += p.first_launch / 1e3;
+    verify += p.verify / 1e3;
+  }
+  warmup += p.warmup / 1e3;
+  sampling_gaps += p.sampling / 1e3;
+}
+
+std::string TuneReport::OverheadBreakdown() const {
+  if (measured == 0) return {};
+  const double n = static_cast<double>(measured);
+  const OverheadAccount& o = overhead;
+  auto ms = [n](double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", s * 1e3 / n);
+    return std::string(text);
+  };
+  const double inside[] = {o.build, o.setup, o.first_launch, o.verify, o.warmup, o.sampling_gaps, o.store_write};
+  const char* names[] = {"build", "setup", "first launch", "verification", "warm-up", "sampling gaps", "store"};
+  std::string text;
+  double accounted = 0;
+  for (size_t i = 0; i < std::size(inside); ++i) {
+    accounted += inside[i];
+    text += (text.empty() ? "" : ", ") + std::string(names[i]) + " " + ms(inside[i]);
+    if (i == 0 && o.hidden_build > 0) text += " (+" + ms(o.hidden_build) + " done ahead in workers)";
+  }
+  text += ", other " + ms(measure_wall_s - kernel_s - accounted);
+  return text + "; outside the evaluations: strategy " + ms(o.strategy) + ", store lookups " + ms(o.store_lookup) +
+         ", inputs+reference " + ms(o.init);
 }
 
 }  // namespace mace_tune

@@ -41,6 +41,9 @@ struct TuneRequest {
   // measures (ProgramCache::Prebuild, SearchStrategy::Upcoming); 0 = build on demand only. Not
   // used with isolate (the worker builds).
   int build_threads = 0;
+  // Worker processes that build ahead and evaluate (build_pool.h); 0 = off. They replace the
+  // build threads and give --isolate's protection too.
+  int build_jobs = 0;
   bool isolate = false;   // evaluate in a worker process under a watchdog (worker.h)
   WorkerOptions worker;
   std::string command;      // recorded with the run
@@ -71,6 +74,21 @@ struct InstanceReport {
   std::optional<CoolDown> cool_down;  // when --cool-down or --cool-down-temp asked for one
 };
 
+// Where the harness's time went, summed over a run's new evaluations, in seconds: what stood on
+// the critical path (the device waited for it) and, with build jobs, what workers did meanwhile.
+struct OverheadAccount {
+  double build = 0;         // compiling that evaluations waited for
+  double hidden_build = 0;  // compiling, first launches and checks workers did ahead (not waited for)
+  double setup = 0, first_launch = 0, verify = 0, warmup = 0;
+  double sampling_gaps = 0;  // timed runs' wall time minus the kernels' own time
+  double store_write = 0;    // recording each evaluation (SQLite, durable)
+  // Outside the evaluations (not in "harness overhead", which is their wall time minus the kernels'):
+  double init = 0;           // instances' inputs and references (in this process)
+  double store_lookup = 0;   // finding an evaluation already recorded (resume)
+  double strategy = 0;       // proposing and learning
+  void Add(const EvalPhases& p, bool ahead);
+};
+
 struct TuneReport {
   int64_t run_id = 0;
   std::vector<InstanceReport> instances;
@@ -82,7 +100,14 @@ struct TuneReport {
   int64_t measured = 0;
   std::string device_state_start, device_state_end;  // clocks/temperature, see device_state.h
   int worker_restarts = 0;  // crashes and hangs of the evaluation worker
-  int64_t prebuilt_used = 0;  // programs built ahead by the build threads and then used
+  int64_t prebuilt_used = 0;  // programs built ahead (build threads or jobs) and then used
+  int build_jobs = 0;         // worker processes of the build pool (0: none)
+  double build_wait_s = 0;    // with build jobs: time evaluations waited for builds still running
+  OverheadAccount overhead;
+  // The overhead per evaluation, part by part, in ms: "build 1.20 (+3.40 done ahead in workers),
+  // setup ..., other 0.10; outside the evaluations: strategy ..."; the parts before "outside" add
+  // up to OverheadPerEvalMs().
+  std::string OverheadBreakdown() const;
   // Harness overhead per new evaluation: its wall time minus the kernel's own timed runs.
   double OverheadPerEvalMs() const {
     return measured > 0 ? (measure_wall_s - kernel_s) * 1e3 / static_cast<double>(measured) : 0;

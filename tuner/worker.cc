@@ -12,7 +12,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -67,12 +70,14 @@ std::string EncodeMeasurement(const Measurement& m) {
   for (double v : m.samples_ns) samples += (samples.empty() ? "" : ",") + Num(v);
   return "RESULT\t" + Escape(m.status) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) + "\t" + Num(m.min_ns) +
          "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" + Num(m.build_ms) + "\t" +
-         Num(m.eval_ms) + "\t" + samples;
+         Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" + Num(m.phases.setup) + "\t" +
+         Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" + Num(m.phases.warmup) + "\t" +
+         Num(m.phases.sampling);
 }
 
 bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const auto f = Split(line);
-  if (f.size() != 11 || f[0] != "RESULT") return false;
+  if (f.size() != 17 || f[0] != "RESULT") return false;
   try {
     m->status = Unescape(f[1]);
     m->reason = Unescape(f[2]);
@@ -87,6 +92,10 @@ bool DecodeMeasurement(const std::string& line, Measurement* m) {
     std::stringstream s(f[10]);
     std::string item;
     while (std::getline(s, item, ',')) m->samples_ns.push_back(std::stod(item));
+    double* phases[] = {&m->phases.build, &m->phases.first_launch, &m->phases.verify, &m->phases.warmup,
+                        &m->phases.sampling};
+    m->phases.setup = std::stod(f[12]);
+    for (size_t i = 0; i < 5; ++i) *phases[i] = std::stod(f[i == 0 ? 11 : 12 + i]);
   } catch (const std::exception&) {
     return false;
   }
@@ -128,21 +137,71 @@ void WorkerEvaluator::Start() {
   to_child_ = down[1];
   from_child_ = up[0];
   buffer_.clear();
-  const std::string init = "INIT\t" + key_.ToString() + "\t" + std::to_string(seed_) + "\t" + std::to_string(measure_.warmup) +
-                           "\t" + std::to_string(measure_.min_samples) + "\t" + std::to_string(measure_.max_samples) + "\t" +
-                           Num(measure_.sample_budget_ms) + "\t" + Num(measure_.timeout_ms) + "\t" + Num(measure_.ci_target) +
-                           "\t" + Num(measure_.sample_cap_ms) + "\n";
-  std::string line;
-  if (write(to_child_, init.data(), init.size()) != static_cast<ssize_t>(init.size()) ||
-      !ReadLine(&line, std::max(options_.watchdog_s, 120.0)) || line != "READY") {
-    const std::string why = line.rfind("ERROR\t", 0) == 0 ? Unescape(line.substr(6)) : DescribeExit();
-    Stop(true);
-    throw std::runtime_error("evaluation worker did not start: " + why);
+  expected_.clear();
+  paused_ = false;
+  SetKey(key_, seed_);
+}
+
+void WorkerEvaluator::SetKey(const TuningKey& key, uint64_t seed) {
+  key_ = key;
+  seed_ = seed;
+  built_.clear();
+  if (pid_ < 0) return;  // Start() sends it
+  Send("INIT\t" + key_.ToString() + "\t" + std::to_string(seed_) + "\t" + std::to_string(measure_.warmup) + "\t" +
+       std::to_string(measure_.min_samples) + "\t" + std::to_string(measure_.max_samples) + "\t" +
+       Num(measure_.sample_budget_ms) + "\t" + Num(measure_.timeout_ms) + "\t" + Num(measure_.ci_target) + "\t" +
+       Num(measure_.sample_cap_ms));
+  expected_.push_back("");  // READY
+}
+
+void WorkerEvaluator::Send(const std::string& line) {
+  const std::string text = line + "\n";
+  // A failed write shows up as the missing reply (WaitBuilt / Evaluate then restart the worker).
+  if (write(to_child_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) return;
+}
+
+void WorkerEvaluator::Build(const ParamMap& params) {
+  if (pid_ < 0) Start();
+  const std::string text = FormatParams(params);
+  Send("BUILD\t" + text);
+  expected_.push_back(text);
+  built_.push_back(text);
+  if (built_.size() > kKeptBuilds) built_.erase(built_.begin());
+}
+
+bool WorkerEvaluator::Has(const std::string& params_text) const {
+  return std::find(built_.begin(), built_.end(), params_text) != built_.end();
+}
+
+bool WorkerEvaluator::WaitBuilt() {
+  while (!expected_.empty()) {
+    std::string line;
+    // Starting (READY) may include computing the reference: give it the longer of the two.
+    const double timeout = expected_.front().empty() ? std::max(options_.watchdog_s, 120.0) : options_.watchdog_s;
+    if (!ReadLine(&line, timeout)) return false;
+    if (expected_.front().empty() && line != "READY") {
+      start_error_ = line.rfind("ERROR\t", 0) == 0 ? Unescape(line.substr(6)) : "unexpected '" + line + "'";
+      return false;
+    }
+    expected_.erase(expected_.begin());
   }
+  return true;
+}
+
+void WorkerEvaluator::Pause() {
+  if (pid_ >= 0 && !paused_ && ::kill(pid_, SIGSTOP) == 0) paused_ = true;
+}
+
+void WorkerEvaluator::Resume() {
+  if (pid_ >= 0 && paused_) ::kill(pid_, SIGCONT);
+  paused_ = false;
 }
 
 void WorkerEvaluator::Stop(bool kill_it) {
   if (pid_ < 0) return;
+  Resume();
+  expected_.clear();
+  built_.clear();
   if (to_child_ >= 0) close(to_child_);  // EOF: a healthy worker exits
   if (kill_it) ::kill(pid_, SIGKILL);
   int status = 0;
@@ -192,38 +251,52 @@ std::string WorkerEvaluator::DescribeExit() {
 }
 
 Measurement WorkerEvaluator::Evaluate(const ParamMap& params) {
-  if (pid_ < 0) Start();
   const auto start = std::chrono::steady_clock::now();
   Measurement m;
   m.tuning_key = key_.ToString();
   m.family = key_.family;
   m.params = FormatParams(params);
   m.source_digest = ProgramSourceDigest(FindFamily(key_.family)->program);
-  const std::string request = "EVAL\t" + m.params + "\n";
+  if (pid_ < 0) Start();
+  Resume();
+  start_error_.clear();
+  const bool ready = WaitBuilt();
+  last_wait_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!ready && !start_error_.empty()) {
+    Stop(true);
+    throw std::runtime_error("evaluation worker did not start: " + start_error_);
+  }
   std::string line;
-  const bool sent = write(to_child_, request.data(), request.size()) == static_cast<ssize_t>(request.size());
-  if (sent && ReadLine(&line, options_.watchdog_s) && DecodeMeasurement(line, &m)) return m;
+  built_.erase(std::remove(built_.begin(), built_.end(), m.params), built_.end());
+  if (ready) {
+    Send("EVAL\t" + m.params);
+    if (ReadLine(&line, options_.watchdog_s) && DecodeMeasurement(line, &m)) return m;
+  }
+  return Lost(std::move(m), start);
+}
+
+// The worker died or hung (while building ahead, or on this config): a result, and a restart.
+Measurement WorkerEvaluator::Lost(Measurement m, std::chrono::steady_clock::time_point start) {
   if (timed_out_) {
     m.status = "timeout";
     m.reason = "the evaluation worker gave no answer within " + Num(options_.watchdog_s) + " s; killed and restarted";
-    Stop(true);
   } else {
     m.status = "launch_failed";
     m.reason = "the evaluation worker crashed: " + DescribeExit() + "; restarted";
-    Stop(true);
   }
+  Stop(true);
   m.samples_ns.clear();
   m.eval_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   ++restarts_;
   return m;
 }
 
-int RunEvalWorker(const std::string& platform, const std::string& device) {
-  signal(SIGPIPE, SIG_IGN);
-  std::string line;
-  if (!std::getline(std::cin, line)) return 0;
-  const auto f = Split(line);
-  try {
+namespace {
+
+// The worker's state for one tuning key (INIT): its evaluator and the configs BUILD prepared.
+class WorkerSession {
+ public:
+  WorkerSession(TuneContext& ctx, const std::vector<std::string>& f) : cache_(ctx.context.get(), ctx.device()) {
     if (f.size() != 10 || f[0] != "INIT") throw std::runtime_error("bad INIT line");
     TuningKey key;
     if (const Status s = TuningKey::Parse(f[1], &key); !s.ok()) throw std::runtime_error(s.ToString());
@@ -235,30 +308,80 @@ int RunEvalWorker(const std::string& platform, const std::string& device) {
     measure.timeout_ms = std::stod(f[7]);
     measure.ci_target = std::stod(f[8]);
     measure.sample_cap_ms = std::stod(f[9]);
-    TuneContext ctx = OpenDevice(platform, device);
-    ProgramCache cache(ctx.context.get(), ctx.device());
     const KernelFamily* family = FindKernelFamily(key.family);
     if (family == nullptr) throw std::runtime_error("unknown family " + key.family);
-    InstanceEvaluator evaluator(ctx, cache, *family, key, std::stoull(f[2]), measure);
-    std::cout << "READY" << std::endl;
+    evaluator_.emplace(ctx, cache_, *family, key, std::stoull(f[2]), measure);
+  }
+
+  // BUILD: prepare now (build, first launch, verify), keep it for the EVAL that follows.
+  std::string Build(const std::string& text) {
+    ParamMap params;
+    if (!ParseParams(text, &params).ok()) return "BUILT\tinvalid\t0";
+    TestHooks(text);
+    InstanceEvaluator::Prepared p = evaluator_->Prepare(params);
+    const std::string reply = "BUILT\t" + Escape(p.failed ? p.m.status : "ok") + "\t" + Num(p.m.build_ms);
+    prepared_.emplace_back(text, std::move(p));
+    if (prepared_.size() > kKeep) prepared_.pop_front();
+    return reply;
+  }
+
+  // EVAL: time what BUILD prepared, else evaluate from scratch.
+  std::string Eval(const std::string& text) {
+    ParamMap params;
+    if (!ParseParams(text, &params).ok()) {
+      Measurement bad;
+      bad.status = "invalid";
+      bad.reason = "unreadable config";
+      return EncodeMeasurement(bad);
+    }
+    TestHooks(text);
+    for (auto it = prepared_.begin(); it != prepared_.end(); ++it) {
+      if (it->first != text) continue;
+      InstanceEvaluator::Prepared p = std::move(it->second);
+      prepared_.erase(it);
+      return EncodeMeasurement(evaluator_->Time(std::move(p)));
+    }
+    return EncodeMeasurement(evaluator_->Evaluate(params));
+  }
+
+ private:
+  static constexpr size_t kKeep = WorkerEvaluator::kKeptBuilds;  // as the parent counts them
+
+  // A config whose text contains $MACE_TUNE_TEST_CRASH_PARAMS aborts the worker, one containing
+  // $MACE_TUNE_TEST_HANG_PARAMS hangs it (isolate_test).
+  static void TestHooks(const std::string& text) {
     const char* crash = std::getenv("MACE_TUNE_TEST_CRASH_PARAMS");
     const char* hang = std::getenv("MACE_TUNE_TEST_HANG_PARAMS");
+    if (crash != nullptr && *crash != '\0' && text.find(crash) != std::string::npos) std::abort();
+    if (hang != nullptr && *hang != '\0' && text.find(hang) != std::string::npos) {
+      while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  }
+
+  ProgramCache cache_;
+  std::optional<InstanceEvaluator> evaluator_;
+  std::deque<std::pair<std::string, InstanceEvaluator::Prepared>> prepared_;
+};
+
+}  // namespace
+
+int RunEvalWorker(const std::string& platform, const std::string& device) {
+  signal(SIGPIPE, SIG_IGN);
+  std::string line;
+  try {
+    std::optional<TuneContext> ctx;  // opened once: a worker serves one key after another
+    std::unique_ptr<WorkerSession> session;
     while (std::getline(std::cin, line)) {
-      if (line.rfind("EVAL\t", 0) != 0) continue;
-      ParamMap params;
-      if (!ParseParams(line.substr(5), &params).ok()) {
-        Measurement bad;
-        bad.status = "invalid";
-        bad.reason = "unreadable config";
-        std::cout << EncodeMeasurement(bad) << std::endl;
-        continue;
+      if (line.rfind("INIT\t", 0) == 0) {
+        session.reset();
+        if (!ctx) ctx.emplace(OpenDevice(platform, device));
+        session = std::make_unique<WorkerSession>(*ctx, Split(line));
+        std::cout << "READY" << std::endl;
+      } else if (session && line.rfind("BUILD\t", 0) == 0) {
+        std::cout << session->Build(line.substr(6)) << std::endl;
+      } else if (session && line.rfind("EVAL\t", 0) == 0) {
+        std::cout << session->Eval(line.substr(5)) << std::endl;
       }
-      const std::string text = FormatParams(params);
-      if (crash != nullptr && *crash != '\0' && text.find(crash) != std::string::npos) std::abort();
-      if (hang != nullptr && *hang != '\0' && text.find(hang) != std::string::npos) {
-        while (true) std::this_thread::sleep_for(std::chrono::seconds(1));
-      }
-      std::cout << EncodeMeasurement(evaluator.Evaluate(params)) << std::endl;
     }
   } catch (const std::exception& e) {
     std::cout << "ERROR\t" << Escape(e.what()) << std::endl;

@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include "evaluator.h"
 
@@ -31,11 +33,31 @@ class WorkerEvaluator {
   Measurement Evaluate(const ParamMap& params);
   int restarts() const { return restarts_; }
 
+  // For a pool of workers (build_pool.h). The next key: the worker (kept running) re-initializes
+  // for it without waiting. Build: prepare a config in the worker ahead of its Evaluate (built,
+  // launched once, verified), without waiting for the answer. WaitBuilt: read the answers of every
+  // build sent so far; false when the worker died or hung meanwhile (it is then restarted by the
+  // next call). Pause / Resume stop and continue the process (SIGSTOP / SIGCONT).
+  void SetKey(const TuningKey& key, uint64_t seed);
+  void Build(const ParamMap& params);
+  bool WaitBuilt();
+  size_t pending() const { return expected_.size(); }
+  // Whether a build of this config was sent (answered or not) and not yet evaluated.
+  bool Has(const std::string& params_text) const;
+  static constexpr size_t kKeptBuilds = 16;  // prepared configs a worker keeps (the oldest go)
+  void Pause();
+  void Resume();
+  // Milliseconds the last Evaluate waited for the worker's earlier builds, and the compiler time
+  // they reported (both 0 without builds).
+  double last_wait_ms() const { return last_wait_ms_; }
+
  private:
   void Start();
   void Stop(bool kill);
+  void Send(const std::string& line);
   bool ReadLine(std::string* line, double timeout_s);  // false: EOF or timeout (timed_out_ set)
   std::string DescribeExit();
+  Measurement Lost(Measurement m, std::chrono::steady_clock::time_point start);
 
   WorkerOptions options_;
   TuningKey key_;
@@ -45,7 +67,12 @@ class WorkerEvaluator {
   int to_child_ = -1, from_child_ = -1;
   std::string buffer_;
   bool timed_out_ = false;
+  bool paused_ = false;
   int restarts_ = 0;
+  std::vector<std::string> expected_;  // replies due: "" for READY, else a BUILD's config text
+  std::vector<std::string> built_;     // configs the worker holds prepared (its last kKeptBuilds)
+  std::string start_error_;            // an ERROR line read instead of READY
+  double last_wait_ms_ = 0;
 };
 
 // The child's side: reads INIT and EVAL lines on stdin, answers on stdout. Returns the exit code.
