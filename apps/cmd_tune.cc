@@ -133,6 +133,9 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
                   "default (repeatable)");
   cmd->add_option("-k,--key", keys, "tune these tuning keys instead of a workload (repeatable)");
   static std::vector<std::string> kernels;
+  static std::string prior_from;
+  static std::vector<std::string> mace_keys;
+  AddPriorFromOptions(cmd, &prior_from, &mace_keys);
   cmd->add_option("--kernel", kernels,
                   "a user's kernel description (.toml, docs/user_kernels.md) or a folder of them, whose keys can "
                   "then be tuned like the built-in families' (repeatable)");
@@ -211,6 +214,7 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     request.build_jobs = build_jobs >= 0 ? build_jobs : cpu ? 0 : std::min(8, cores);
     request.build_threads = build_threads >= 0 ? build_threads : cpu ? 0 : 1;
+    ApplyPriorFrom(prior_from, mace_keys, ctx.limits, quiet, &request);
     request.worker.platform = global.platform;
     request.worker.device = global.device;
     Store store = Store::Open(db);
@@ -239,10 +243,15 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--binary-name", request.binary_name, "file name of the compiled-program binary")->capture_default_str();
   cmd->add_option("--params-name", request.params_name, "file name of the tuned-parameter file")->capture_default_str();
   static std::string format = "bin";
-  cmd->add_option("--format", format, "bin: the two files; cpp: also mace_tune_artifacts.cc embedding both")
-      ->check(CLI::IsMember({"bin", "cpp"}))->capture_default_str();
+  cmd->add_option("--format", format,
+                  "bin: the two files; cpp: also mace_tune_artifacts.cc embedding both; mace: the two files a MACE "
+                  "app loads, in MACE's own layout (docs/runtime.md)")
+      ->check(CLI::IsMember({"bin", "cpp", "mace"}))->capture_default_str();
+  AddMaceEmitOptions(cmd);
   cmd->callback([&global] {
     if (!std::ifstream(db)) throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    if (format != "mace" && MaceEmitOptionsGiven()) throw std::runtime_error("the --mace-* options need --format mace");
+    if (format == "mace") return RunMaceEmit(global, db, request);
     request.tool_version = ToolVersion();
     TuneContext ctx = OpenDevice(global.platform, global.device);
     Store store = Store::Open(db);

@@ -2,8 +2,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+namespace mace_tune {
+struct DeviceLimits;
+struct EmitRequest;
+struct TuneRequest;
+}  // namespace mace_tune
 
 namespace mace_tune::cli {
 
@@ -24,6 +31,15 @@ void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global);
 void AddFarmCommand(CLI::App& app, const GlobalOptions& global);
 void AddReplayCommand(CLI::App& app, const GlobalOptions& global);
 void AddEvalWorkerCommand(CLI::App& app, const GlobalOptions& global);
+void AddImportMaceCommand(CLI::App& app, const GlobalOptions& global);
+
+// MACE interop hooks in emit and tune (cmd_mace.cc).
+void AddMaceEmitOptions(CLI::App* emit);
+bool MaceEmitOptionsGiven();
+void RunMaceEmit(const GlobalOptions& global, const std::string& db, const EmitRequest& emit);
+void AddPriorFromOptions(CLI::App* tune, std::string* prior_from, std::vector<std::string>* keys);
+void ApplyPriorFrom(const std::string& prior_from, const std::vector<std::string>& keys, const DeviceLimits& limits,
+                    bool quiet, TuneRequest* request);
 
 // Set by a subcommand that must leave with another code than 0 (130 after Ctrl-C).
 extern int exit_code;

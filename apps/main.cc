@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   AddFarmCommand(app, global);
   AddReplayCommand(app, global);
   AddEvalWorkerCommand(app, global);
+  AddImportMaceCommand(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

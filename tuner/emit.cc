@@ -15,6 +15,12 @@
 namespace mace_tune {
 namespace {
 
+void Check(const Status& status, const std::string& what) {
+  if (!status.ok()) throw std::runtime_error(what + ": " + status.ToString());
+}
+
+}  // namespace
+
 int64_t DeviceIdIn(Store& store, const DeviceFingerprint& fingerprint) {
   std::string known;
   for (const auto& row : store.Devices()) {
@@ -25,26 +31,11 @@ int64_t DeviceIdIn(Store& store, const DeviceFingerprint& fingerprint) {
                            fingerprint.Describe() + "); it has:" + (known.empty() ? " none" : known));
 }
 
-void Check(const Status& status, const std::string& what) {
-  if (!status.ok()) throw std::runtime_error(what + ": " + status.ToString());
-}
-
-}  // namespace
-
-EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
-  const int64_t device_id = DeviceIdIn(store, ctx.fingerprint);
+TunedSelection SelectTuned(Store& store, int64_t device_id) {
   // Users' kernels come with the results: their descriptions and sources are in the database.
   for (const auto& [digest, bytes] : store.Descriptions()) RegisterKernelBytes(bytes, store.path() + ": kernel " + digest);
-  ArtifactMeta meta;
-  meta.writer_version = request.tool_version;
-  meta.created_unix = static_cast<int64_t>(std::time(nullptr));
-
-  TunedParamFile tuned;
-  tuned.meta = meta;
-  tuned.device = ctx.fingerprint;
-  std::set<std::pair<std::string, std::string>> programs;  // (program, options)
-  std::set<std::string> user_kernels;  // families of the entries that are not built in
-  EmitReport report;
+  TunedSelection out;
+  std::set<std::string> families;
   for (InstanceSummary& s : store.Summaries(device_id)) {
     if (!s.best) continue;
     TuningKey key;
@@ -73,31 +64,44 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
       e.lws[i] = static_cast<uint32_t>(g.lws[i]);
     }
     e.tuned_ns = s.best->median_ns;
-    programs.emplace(program, e.build_options);
+    out.programs.emplace(program, e.build_options);
     if (s.default_config) {
       e.default_params = s.default_config->params;
       if (s.default_config->status == "ok") e.default_ns = s.default_config->median_ns;
       ParamMap dp;
       std::string default_options;
       if (ParseParams(e.default_params, &dp).ok() && FamilyBuildOptions(key, dp, &default_options).ok()) {
-        programs.emplace(program, default_options);  // so the fallback also starts from the binary
+        out.programs.emplace(program, default_options);  // so the fallback also starts from the binary
       }
     }
-    report.entries.push_back({e.tuning_key, e.params, e.tuned_ns, e.default_ns, final_winner});
-    tuned.entries.push_back(std::move(e));
-    user_kernels.insert(key.family);
+    out.entries.push_back({e.tuning_key, e.params, e.tuned_ns, e.default_ns, final_winner});
+    out.tuned.entries.push_back(std::move(e));
+    families.insert(key.family);
   }
-  if (tuned.entries.empty()) {
+  if (out.tuned.entries.empty()) {
     throw std::runtime_error("the database " + store.path() +
                              " has no successful measurement for this device with the current kernel "
                              "sources: run `mace_tune tune` first");
   }
-
   // The runtime launches a user's kernel from what the tuned file carries: its description.
-  for (const auto& name : user_kernels) {
+  for (const auto& name : families) {
     const desc::KernelDescription* d = desc::FindDescription(name);
-    if (d != nullptr && !d->builtin()) tuned.descriptions.push_back(desc::EncodeDescription(d->text()));
+    if (d != nullptr && !d->builtin()) out.tuned.descriptions.push_back(desc::EncodeDescription(d->text()));
   }
+  return out;
+}
+
+EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
+  TunedSelection selection = SelectTuned(store, DeviceIdIn(store, ctx.fingerprint));
+  ArtifactMeta meta;
+  meta.writer_version = request.tool_version;
+  meta.created_unix = static_cast<int64_t>(std::time(nullptr));
+  TunedParamFile tuned = std::move(selection.tuned);
+  tuned.meta = meta;
+  tuned.device = ctx.fingerprint;
+  const auto& programs = selection.programs;
+  EmitReport report;
+  report.entries = std::move(selection.entries);
   report.user_kernels = tuned.descriptions.size();
   const ProgramBinaryFile binary = BuildProgramBinaryFile(
       ctx.context.get(), ctx.device(), {programs.begin(), programs.end()}, request.tool_version);

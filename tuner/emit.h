@@ -2,9 +2,12 @@
 // binary (the winners' and defaults' programs, built here) and the tuned-parameter file.
 #pragma once
 
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "mace_tune/artifacts.h"
 #include "store.h"
 #include "tune_context.h"
 
@@ -37,5 +40,18 @@ struct EmitReport {
 // Throws std::runtime_error with one clear line: no results for this device in the database,
 // a program that no longer builds, an unwritable output directory.
 EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request);
+
+// What Emit writes, chosen once for every output format: per tuned key of the device, the final
+// winner on the current source (else the lowest median), the (program, build options) pairs the
+// winners and their defaults need, and the descriptions of the users' kernels among them.
+struct TunedSelection {
+  TunedParamFile tuned;  // entries and descriptions; meta and device are the writer's
+  std::set<std::pair<std::string, std::string>> programs;
+  std::vector<EmitEntry> entries;
+};
+// The device's id in the store; throws (listing the devices it has) when it has none of it.
+int64_t DeviceIdIn(Store& store, const DeviceFingerprint& fingerprint);
+// Registers the store's user kernels first. Throws when no key has a usable result.
+TunedSelection SelectTuned(Store& store, int64_t device_id);
 
 }  // namespace mace_tune

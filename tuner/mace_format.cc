@@ -165,6 +165,7 @@ bool Printable(const std::vector<uint8_t>& v) {
 // What a value looks like, for a person.
 std::string Kind(const MaceKvEntry& e) {
   const auto& v = e.value;
+  if (v.empty() && e.uint32s.empty()) return "empty";
   if (v.size() >= 4 && v[0] == 0x7f && v[1] == 'E' && v[2] == 'L' && v[3] == 'F') return "ELF device binary";
   if (!e.uint32s.empty()) return "tuned parameters";
   if (Printable(v)) return "text";

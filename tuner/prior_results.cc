@@ -45,4 +45,18 @@ std::vector<PriorResult> LoadPriorResults(const Store& store, int64_t device_id,
   return out;
 }
 
+std::vector<PriorResult> ImportedPriorResults(const std::vector<ImportedPrior>& priors, const std::string& tuning_key,
+                                              const std::string& family) {
+  std::vector<PriorResult> out;
+  for (const ImportedPrior& p : priors) {
+    if (p.family != family) continue;
+    PriorResult r;
+    r.params = p.params;
+    r.distance = ShapeDistance(tuning_key, p.tuning_key) + 2;
+    r.source = p.source;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace mace_tune

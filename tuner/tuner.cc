@@ -274,6 +274,9 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       options.start = default_params;
       if (request.strategy == "transfer") {
         options.history = LoadPriorResults(store, device_id, r.tuning_key, item.key.family);
+        for (auto& p : ImportedPriorResults(request.imported_priors, r.tuning_key, item.key.family)) {
+          options.history.push_back(std::move(p));
+        }
       }
       auto strategy = MakeStrategy(request.strategy, space, options);
       // The default is already measured: strategies start from what it taught.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "evaluator.h"
+#include "prior_results.h"
 #include "store.h"
 #include "tune_context.h"
 #include "worker.h"
@@ -23,6 +24,8 @@ struct TuneRequest {
   // good config from another tuner, say); one whose parameter names are not the family's is skipped.
   std::vector<ParamMap> extra_configs;
   std::string strategy = "random";
+  // `--prior-from`: configs from outside the store that the transfer strategy also starts from.
+  std::vector<ImportedPrior> imported_priors;
   int64_t max_evals = 0;    // per instance; 0 = no limit
   double time_limit_s = 0;  // per instance, wall time; 0 = no limit
   int64_t patience = 0;     // per instance: stop after this many evaluations without a new best; 0 = off
