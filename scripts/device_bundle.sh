@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs a Release build and the shared libraries it needs (those not in a bare Ubuntu 24.04 image:
-# fmt, SQLite, Google Benchmark, the OpenCL ICD loader) into DIR (default .carry), so that the
+# fmt, SQLite, Google Benchmark, toml++, the OpenCL ICD loader) into DIR (default .carry), so that the
 # binaries run on a machine with no package registry, e.g. the GPU machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ out="${1:-.carry}"
 build="${BUILD_DIR:-build-release}"
 BUILD_DIR="$build" BUILD_TYPE=Release scripts/build.sh >/dev/null
 rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
-for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench $(cd "$build" && ls tests/unit/*_test tests/cl/*_test 2>/dev/null); do
+for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench bench/harness_bench $(cd "$build" && ls tests/unit/*_test tests/cl/*_test 2>/dev/null); do
   [ -x "$build/$t" ] && cp "$build/$t" "$out/bin/"
 done
 [ -x "$build/apps/mace_bench" ] && cp "$build/apps/mace_bench" "$out/bin/"
@@ -16,7 +16,7 @@ done
 # CLBlast's GEMM tuner (clblast-utils) and its library, for the peer comparison of docs/performance.md.
 [ -x /usr/bin/clblast_tuner_xgemm ] && cp /usr/bin/clblast_tuner_xgemm "$out/bin/" &&
   cp -L /usr/lib/x86_64-linux-gnu/libclblast.so.1 "$out/lib/"
-for lib in libfmt.so.9 libsqlite3.so.0 libbenchmark.so.1debian libOpenCL.so.1; do
+for lib in libfmt.so.9 libsqlite3.so.0 libbenchmark.so.1debian libOpenCL.so.1 libtomlplusplus.so.3; do
   cp -L "/usr/lib/x86_64-linux-gnu/$lib" "$out/lib/"
 done
 strip --strip-unneeded "$out"/bin/* 2>/dev/null || true

@@ -9,7 +9,12 @@
 # gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
 # configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
 # --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
-# $BT_STRATEGIES).
+# $BT_STRATEGIES), userkernels (the user-kernel examples tuned and emitted on the GPU, and
+# user_kernel_test there), jobs (MobileNet V2, 20 evaluations per key, cold driver cache, fresh
+# databases: --build-jobs 0 and $JOBS alternating, $JOBS_RUNS runs each; then one pair with the
+# random strategy, whose configs are the same both ways, for the timing comparison), jobsgemm
+# (GEMM 4096^3, 40 evaluations, jobs 0 / $JOBS), twogpus (MobileNet V2, 20 evaluations per key:
+# on one GPU, then split over the two GPUs of the host with farm --split keys).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
 set -uo pipefail
 repo="$PWD"
@@ -36,7 +41,7 @@ tune() {  # name, then mace_tune tune arguments
   "$bin/mace_tune" tune --db "$out/nvidia_$name.db" --seed 1 -q --limits "$limits" "$@" > "$out/tune_$name.txt" 2>&1
   local rc=$?
   echo "tune $name: exit $rc, $((SECONDS - start)) s wall" | tee -a "$summary"
-  grep -E "workload total|configs/s|harness overhead|build threads" "$out/tune_$name.txt" >> "$summary"
+  grep -E "workload total|configs/s|harness overhead|build threads|build jobs" "$out/tune_$name.txt" >> "$summary"
   sed -n '/^family /,/^$/p' "$out/tune_$name.txt" >> "$summary"
 }
 
@@ -112,6 +117,50 @@ for phase in "$@"; do
           mv "$out/tune_bt$bt.txt" "$out/tune_${st}_bt${bt}_$SECONDS.txt"
         done
       done
+      unset CUDA_CACHE_DISABLE ;;
+    userkernels)
+      "$bin/mace_tune" tune --workload "$repo/examples/user_kernels/apps.workload" --max-evals 20 \
+        --db "$out/nvidia_user_kernels.db" -q > "$out/tune_user_kernels.txt" 2>&1
+      echo "user kernels tune: exit $?" | tee -a "$summary"
+      grep -E "^(transpose|row_sum|bias_relu):" "$out/tune_user_kernels.txt" >> "$summary"
+      "$bin/mace_tune" emit --db "$out/nvidia_user_kernels.db" --out "$out/user_kernel_artifacts" | tail -3 >> "$summary"
+      timeout 240 "$bin/user_kernel_test" > "$out/test_user_kernel_test.txt" 2>&1
+      echo "user_kernel_test: exit $? $(tail -1 "$out/test_user_kernel_test.txt")" | tee -a "$summary" ;;
+    jobs)  # cold driver cache: every build costs what a first tune pays
+      export CUDA_CACHE_DISABLE=1
+      for run in $(seq "${JOBS_RUNS:-3}"); do
+        for j in 0 "${JOBS:-8}"; do
+          rm -f "$out/nvidia_jobs$j.db"
+          tune "jobs$j" --workload mobilenet_v2 --max-evals 20 --build-jobs "$j"
+          mv "$out/tune_jobs$j.txt" "$out/tune_jobs${j}_run$run.txt"
+        done
+      done
+      for j in 0 "${JOBS:-8}"; do  # same configs both ways: medians compared by scripts/compare_medians.py
+        rm -f "$out/nvidia_random_jobs$j.db"
+        tune "random_jobs$j" --workload mobilenet_v2 --max-evals 20 --build-jobs "$j" --strategy random
+      done
+      unset CUDA_CACHE_DISABLE ;;
+    jobsgemm)
+      export CUDA_CACHE_DISABLE=1
+      for j in 0 "${JOBS:-8}"; do
+        rm -f "$out/nvidia_gemm_jobs$j.db"
+        tune "gemm_jobs$j" --key gemm:K=4096,M=4096,N=4096:fp32 --max-evals 40 --build-jobs "$j"
+      done
+      unset CUDA_CACHE_DISABLE ;;
+    twogpus)  # the same work on one GPU, then split over two identical ones
+      export CUDA_CACHE_DISABLE=1
+      name=$("$bin/mace_tune" devices 2>/dev/null | grep -o "select with --device '[^']*NVIDIA[^']*#1'" | head -1)
+      gpu=$(echo "$name" | sed "s/select with --device '\(.*\)#1'/\1/")
+      echo "two GPUs: '$gpu'" | tee -a "$summary"
+      start=$SECONDS
+      "$bin/mace_tune" --device "$gpu#0" tune --workload mobilenet_v2 --max-evals 20 --seed 1 -q \
+        --db "$out/nvidia_one_gpu.db" > "$out/tune_one_gpu.txt" 2>&1
+      echo "one GPU: exit $?, $((SECONDS - start)) s wall" | tee -a "$summary"
+      start=$SECONDS
+      "$bin/mace_tune" farm --targets "local:$gpu#0,local:$gpu#1" --split keys --workload mobilenet_v2 \
+        --max-evals 20 --seed 1 -q --results "$out/farm" --db "$out/nvidia_two_gpus.db" > "$out/farm_two_gpus.txt" 2>&1
+      echo "two GPUs (farm --split keys): exit $?, $((SECONDS - start)) s wall" | tee -a "$summary"
+      grep -E "farm:|merged" "$out/farm_two_gpus.txt" >> "$summary"
       unset CUDA_CACHE_DISABLE ;;
     gemm1024) mace_gemm 1024 ;;
     gemm4096) mace_gemm 4096 ;;

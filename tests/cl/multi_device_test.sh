@@ -21,7 +21,7 @@ grep -q "no OpenCL device matches platform '' device 'pthread#2' (2 match 'pthre
 
 printf 'gemm:K=8,M=16,N=16:fp32\ngemm:K=5,M=9,N=33:fp32\ngemm:K=4,M=8,N=12:fp32\n' > w.workload
 "$cli" farm --targets "local:pthread#0,local:pthread#1" --split keys --workload w.workload --max-evals 2 \
-  --db split.db --results split -q > split.txt
+  --db split.db --results split --remote-dir "$work/remote_split" -q > split.txt
 grep -q "farm: 2 of 2 targets done" split.txt
 # Each key in exactly one target's workload, and tuned there.
 test "$(cat split/*.workload | grep -c '^gemm:')" -eq 3
@@ -30,7 +30,7 @@ for db in split/local-*/mace_tune.db; do test -f "$db"; done
 test "$(ls -d split/local-* | wc -l)" -eq 2
 
 "$cli" farm --targets "local:pthread#0,local:pthread#1" --split all --workload w.workload --max-evals 2 \
-  --db all.db --results all -q > all.txt
+  --db all.db --results all --remote-dir "$work/remote_all" -q > all.txt
 grep -q "farm: 2 of 2 targets done" all.txt
 # Every key on each device: both runs' workloads are the whole file.
 grep -c "results of local:pthread#" all.txt | grep -q 2
