@@ -41,7 +41,7 @@ struct RemoteFlags {
   TransportOptions transport;
   std::string db = "mace_tune.db";
   std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
-  std::string cool_down, cool_down_temp, cool_down_max_wait;
+  std::string cool_down, cool_down_temp, cool_down_max_wait, build_jobs, storage;
   bool quiet = false;
   std::vector<std::string> kernels;
 
@@ -76,6 +76,8 @@ struct RemoteFlags {
     cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys");
     cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key");
     cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune");
+    cmd->add_option("--build-jobs", build_jobs, "as for tune (the target's worker processes)");
+    cmd->add_option("--storage", storage, "as for tune: any, buffer or image");
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 
@@ -88,7 +90,7 @@ struct RemoteFlags {
         {"--strategy", &strategy}, {"--max-evals", &max_evals},     {"--time-limit", &time_limit},
         {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms},
         {"--cool-down", &cool_down}, {"--cool-down-temp", &cool_down_temp},
-        {"--cool-down-max-wait", &cool_down_max_wait}};
+        {"--cool-down-max-wait", &cool_down_max_wait}, {"--build-jobs", &build_jobs}, {"--storage", &storage}};
     for (const auto& [flag, value] : pass) {
       if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
     }

@@ -58,6 +58,11 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const De
     fmt::print("harness overhead: {:.2f} ms per evaluation (wall time minus kernel time): {}\n",
                report.OverheadPerEvalMs(), report.OverheadBreakdown());
   }
+  if (report.pruned > 0) {
+    fmt::print("{} configs skipped unbuilt: their work-group exceeds what their variant's kernel allows "
+               "(CL_KERNEL_WORK_GROUP_SIZE, learnt from an earlier build)\n",
+               report.pruned);
+  }
   if (report.build_jobs > 0) {
     fmt::print("build jobs: {} worker processes; {} evaluations were built ahead; waiting for builds: {:.2f} ms per "
                "evaluation\n",
@@ -175,6 +180,11 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
                   "most 8; a CPU device: 0), 0 = off")
       ->capture_default_str()
       ->check(CLI::Range(-1, 64));
+  cmd->add_option("--storage", request.storage,
+                  "tensor storage the tuned configs may use: any, buffer (IMG=0, for apps that pass buffers "
+                  "only) or image (IMG=1)")
+      ->check(CLI::IsMember({"any", "buffer", "image"}))
+      ->capture_default_str();
   cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
   cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
       ->capture_default_str();

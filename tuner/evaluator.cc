@@ -106,6 +106,8 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
     const LaunchGeometry& g = p.geometry;
     const size_t lws = g.lws[0] * g.lws[1] * g.lws[2];
     const size_t kernel_max = KernelWorkGroupSize(kernel.get(), ctx_.device());
+    m.kernel_max_work_group = kernel_max;
+    m.build_options = options;
     if (lws > kernel_max) {
       return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
                                            " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));

@@ -42,6 +42,10 @@ struct Measurement {
          eval_ms = 0;
   int64_t run_id = 0;  // 0: recorded outside a run
   EvalPhases phases;
+  // Not stored: the built kernel's CL_KERNEL_WORK_GROUP_SIZE and its build options, so the tuner
+  // learns each variant's limit once (0 / "" when it was not built).
+  uint64_t kernel_max_work_group = 0;
+  std::string build_options;
 };
 
 // "ok", "build_failed", "launch_failed", "wrong_result", "timeout", "invalid" (docs/database.md).

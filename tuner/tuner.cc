@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -14,6 +15,7 @@
 
 #include "build_pool.h"
 #include "device_state.h"
+#include "kernel_limits.h"
 #include "kernel_family.h"
 #include "prior_results.h"
 #include "search_space.h"
@@ -89,6 +91,15 @@ CoolDown CoolDownBefore(const TuneRequest& request, bool first_key, const std::f
   }
   c.reached = hottest && *hottest->temperature_c < request.cool_down_temp_c;
   return c;
+}
+
+// --storage: the tensor storage a config may use (IMG=0 buffers, IMG=1 images).
+std::string StorageRule(const std::string& storage, const ParamMap& p) {
+  const auto img = p.find("IMG");
+  if (storage == "any" || img == p.end()) return {};
+  if (storage == "buffer" && img->second != 0) return "--storage buffer: buffers only";
+  if (storage == "image" && img->second != 1) return "--storage image: images only";
+  return {};
 }
 
 // Configs worth building ahead when the strategy cannot say what comes next: the steps around the
@@ -201,6 +212,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       }
       const auto instance_start = Clock::now();
       const SearchSpace space(family.Parameters(item.key, ctx.limits), [&](const ParamMap& p) {
+        if (std::string why = StorageRule(request.storage, p); !why.empty()) return why;
         return family.CheckConfig(item.key, p, ctx.limits);
       });
       r.space_size = space.size();
@@ -221,18 +233,24 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         worker.emplace(request.worker, item.key, request.seed, request.measure);
       }
 
+      KernelLimits limits;  // each variant's CL_KERNEL_WORK_GROUP_SIZE, learnt from its first build
       // Measure-or-recall one config; recorded before anything else happens.
       auto evaluate = [&](const ParamMap& params) {
         const std::string digest = ProgramSourceDigest(FindFamily(item.key.family)->program);
         auto store_start = Clock::now();
         if (auto old = store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return *old;
         report.overhead.store_lookup += SecondsSince(store_start);
+        if (std::optional<Measurement> known = limits.Prune(item.key, params, r.tuning_key, digest)) {
+          ++report.pruned;
+          return *known;  // not built, not recorded: the strategy learns it cost nothing
+        }
         const auto eval_start = Clock::now();
         bool ahead = false;
         Measurement m = pool     ? pool->Evaluate(params, &ahead)
                         : worker ? worker->Evaluate(params)
                                  : evaluator().Evaluate(params);
         m.run_id = report.run_id;
+        limits.Learn(m);
         store_start = Clock::now();
         store.Record(device_id, m);
         report.overhead.store_write += SecondsSince(store_start);
@@ -312,7 +330,12 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
           for (size_t i : upcoming) prebuild(space.configs()[i]);
         }
         report.overhead.strategy += SecondsSince(strategy_start);
+        const int64_t pruned_before = report.pruned;
         const Measurement m = evaluate(space.configs()[*next]);
+        if (report.pruned > pruned_before) {  // answered unbuilt: no evaluation, no budget spent
+          strategy->Tell(*next, EvalOutcome{false, 0});
+          continue;
+        }
         ++r.evaluated;
         const double best_before = r.best ? r.best->median_ns : 0;
         Consider(&r, m);

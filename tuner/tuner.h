@@ -47,6 +47,9 @@ struct TuneRequest {
   // Worker processes that build ahead and evaluate (build_pool.h); 0 = off. They replace the
   // build threads and give --isolate's protection too.
   int build_jobs = 0;
+  // Which tensor storage configs may use: "any", "buffer" (IMG=0: for apps that pass buffers only)
+  // or "image" (IMG=1). The default config is measured either way, as the baseline.
+  std::string storage = "any";
   bool isolate = false;   // evaluate in a worker process under a watchdog (worker.h)
   WorkerOptions worker;
   std::string command;      // recorded with the run
@@ -68,7 +71,8 @@ struct InstanceReport {
   int count = 1;
   size_t space_size = 0;
   int64_t evaluated = 0;  // proposals handled in this run (measured now or found recorded)
-  int64_t measured = 0;   // newly measured in this run
+  int64_t measured = 0;
+  int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows   // newly measured in this run
   int64_t failed = 0;
   bool patience_stop = false;  // stopped by --patience
   std::optional<Measurement> best;
@@ -101,6 +105,7 @@ struct TuneReport {
   double kernel_s = 0;        // the kernels' own time (sum of the timed samples) within it
   double build_s = 0;         // program builds within it
   int64_t measured = 0;
+  int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows
   std::string device_state_start, device_state_end;  // clocks/temperature, see device_state.h
   int worker_restarts = 0;  // crashes and hangs of the evaluation worker
   int64_t prebuilt_used = 0;  // programs built ahead (build threads or jobs) and then used

@@ -72,12 +72,12 @@ std::string EncodeMeasurement(const Measurement& m) {
          "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" + Num(m.build_ms) + "\t" +
          Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" + Num(m.phases.setup) + "\t" +
          Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" + Num(m.phases.warmup) + "\t" +
-         Num(m.phases.sampling);
+         Num(m.phases.sampling) + "\t" + std::to_string(m.kernel_max_work_group) + "\t" + Escape(m.build_options);
 }
 
 bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const auto f = Split(line);
-  if (f.size() != 17 || f[0] != "RESULT") return false;
+  if (f.size() != 19 || f[0] != "RESULT") return false;
   try {
     m->status = Unescape(f[1]);
     m->reason = Unescape(f[2]);
@@ -96,6 +96,8 @@ bool DecodeMeasurement(const std::string& line, Measurement* m) {
                         &m->phases.sampling};
     m->phases.setup = std::stod(f[12]);
     for (size_t i = 0; i < 5; ++i) *phases[i] = std::stod(f[i == 0 ? 11 : 12 + i]);
+    m->kernel_max_work_group = std::stoull(f[17]);
+    m->build_options = Unescape(f[18]);
   } catch (const std::exception&) {
     return false;
   }

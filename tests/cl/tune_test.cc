@@ -114,3 +114,22 @@ TEST_CASE("exhaustive proposes configs in space order") {
   CHECK(report.instances[0].evaluated == 3);
   CHECK(report.instances[0].space_size > 3);
 }
+
+TEST_CASE("tune --storage buffer keeps every config in buffers, image in images") {
+  for (const char* storage : {"buffer", "image"}) {
+    const std::string dir = test::ScratchDir(std::string("storage_") + storage);
+    Store store = Store::Open(dir + "/s.db");
+    TuneRequest request;
+    request.workload = ParseWorkload("t", "eltwise:ACT=0,BC=0,C=8,H=4,N=1,OP=0,W=6:fp32\n");
+    request.strategy = "random";
+    request.max_evals = 12;
+    request.storage = storage;
+    request.tool_version = "test";
+    Tune(Ctx(), store, request, nullptr);
+    const auto measured = store.Measurements(store.Devices().at(0).id, "eltwise:ACT=0,BC=0,C=8,H=4,N=1,OP=0,W=6:fp32");
+    REQUIRE(measured.size() == 13);  // the default (IMG=0, the baseline either way) and 12 more
+    int images = 0;
+    for (const auto& m : measured) images += m.params.find("IMG=1") != std::string::npos;
+    CHECK(images == (std::string(storage) == "buffer" ? 0 : 12));
+  }
+}
