@@ -10,9 +10,11 @@ void AddEvalWorkerCommand(CLI::App& app, const GlobalOptions& global) {
   auto* cmd = app.add_subcommand("eval-worker", "evaluation worker of tune --isolate (internal)");
   static std::vector<std::string> kernels;
   cmd->add_option("--kernel", kernels, "users' kernel descriptions, as given to tune");
+  static std::string device_lock;
+  cmd->add_option("--device-lock", device_lock, "the build pool's device lock file");
   cmd->callback([&global] {
     for (const auto& path : kernels) RegisterKernelPath(path);
-    exit_code = RunEvalWorker(global.platform, global.device);
+    exit_code = RunEvalWorker(global.platform, global.device, device_lock);
   });
 }
 

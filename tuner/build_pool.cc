@@ -1,14 +1,29 @@
 // The pool of build-and-evaluate workers: placement of builds and evaluations, pausing on CPUs.
 #include "build_pool.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 
 namespace mace_tune {
 
 BuildPool::BuildPool(const WorkerOptions& options, int jobs, bool pause_others, const MeasureOptions& measure)
-    : options_(options), pause_others_(pause_others), measure_(measure), workers_(static_cast<size_t>(jobs)) {}
+    : options_(options), pause_others_(pause_others), measure_(measure), workers_(static_cast<size_t>(jobs)) {
+  char path[] = "/tmp/mace_tune_device_lock_XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) throw std::runtime_error(std::string("build pool: cannot create a lock file: ") + std::strerror(errno));
+  ::close(fd);
+  options_.device_lock = lock_path_ = path;
+}
 
-BuildPool::~BuildPool() = default;
+BuildPool::~BuildPool() {
+  workers_.clear();  // the workers go first: they hold the lock file open
+  ::unlink(lock_path_.c_str());
+}
 
 WorkerEvaluator& BuildPool::Worker(size_t i) {
   if (!workers_[i]) workers_[i] = std::make_unique<WorkerEvaluator>(options_, key_, seed_, measure_);
@@ -57,12 +72,13 @@ Measurement BuildPool::Evaluate(const ParamMap& params, bool* ahead) {
   worker.WaitBuilt();
   const double waited = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   stats_.build_wait_ms += waited;
-  if (pause_others_) {
+  // Paused only once the timing worker holds the device lock: no paused worker can hold it then.
+  auto pause = [&] {
     for (size_t i = 0; i < workers_.size(); ++i) {
       if (i != at && workers_[i]) workers_[i]->Pause();
     }
-  }
-  Measurement m = worker.Evaluate(params);
+  };
+  Measurement m = worker.Evaluate(params, pause_others_ ? std::function<void()>(pause) : std::function<void()>());
   // What this evaluation waited for the worker's earlier builds counts as its build time.
   if (prebuilt) m.phases.build = waited;
   if (pause_others_) {

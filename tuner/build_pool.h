@@ -2,8 +2,10 @@
 // next while the device measures: each worker builds, launches once and verifies a config on its
 // own (compilers that work one program at a time per process, as NVIDIA's OpenCL does, then run
 // side by side), and the config is later timed in that same worker, so nothing is rebuilt and a
-// driver that compiles at the first launch (PoCL) has done so too. One worker times at a time; on
-// a CPU device the others are stopped (SIGSTOP) meanwhile, so their compiling cannot disturb it.
+// driver that compiles at the first launch (PoCL) has done so too. Kernels run under one device
+// lock (device_lock.h): no verification launch ever overlaps another worker's timed runs. On a CPU
+// device the other workers are also stopped (SIGSTOP) while one times, so their compiling cannot
+// take the cores the timed kernel runs on.
 #pragma once
 
 #include <memory>
@@ -53,6 +55,7 @@ class BuildPool {
   MeasureOptions measure_;
   TuningKey key_;
   uint64_t seed_ = 1;
+  std::string lock_path_;  // the workers' device lock (device_lock.h)
   std::vector<std::unique_ptr<WorkerEvaluator>> workers_;  // null until first used
   BuildPoolStats stats_;
   static constexpr size_t kDepth = 2;

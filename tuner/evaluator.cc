@@ -117,6 +117,7 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
     m.phases.setup = MsSince(phase);
 
     // Verification run on poisoned outputs: an element the kernel never writes stays NaN.
+    DeviceLock::Hold hold(lock_);
     phase = Clock::now();
     data_.PoisonOutputs(image);
     m.phases.verify = MsSince(phase);
@@ -147,6 +148,8 @@ Measurement InstanceEvaluator::Time(Prepared p) {
   const double prepare_ms = m.eval_ms;
   const cl_kernel kernel = p.kernel->get();
   const LaunchGeometry& g = p.geometry;
+  DeviceLock::Hold hold(lock_);
+  if (timing_hook_) timing_hook_();
   try {
     for (int i = 0; i < options_.warmup; ++i) Launch(ctx_.queue.get(), kernel, g.dims, g.gws, g.lws);
     MT_CL_CHECK(clFinish(ctx_.queue.get()));

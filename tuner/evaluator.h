@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
+#include "device_lock.h"
 #include "instance_data.h"
 #include "kernel_family.h"
 #include "program_cache.h"
@@ -57,6 +59,11 @@ class InstanceEvaluator {
   std::vector<std::vector<double>> Remeasure(const std::vector<ParamMap>& configs, int rounds);
 
   const TuningKey& key() const { return key_; }
+  // Held around everything that runs kernels (the verification launch, warm-up and timed runs),
+  // when several processes share the device (the build pool). Not owned; null: none.
+  void SetDeviceLock(DeviceLock* lock) { lock_ = lock; }
+  // Called when a timing starts, the device lock held (the build pool's worker says so then).
+  void SetTimingHook(std::function<void()> hook) { timing_hook_ = std::move(hook); }
   // Making the instance's inputs and reference (the CPU reference, or the reference kernel's run).
   double init_ms() const { return init_ms_; }
 
@@ -70,6 +77,8 @@ class InstanceEvaluator {
   MeasureOptions options_;
   InstanceData data_;
   double init_ms_ = 0;
+  DeviceLock* lock_ = nullptr;
+  std::function<void()> timing_hook_;
 };
 
 // Median, and median absolute deviation, of a sample (copied: the input keeps its order).

@@ -125,6 +125,7 @@ void WorkerEvaluator::Start() {
     close(down[0]); close(down[1]); close(up[0]); close(up[1]);
     std::vector<std::string> args = {options_.exe, "eval-worker"};
     for (const auto& path : options_.kernels) args.insert(args.end(), {"--kernel", path});
+    if (!options_.device_lock.empty()) args.insert(args.end(), {"--device-lock", options_.device_lock});
     if (!options_.platform.empty()) args.insert(args.begin() + 1, {"--platform", options_.platform});
     if (!options_.device.empty()) args.insert(args.begin() + 1, {"--device", options_.device});
     std::vector<char*> argv;
@@ -252,7 +253,7 @@ std::string WorkerEvaluator::DescribeExit() {
   return "no answer";
 }
 
-Measurement WorkerEvaluator::Evaluate(const ParamMap& params) {
+Measurement WorkerEvaluator::Evaluate(const ParamMap& params, const std::function<void()>& on_timing) {
   const auto start = std::chrono::steady_clock::now();
   Measurement m;
   m.tuning_key = key_.ToString();
@@ -272,7 +273,14 @@ Measurement WorkerEvaluator::Evaluate(const ParamMap& params) {
   built_.erase(std::remove(built_.begin(), built_.end(), m.params), built_.end());
   if (ready) {
     Send("EVAL\t" + m.params);
-    if (ReadLine(&line, options_.watchdog_s) && DecodeMeasurement(line, &m)) return m;
+    while (ReadLine(&line, options_.watchdog_s)) {
+      if (line == "TIMING") {
+        if (on_timing) on_timing();
+        continue;
+      }
+      if (DecodeMeasurement(line, &m)) return m;
+      break;
+    }
   }
   return Lost(std::move(m), start);
 }
@@ -298,7 +306,8 @@ namespace {
 // The worker's state for one tuning key (INIT): its evaluator and the configs BUILD prepared.
 class WorkerSession {
  public:
-  WorkerSession(TuneContext& ctx, const std::vector<std::string>& f) : cache_(ctx.context.get(), ctx.device()) {
+  WorkerSession(TuneContext& ctx, const std::vector<std::string>& f, DeviceLock* lock)
+      : cache_(ctx.context.get(), ctx.device()) {
     if (f.size() != 10 || f[0] != "INIT") throw std::runtime_error("bad INIT line");
     TuningKey key;
     if (const Status s = TuningKey::Parse(f[1], &key); !s.ok()) throw std::runtime_error(s.ToString());
@@ -313,6 +322,9 @@ class WorkerSession {
     const KernelFamily* family = FindKernelFamily(key.family);
     if (family == nullptr) throw std::runtime_error("unknown family " + key.family);
     evaluator_.emplace(ctx, cache_, *family, key, std::stoull(f[2]), measure);
+    evaluator_->SetDeviceLock(lock);
+    // The pool stops the other workers once this one holds the device (a CPU device's cores).
+    if (lock != nullptr) evaluator_->SetTimingHook([] { std::cout << "TIMING" << std::endl; });
   }
 
   // BUILD: prepare now (build, first launch, verify), keep it for the EVAL that follows.
@@ -367,17 +379,18 @@ class WorkerSession {
 
 }  // namespace
 
-int RunEvalWorker(const std::string& platform, const std::string& device) {
+int RunEvalWorker(const std::string& platform, const std::string& device, const std::string& device_lock) {
   signal(SIGPIPE, SIG_IGN);
   std::string line;
   try {
+    DeviceLock lock(device_lock);
     std::optional<TuneContext> ctx;  // opened once: a worker serves one key after another
     std::unique_ptr<WorkerSession> session;
     while (std::getline(std::cin, line)) {
       if (line.rfind("INIT\t", 0) == 0) {
         session.reset();
         if (!ctx) ctx.emplace(OpenDevice(platform, device));
-        session = std::make_unique<WorkerSession>(*ctx, Split(line));
+        session = std::make_unique<WorkerSession>(*ctx, Split(line), device_lock.empty() ? nullptr : &lock);
         std::cout << "READY" << std::endl;
       } else if (session && line.rfind("BUILD\t", 0) == 0) {
         std::cout << session->Build(line.substr(6)) << std::endl;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct WorkerOptions {
   std::string platform, device;
   double watchdog_s = 60;  // no answer for one config within this: the worker is killed
   std::vector<std::string> kernels;  // users' kernel descriptions the worker registers (--kernel)
+  std::string device_lock;           // the build pool's lock file (device_lock.h); "" alone
 };
 
 class WorkerEvaluator {
@@ -30,7 +32,8 @@ class WorkerEvaluator {
 
   // Like InstanceEvaluator::Evaluate; a crash or hang of the worker is a result, not an exception.
   // Throws only when a fresh worker cannot even start (device gone, binary missing).
-  Measurement Evaluate(const ParamMap& params);
+  // `on_timing` (pool workers): called when the worker has the device lock and starts timing.
+  Measurement Evaluate(const ParamMap& params, const std::function<void()>& on_timing = {});
   int restarts() const { return restarts_; }
 
   // For a pool of workers (build_pool.h). The next key: the worker (kept running) re-initializes
@@ -78,7 +81,7 @@ class WorkerEvaluator {
 // The child's side: reads INIT and EVAL lines on stdin, answers on stdout. Returns the exit code.
 // Test hooks: a config whose "NAME=VALUE,..." text contains $MACE_TUNE_TEST_CRASH_PARAMS aborts
 // the worker, one containing $MACE_TUNE_TEST_HANG_PARAMS makes it hang.
-int RunEvalWorker(const std::string& platform, const std::string& device);
+int RunEvalWorker(const std::string& platform, const std::string& device, const std::string& device_lock = {});
 
 // Tab-separated line form of a Measurement (escapes \t \n \\), shared by both sides.
 std::string EncodeMeasurement(const Measurement& m);
