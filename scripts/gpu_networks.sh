@@ -19,7 +19,7 @@
 set -uo pipefail
 repo="$PWD"
 dest="${OUT:-$PWD}"
-out=$(mktemp -d)
+out="${GPU_OUT_DIR:-$(mktemp -d)}"; mkdir -p "$out"
 mkdir -p /etc/OpenCL/vendors
 [ -f /usr/local/nvidia/lib64/libnvidia-opencl.so.1 ] &&
   echo /usr/local/nvidia/lib64/libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd
@@ -41,7 +41,8 @@ tune() {  # name, then mace_tune tune arguments
   "$bin/mace_tune" tune --db "$out/nvidia_$name.db" --seed 1 -q --limits "$limits" "$@" > "$out/tune_$name.txt" 2>&1
   local rc=$?
   echo "tune $name: exit $rc, $((SECONDS - start)) s wall" | tee -a "$summary"
-  grep -E "workload total|configs/s|harness overhead|build threads|build jobs" "$out/tune_$name.txt" >> "$summary"
+  grep -E "workload total|configs/s|harness overhead|build threads|build jobs|skipped unbuilt" "$out/tune_$name.txt" |
+    tee -a "$summary"
   sed -n '/^family /,/^$/p' "$out/tune_$name.txt" >> "$summary"
 }
 

@@ -38,9 +38,12 @@ void BuildPool::SetKey(const TuningKey& key, uint64_t seed) {
   }
 }
 
+// Worker 0 is kept for configs nobody built ahead (with two workers or more): an evaluation then
+// never waits behind guesses that other workers are still building.
 size_t BuildPool::LeastBusy() const {
-  size_t best = 0;
-  for (size_t i = 1; i < workers_.size(); ++i) {
+  const size_t first = workers_.size() > 1 ? 1 : 0;
+  size_t best = first;
+  for (size_t i = first + 1; i < workers_.size(); ++i) {
     const size_t load = workers_[i] ? workers_[i]->pending() : 0;
     const size_t best_load = workers_[best] ? workers_[best]->pending() : 0;
     if (load < best_load) best = i;
@@ -65,7 +68,7 @@ Measurement BuildPool::Evaluate(const ParamMap& params, bool* ahead) {
     if (workers_[i] && workers_[i]->Has(text)) at = i;
   }
   const bool prebuilt = at != workers_.size();
-  if (!prebuilt) at = LeastBusy();
+  if (!prebuilt) at = 0;
   WorkerEvaluator& worker = Worker(at);
   // Its builds queued before this one finish first, with every other worker still building.
   const auto start = std::chrono::steady_clock::now();

@@ -31,10 +31,11 @@ class BuildPool {
   // The next tuning key: every started worker re-initializes for it, in parallel.
   void SetKey(const TuningKey& key, uint64_t seed);
   // Queues a config's build on the least busy worker unless it is queued already; at most
-  // `depth` builds wait per worker.
+  // `depth` builds wait per worker. With two workers or more, worker 0 builds nothing ahead: it
+  // evaluates the configs nobody built, so those never wait behind guesses.
   void Prebuild(const ParamMap& params);
-  // Times the config in the worker that built it (waiting for that build), else in the least busy
-  // one; a crash or hang is a result (worker.h).
+  // Times the config in the worker that built it (waiting for that build), else in worker 0; a
+  // crash or hang is a result (worker.h).
   // `ahead` (if given): whether a build made ahead served it.
   Measurement Evaluate(const ParamMap& params, bool* ahead = nullptr);
 
