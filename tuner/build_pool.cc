@@ -56,6 +56,9 @@ void BuildPool::Prebuild(const ParamMap& params) {
   for (const auto& w : workers_) {
     if (w && w->Has(text)) return;
   }
+  for (auto& w : workers_) {
+    if (w) w->Poll();
+  }
   const size_t i = LeastBusy();
   if (workers_[i] && workers_[i]->pending() >= kDepth) return;
   Worker(i).Build(params);

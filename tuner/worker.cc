@@ -113,6 +113,9 @@ WorkerEvaluator::WorkerEvaluator(const WorkerOptions& options, const TuningKey& 
 WorkerEvaluator::~WorkerEvaluator() { Stop(false); }
 
 void WorkerEvaluator::Start() {
+  // A worker that died leaves a pipe without a reader: writing to it must be an error to handle
+  // (the missing answer), not a SIGPIPE that kills the tuner.
+  signal(SIGPIPE, SIG_IGN);
   int down[2], up[2];
   if (pipe(down) != 0 || pipe(up) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t pid = fork();
@@ -189,6 +192,25 @@ bool WorkerEvaluator::WaitBuilt() {
     expected_.erase(expected_.begin());
   }
   return true;
+}
+
+void WorkerEvaluator::Poll() {
+  while (pid_ >= 0 && !expected_.empty()) {
+    size_t nl = buffer_.find('\n');
+    if (nl == std::string::npos) {
+      pollfd p{from_child_, POLLIN, 0};
+      if (poll(&p, 1, 0) <= 0 || (p.revents & POLLIN) == 0) return;
+      char chunk[4096];
+      const ssize_t n = read(from_child_, chunk, sizeof chunk);
+      if (n <= 0) return;  // EOF: the next WaitBuilt or Evaluate finds the worker dead
+      buffer_.append(chunk, static_cast<size_t>(n));
+      continue;
+    }
+    const std::string line = buffer_.substr(0, nl);
+    if (expected_.front().empty() && line != "READY") return;  // an ERROR: WaitBuilt reports it
+    buffer_.erase(0, nl + 1);
+    expected_.erase(expected_.begin());
+  }
 }
 
 void WorkerEvaluator::Pause() {
@@ -306,8 +328,8 @@ namespace {
 // The worker's state for one tuning key (INIT): its evaluator and the configs BUILD prepared.
 class WorkerSession {
  public:
-  WorkerSession(TuneContext& ctx, const std::vector<std::string>& f, DeviceLock* lock)
-      : cache_(ctx.context.get(), ctx.device()) {
+  // `cache` outlives the session: keys of one family share many variants' programs.
+  WorkerSession(TuneContext& ctx, ProgramCache& cache, const std::vector<std::string>& f, DeviceLock* lock) {
     if (f.size() != 10 || f[0] != "INIT") throw std::runtime_error("bad INIT line");
     TuningKey key;
     if (const Status s = TuningKey::Parse(f[1], &key); !s.ok()) throw std::runtime_error(s.ToString());
@@ -321,7 +343,7 @@ class WorkerSession {
     measure.sample_cap_ms = std::stod(f[9]);
     const KernelFamily* family = FindKernelFamily(key.family);
     if (family == nullptr) throw std::runtime_error("unknown family " + key.family);
-    evaluator_.emplace(ctx, cache_, *family, key, std::stoull(f[2]), measure);
+    evaluator_.emplace(ctx, cache, *family, key, std::stoull(f[2]), measure);
     evaluator_->SetDeviceLock(lock);
     // The pool stops the other workers once this one holds the device (a CPU device's cores).
     if (lock != nullptr) evaluator_->SetTimingHook([] { std::cout << "TIMING" << std::endl; });
@@ -372,7 +394,6 @@ class WorkerSession {
     }
   }
 
-  ProgramCache cache_;
   std::optional<InstanceEvaluator> evaluator_;
   std::deque<std::pair<std::string, InstanceEvaluator::Prepared>> prepared_;
 };
@@ -385,12 +406,16 @@ int RunEvalWorker(const std::string& platform, const std::string& device, const 
   try {
     DeviceLock lock(device_lock);
     std::optional<TuneContext> ctx;  // opened once: a worker serves one key after another
+    std::optional<ProgramCache> cache;
     std::unique_ptr<WorkerSession> session;
     while (std::getline(std::cin, line)) {
       if (line.rfind("INIT\t", 0) == 0) {
         session.reset();
-        if (!ctx) ctx.emplace(OpenDevice(platform, device));
-        session = std::make_unique<WorkerSession>(*ctx, Split(line), device_lock.empty() ? nullptr : &lock);
+        if (!ctx) {
+          ctx.emplace(OpenDevice(platform, device));
+          cache.emplace(ctx->context.get(), ctx->device());
+        }
+        session = std::make_unique<WorkerSession>(*ctx, *cache, Split(line), device_lock.empty() ? nullptr : &lock);
         std::cout << "READY" << std::endl;
       } else if (session && line.rfind("BUILD\t", 0) == 0) {
         std::cout << session->Build(line.substr(6)) << std::endl;

@@ -44,6 +44,9 @@ class WorkerEvaluator {
   void SetKey(const TuningKey& key, uint64_t seed);
   void Build(const ParamMap& params);
   bool WaitBuilt();
+  // Reads the answers that have already arrived, without waiting; pending() then counts the builds
+  // still running. A dead worker is noticed by the next WaitBuilt or Evaluate.
+  void Poll();
   size_t pending() const { return expected_.size(); }
   // Whether a build of this config was sent (answered or not) and not yet evaluated.
   bool Has(const std::string& params_text) const;
