@@ -4,7 +4,6 @@
 #include <atomic>
 #include <csignal>
 #include <fstream>
-#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -173,13 +172,13 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
                   "threads that build the next candidates' programs while the device measures; -1 = auto "
                   "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
       ->capture_default_str();
-  static int build_jobs = -1;
+  static int build_jobs = 0;
   cmd->add_option("--build-jobs", build_jobs,
                   "worker processes that build the next candidates ahead and evaluate them (one times at a "
-                  "time; on a CPU device the others are paused meanwhile); -1 = auto (a GPU: the cores, at "
-                  "most 8; a CPU device: 0), 0 = off")
+                  "time; on a CPU device the others are paused meanwhile); 0 = off (measured no faster on "
+                  "NVIDIA's OpenCL, which compiles one program at a time per machine: docs/performance.md)")
       ->capture_default_str()
-      ->check(CLI::Range(-1, 64));
+      ->check(CLI::Range(0, 64));
   cmd->add_option("--storage", request.storage,
                   "tensor storage the tuned configs may use: any, buffer (IMG=0, for apps that pass buffers "
                   "only) or image (IMG=1)")
@@ -219,10 +218,7 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
     cl_device_type type = 0;
     clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
     const bool cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
-    // Auto: a GPU's compiler runs on the host's cores, idle while the GPU times; a CPU device's
-    // compiler competes with the kernels it times (the workers would be paused for each timing).
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    request.build_jobs = build_jobs >= 0 ? build_jobs : cpu ? 0 : std::min(8, cores);
+    request.build_jobs = build_jobs;
     request.build_threads = build_threads >= 0 ? build_threads : cpu ? 0 : 1;
     ApplyPriorFrom(prior_from, mace_keys, ctx.limits, quiet, &request);
     request.worker.platform = global.platform;
