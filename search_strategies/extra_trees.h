@@ -22,11 +22,18 @@ class ExtraTrees {
     double threshold = 0, value = 0;
     int left = 0, right = 0;
   };
-  int Build(std::vector<Node>& tree, const std::vector<std::vector<double>>& x, const std::vector<double>& y,
-            std::vector<size_t>& rows, size_t begin, size_t end, std::mt19937_64& rng);
+  struct Split {
+    int axis = -1;  // -1: no axis separates the node's rows
+    double threshold = 0;
+  };
+  int Build(std::vector<Node>& tree, const std::vector<double>& y, std::vector<size_t>& rows, size_t begin,
+            size_t end, std::mt19937_64& rng);
+  Split BestSplit(const std::vector<double>& y, const std::vector<size_t>& rows, size_t begin, size_t end,
+                  std::mt19937_64& rng) const;
 
   int trees_, min_leaf_;
   std::vector<std::vector<Node>> forest_;
+  std::vector<std::vector<double>> columns_;  // during Fit: the features, one vector per axis
 };
 
 }  // namespace mace_tune::detail

@@ -12,6 +12,7 @@
 #include <deque>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "extra_trees.h"
 #include "strategies.h"
@@ -116,7 +117,7 @@ class ModelBased final : public SearchStrategy {
   std::set<size_t> Candidates(const std::vector<size_t>& ranked, size_t top, size_t random) {
     std::set<size_t> pool;
     for (size_t k = 0; k < top && k < ranked.size(); ++k) {
-      for (size_t n : space_.Steps(ranked[k])) {
+      for (size_t n : StepsOf(ranked[k])) {
         if (!seen_.Has(n)) pool.insert(n);
       }
     }
@@ -124,6 +125,13 @@ class ModelBased final : public SearchStrategy {
       if (auto r = seen_.RandomUnseen(rng_)) pool.insert(*r);
     }
     return pool;
+  }
+
+  // SearchSpace::Steps, remembered: the best configs change rarely, and each proposal asks again.
+  const std::vector<size_t>& StepsOf(size_t index) {
+    auto it = steps_.find(index);
+    if (it == steps_.end()) it = steps_.emplace(index, space_.Steps(index)).first;
+    return it->second;
   }
 
   // The unseen neighbour of the best configs with the lowest predicted time, if there is one.
@@ -163,6 +171,7 @@ class ModelBased final : public SearchStrategy {
   ExtraTrees model_;
   std::deque<size_t> drawn_;  // drawn ahead by Upcoming(), proposed first
   std::vector<std::vector<double>> features_;  // what the trees see of each config
+  std::unordered_map<size_t, std::vector<size_t>> steps_;
 };
 
 }  // namespace
