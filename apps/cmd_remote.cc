@@ -10,6 +10,7 @@
 #include "description_file.h"
 #include "farm.h"
 #include "merge.h"
+#include "option_checks.h"
 #include "remote_tune.h"
 #include "workload.h"
 
@@ -65,14 +66,17 @@ struct RemoteFlags {
     cmd->add_option("--ssh-config", transport.ssh_config, "ssh -F file");
     cmd->add_option("--ssh-option", transport.ssh_options, "ssh -o option (repeatable)");
     cmd->add_option("-s,--strategy", strategy, "as for tune");
-    cmd->add_option("--max-evals", max_evals, "as for tune");
-    cmd->add_option("--time-limit", time_limit, "as for tune");
-    cmd->add_option("--seed", seed, "as for tune");
-    cmd->add_option("--min-samples", min_samples, "as for tune");
-    cmd->add_option("--timeout-ms", timeout_ms, "as for tune");
-    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys");
-    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key");
-    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune");
+    // Checked here as tune checks them: a bad value fails before anything is pushed.
+    cmd->add_option("--max-evals", max_evals, "as for tune")->check(IntWithin(0, kMaxEvals));
+    cmd->add_option("--time-limit", time_limit, "as for tune")->check(Within(0, kMaxSeconds));
+    cmd->add_option("--seed", seed, "as for tune")->check(IntWithin(0, kMaxSeed));
+    cmd->add_option("--min-samples", min_samples, "as for tune")->check(IntWithin(1, kMaxSamples));
+    cmd->add_option("--timeout-ms", timeout_ms, "as for tune")->check(Within(0.001, kMaxSeconds * 1e3));
+    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys")
+        ->check(Within(0, kMaxSeconds));
+    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key")
+        ->check(Within(0, 200));
+    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune")->check(Within(0, kMaxSeconds));
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 

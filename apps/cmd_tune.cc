@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "description_file.h"
 #include "family_summary.h"
+#include "option_checks.h"
 #include "strategy.h"
 #include "artifact_writer.h"
 #include "emit.h"
@@ -134,35 +135,43 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   request.strategy = std::string(DefaultStrategyName());
   cmd->add_option("-s,--strategy", request.strategy,
                   "search strategy: " + fmt::format("{}", fmt::join(StrategyNames(), ", ")))->capture_default_str();
-  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str();
-  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str();
+  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str()
+      ->check(IntWithin(0, kMaxEvals));
+  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str()
+      ->check(Within(0, kMaxSeconds));
   cmd->add_option("--patience", request.patience, "stop an instance after this many evaluations without a new best, 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str();
-  cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str();
+      ->capture_default_str()->check(IntWithin(0, kMaxEvals));
+  cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str()->check(IntWithin(0, kMaxSeed));
+  cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--ci-target", request.measure.ci_target,
-                  "adaptive repeats: sample until the median's 95% CI is within +-this fraction, 0 = off")->capture_default_str();
-  cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str();
+                  "adaptive repeats: sample until the median's 95% CI is within +-this fraction, 0 = off")->capture_default_str()
+      ->check(Within(0, 1));
+  cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--final-top-k", request.final_top_k, "re-measure the k fastest interleaved to pick the winner, 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str();
+      ->capture_default_str()->check(IntWithin(0, 1000));
+  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--cool-down", request.cool_down_s, "phones: seconds to sleep between tuning keys, 0 = off")
-      ->capture_default_str();
+      ->capture_default_str()->check(Within(0, kMaxSeconds));
   cmd->add_option("--cool-down-temp", request.cool_down_temp_c,
                   "phones: before each key, wait until the GPU is below this temperature (C), 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str();
+      ->capture_default_str()->check(Within(0, 200));
+  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str()
+      ->check(Within(0, kMaxSeconds));
   cmd->add_option("--cool-down-poll", request.cool_down_poll_s, "seconds between temperature readings")
-      ->capture_default_str();
+      ->capture_default_str()->check(Within(0.01, 3600));
   static int build_threads = -1;
   cmd->add_option("--build-threads", build_threads,
                   "threads that build the next candidates' programs while the device measures; -1 = auto "
                   "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
-      ->capture_default_str();
+      ->capture_default_str()->check(IntWithin(-1, kMaxBuildThreads));
   cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
   cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
-      ->capture_default_str();
-  cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str();
+      ->capture_default_str()->check(Within(0.1, kMaxSeconds));
+  cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str()
+      ->check(Within(0.001, kMaxSeconds * 1e3));
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
   cmd->callback([&global, cmd] {
     std::string key_lines;

@@ -8,7 +8,7 @@
 
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
-#include "mapped_file.h"
+#include "artifact_bytes.h"
 
 namespace {
 

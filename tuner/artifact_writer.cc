@@ -13,13 +13,14 @@
 #include <stdexcept>
 
 #include "cl/cl_core.h"
-#include "src/mapped_file.h"
+#include "src/artifact_bytes.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {
 // The runtime's writer (its cache-update mode writes the same way).
-Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes) noexcept {
-  return detail::WriteFileAtomicImpl(path, bytes.data(), bytes.size());
+Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode,
+                       bool replace) noexcept {
+  return detail::WriteFileAtomicImpl(path, bytes.data(), bytes.size(), mode, replace);
 }
 
 namespace {

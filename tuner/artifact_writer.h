@@ -16,8 +16,10 @@ namespace mace_tune {
 
 // Writes a temp file in the same directory, fsyncs it, renames it over `path` and fsyncs the
 // directory, so readers see the old file or the new one, never a part. A failure is a Status
-// naming the path and the system's reason; no temp file is left behind.
-Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes) noexcept;
+// naming the path and the system's reason; no temp file is left behind. `mode`: the file's
+// permissions whatever the umask (0600 for a secret); `replace` false refuses an existing file.
+Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode = 0644,
+                       bool replace = true) noexcept;
 
 // Builds each (program, build options) pair from its embedded source on the device, and
 // collects the device binaries with their program keys, source digests and the device's

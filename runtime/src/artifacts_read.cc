@@ -1,10 +1,11 @@
 // Reading both artifacts: file bytes, kind detection, and full parsing of single-device files and
 // multi-device bundles (a DEVC section starts a group). Every check happens here, before anything
-// reaches the driver; program binaries can stay in the caller's (mapped) buffer.
+// reaches the driver; program binaries can stay in the caller's buffer (views, not copies).
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <set>
@@ -32,6 +33,11 @@ std::string TagName(uint32_t tag) {
 }
 
 constexpr uint32_t Tag(SectionTag tag) { return static_cast<uint32_t>(tag); }
+
+// The fields DeviceFingerprint::SameDriver compares.
+std::array<std::string, 5> DriverKey(const DeviceFingerprint& d) {
+  return {d.platform_name, d.device_name, d.device_vendor, d.driver_version, d.platform_version};
+}
 
 // The payload must be used up, unless the file comes from a newer minor version, which may append
 // fields this reader does not know.
@@ -63,6 +69,7 @@ Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t 
   meta->format_major = view.format_major;
   meta->format_minor = view.format_minor;
   bool have_meta = false;
+  std::set<std::array<std::string, 5>> drivers;  // a set: a file of 50,000 groups stays linear
   for (size_t i = 0; i < view.sections.size(); ++i) {
     const SectionView& section = view.sections[i];
     if (section.tag == Tag(SectionTag::kMeta)) {
@@ -72,10 +79,8 @@ Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t 
     } else if (section.tag == Tag(SectionTag::kDevice)) {
       Group group;
       status = DecodeSection(view, section, detail::DecodeDevice, &group.device);
-      for (const auto& other : *groups) {
-        if (status.ok() && other.device.SameDriver(group.device)) {
-          status = BadFormat("two DEVC sections for the same device and driver (" + group.device.Describe() + ")");
-        }
+      if (status.ok() && !drivers.insert(DriverKey(group.device)).second) {
+        status = BadFormat("two DEVC sections for the same device and driver (" + group.device.Describe() + ")");
       }
       groups->push_back(std::move(group));
     } else if (section.tag == Tag(SectionTag::kSignature)) {
@@ -110,6 +115,14 @@ Status Guard(Fn fn) noexcept {
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, e.what());
   }
+}
+
+const char* FileKind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "a special file";
 }
 
 Status OneGroup(size_t groups, const char* reader) {
@@ -231,22 +244,36 @@ Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out)
   });
 }
 
-Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept {
+Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out, size_t max_bytes) noexcept {
   return Guard([&]() -> Status {
-    auto error = [&path](const char* what, int err) {
+    auto error = [&path](const std::string& what, int err) {
       return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
-                    std::string(what) + " " + path + ": " + std::strerror(err));
+                    what + " " + path + ": " + std::strerror(err));
     };
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) return error("cannot open", errno);
     struct stat info {};
-    if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
-      const int err = S_ISDIR(info.st_mode) ? EISDIR : errno;
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      const int err = errno;
+      const bool dir = S_ISDIR(info.st_mode);
       ::close(fd);
+      if (dir) return error("cannot read", EISDIR);
+      if (info.st_mode != 0) {
+        return Status(StatusCode::kIoError, "cannot read " + path + ": not a regular file (" + FileKind(info.st_mode) + ")");
+      }
       return error("cannot read", err);
     }
+    auto too_large = [&](uint64_t size) {
+      return Status(StatusCode::kIoError, "cannot read " + path + ": " + std::to_string(size) +
+                                              " bytes, more than the limit of " + std::to_string(max_bytes));
+    };
+    if (static_cast<uint64_t>(info.st_size) > max_bytes) {
+      ::close(fd);
+      return too_large(static_cast<uint64_t>(info.st_size));
+    }
     std::vector<uint8_t> bytes;
-    if (info.st_size > 0) bytes.reserve(static_cast<size_t>(info.st_size));
+    bytes.reserve(static_cast<size_t>(info.st_size));
     uint8_t chunk[65536];
     for (;;) {
       const ssize_t n = ::read(fd, chunk, sizeof(chunk));
@@ -257,6 +284,10 @@ Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcep
         return error("cannot read", err);
       }
       if (n == 0) break;
+      if (static_cast<size_t>(n) > max_bytes - bytes.size()) {  // grew while being read
+        ::close(fd);
+        return too_large(bytes.size() + static_cast<size_t>(n));
+      }
       bytes.insert(bytes.end(), chunk, chunk + n);
     }
     ::close(fd);

@@ -103,8 +103,8 @@ Status Runtime::Create(cl_context context, cl_device_id device, const RuntimeOpt
 
 Status Runtime::LoadProgramBinaries(const std::string& path) noexcept {
   return GuardStatus([&] {
-    std::shared_ptr<const detail::MappedBytes> bytes;
-    Status status = detail::MappedBytes::Open(path, &bytes);
+    std::shared_ptr<const detail::ArtifactBytes> bytes;
+    Status status = detail::ArtifactBytes::Open(path, &bytes);
     if (status.ok()) status = impl_->LoadBinaries(std::move(bytes), &impl_->binaries);
     if (!status.ok()) {
       status = Status(status.code(), path + ": " + status.message());
@@ -116,17 +116,17 @@ Status Runtime::LoadProgramBinaries(const std::string& path) noexcept {
 }
 
 Status Runtime::LoadProgramBinariesFromMemory(const void* data, size_t size) noexcept {
-  return GuardStatus([&] { return impl_->LoadBinaries(detail::MappedBytes::Copy(data, size), &impl_->binaries); });
+  return GuardStatus([&] { return impl_->LoadBinaries(detail::ArtifactBytes::Copy(data, size), &impl_->binaries); });
 }
 
 Status Runtime::LoadProgramBinariesFromStaticMemory(const void* data, size_t size) noexcept {
-  return GuardStatus([&] { return impl_->LoadBinaries(detail::MappedBytes::View(data, size), &impl_->binaries); });
+  return GuardStatus([&] { return impl_->LoadBinaries(detail::ArtifactBytes::View(data, size), &impl_->binaries); });
 }
 
 Status Runtime::LoadTunedParams(const std::string& path) noexcept {
   return GuardStatus([&] {
-    std::shared_ptr<const detail::MappedBytes> bytes;
-    Status status = detail::MappedBytes::Open(path, &bytes);
+    std::shared_ptr<const detail::ArtifactBytes> bytes;
+    Status status = detail::ArtifactBytes::Open(path, &bytes);
     if (status.ok()) status = LoadTunedParamsFromMemory(bytes->data(), bytes->size());
     if (!status.ok()) {
       status = Status(status.code(), path + ": " + status.message());
