@@ -14,6 +14,8 @@
 
 #include <toml++/toml.h>
 
+#include "mace_tune/artifacts.h"
+
 namespace mace_tune {
 namespace {
 
@@ -347,19 +349,11 @@ void ReadVerify(Reader& r, const toml::table& root, const fs::path& base, desc::
 }  // namespace
 
 std::string ReadTextFile(const std::string& path, size_t max_bytes) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw std::runtime_error(path + ": cannot read (no such file)");
-  if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + ": not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    throw std::runtime_error(path + ": larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error(path + ": cannot read");
-  std::string text;
-  text.resize(static_cast<size_t>(st.st_size));
-  file.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(file.gcount()));
-  return text;
+  // The runtime's reader: one open (no stat-then-open race with a FIFO put in its place).
+  std::vector<uint8_t> bytes;
+  const Status status = ReadFileBytes(path, &bytes, max_bytes);
+  if (!status.ok()) throw std::runtime_error(status.message());
+  return std::string(bytes.begin(), bytes.end());
 }
 
 desc::DescriptionPtr DecodeDescriptionBytes(const std::vector<uint8_t>& bytes, const std::string& origin) {

@@ -4,9 +4,7 @@
 // restrictions removed are absent, hence invalid. Non-integer values are replaced by their position.
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 
 #include "json_value.h"
@@ -26,11 +24,7 @@ int64_t AsInteger(const JsonValue& v, const std::vector<JsonValue>& domain) {
 // Kernel Tuner appends one cache entry per line and leaves the file without its closing "}}" while
 // (and if interrupted, after) tuning; it closes the object itself when reading it back. So do we.
 JsonValue ParseCache(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = ReadJsonText(path);
   try {
     return ParseJson(text);
   } catch (const std::runtime_error& first) {

@@ -29,6 +29,9 @@ struct JsonValue {
 
 // Throws std::runtime_error naming the byte offset of the first error.
 JsonValue ParseJson(std::string_view text);
+// A JSON file's text: a regular file of at most kMaxJsonBytes (a FIFO or /dev/zero is refused).
+inline constexpr size_t kMaxJsonBytes = size_t{256} << 20;
+std::string ReadJsonText(const std::string& path);
 // Reads and parses a file; errors name the path.
 JsonValue ParseJsonFile(const std::string& path);
 

@@ -1,12 +1,7 @@
-// Reading both artifacts: file bytes, kind detection, and full parsing of single-device files and
-// multi-device bundles (a DEVC section starts a group). Every check happens here, before anything
-// reaches the driver; program binaries can stay in the caller's buffer (views, not copies).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+// Reading both artifacts: kind detection, and full parsing of single-device files and multi-device
+// bundles (a DEVC section starts a group). Every check happens here, before anything reaches the
+// driver; program binaries can stay in the caller's buffer (views, not copies).
 #include <array>
-#include <cerrno>
 #include <cstring>
 #include <set>
 
@@ -115,14 +110,6 @@ Status Guard(Fn fn) noexcept {
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, e.what());
   }
-}
-
-const char* FileKind(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "a special file";
 }
 
 Status OneGroup(size_t groups, const char* reader) {
@@ -241,58 +228,6 @@ Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out)
     if (status.ok()) status = OneGroup(bundle.groups.size(), "ReadTunedParamBundle");
     if (status.ok()) *out = std::move(bundle.groups[0]);
     return status;
-  });
-}
-
-Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out, size_t max_bytes) noexcept {
-  return Guard([&]() -> Status {
-    auto error = [&path](const std::string& what, int err) {
-      return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
-                    what + " " + path + ": " + std::strerror(err));
-    };
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return error("cannot open", errno);
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-      const int err = errno;
-      const bool dir = S_ISDIR(info.st_mode);
-      ::close(fd);
-      if (dir) return error("cannot read", EISDIR);
-      if (info.st_mode != 0) {
-        return Status(StatusCode::kIoError, "cannot read " + path + ": not a regular file (" + FileKind(info.st_mode) + ")");
-      }
-      return error("cannot read", err);
-    }
-    auto too_large = [&](uint64_t size) {
-      return Status(StatusCode::kIoError, "cannot read " + path + ": " + std::to_string(size) +
-                                              " bytes, more than the limit of " + std::to_string(max_bytes));
-    };
-    if (static_cast<uint64_t>(info.st_size) > max_bytes) {
-      ::close(fd);
-      return too_large(static_cast<uint64_t>(info.st_size));
-    }
-    std::vector<uint8_t> bytes;
-    bytes.reserve(static_cast<size_t>(info.st_size));
-    uint8_t chunk[65536];
-    for (;;) {
-      const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        return error("cannot read", err);
-      }
-      if (n == 0) break;
-      if (static_cast<size_t>(n) > max_bytes - bytes.size()) {  // grew while being read
-        ::close(fd);
-        return too_large(bytes.size() + static_cast<size_t>(n));
-      }
-      bytes.insert(bytes.end(), chunk, chunk + n);
-    }
-    ::close(fd);
-    *out = std::move(bytes);
-    return Status::Ok();
   });
 }
 
