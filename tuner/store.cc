@@ -97,11 +97,7 @@ std::vector<std::pair<int64_t, Measurement>> Select(const Db& db, const std::str
 }
 }  // namespace detail
 
-Store Store::Open(const std::string& path) {
-  detail::Db db = detail::Db::Open(path);
-  detail::PrepareSchema(db);
-  return Store(std::move(db));
-}
+Store Store::Open(const std::string& path) { return Store(detail::OpenStoreFile(path)); }
 
 Store Store::OpenCopy(const std::string& path) {
   detail::Db db = detail::Db::OpenCopy(path);
