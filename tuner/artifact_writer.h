@@ -21,6 +21,12 @@ namespace mace_tune {
 Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode = 0644,
                        bool replace = true) noexcept;
 
+// Replaces several files as a pair (emit's two artifacts): every file is written and fsynced as a
+// temp file first, so a failed write (a full disk) replaces none of them; then they are renamed in
+// order. Only a crash between two renames leaves a mix, and the runtime tolerates any mix (it finds
+// programs by program key and builds a missing one from source): docs/formats.md "Writing".
+Status WriteFilesAtomic(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& files) noexcept;
+
 // Builds each (program, build options) pair from its embedded source on the device, and
 // collects the device binaries with their program keys, source digests and the device's
 // fingerprint. Throws ClError when a build fails (the message carries the build log).
