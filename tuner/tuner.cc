@@ -183,10 +183,20 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       std::optional<WorkerEvaluator> worker;
       if (request.isolate) worker.emplace(request.worker, item.key, request.seed, request.measure);
 
-      // Measure-or-recall one config; recorded before anything else happens.
-      auto evaluate = [&](const ParamMap& params) {
+      // Measure-or-recall one config; recorded before anything else happens. Another tune on this
+      // database may be measuring it right now: its result is waited for, never measured twice
+      // (nullopt: stopped while waiting).
+      auto evaluate = [&](const ParamMap& params) -> std::optional<Measurement> {
         const std::string digest = ProgramSourceDigest(FindFamily(item.key.family)->program);
-        if (auto old = store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return *old;
+        const std::string text = FormatParams(params);
+        if (auto old = store.Find(device_id, r.tuning_key, text, digest)) return old;
+        for (;;) {
+          const ClaimResult claim = store.Claim(device_id, r.tuning_key, text, digest);
+          if (claim == ClaimResult::kClaimed) break;
+          if (claim == ClaimResult::kRecorded) return store.Find(device_id, r.tuning_key, text, digest);
+          if (stopped()) return std::nullopt;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
         const auto eval_start = Clock::now();
         Measurement m = worker ? worker->Evaluate(params) : evaluator.Evaluate(params);
         m.run_id = report.run_id;
@@ -213,6 +223,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       const Status status = FamilyDefaultParams(item.key, ctx.limits, &default_params);
       if (!status.ok()) throw std::runtime_error(status.ToString());
       r.default_config = evaluate(default_params);
+      if (!r.default_config) break;
       store.SetDefaultConfig(device_id, r.tuning_key, r.default_config->params);
       Consider(&r, *r.default_config);
 
@@ -230,10 +241,11 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       for (const ParamMap& extra : request.extra_configs) {
         const auto at = space.Match(extra);
         if (!at || stopped()) continue;  // not a point of this key's space (another family's, say)
-        const Measurement m = evaluate(extra);
+        const std::optional<Measurement> m = evaluate(extra);
+        if (!m) break;
         ++r.evaluated;
-        Consider(&r, m);
-        strategy->Tell(*at, EvalOutcome{m.status == "ok", m.median_ns});
+        Consider(&r, *m);
+        strategy->Tell(*at, EvalOutcome{m->status == "ok", m->median_ns});
       }
       int64_t since_best = 0;
       while (!stopped()) {
@@ -249,12 +261,13 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
           const size_t ahead = 2 * static_cast<size_t>(cache.build_threads()) + 1;
           for (size_t i : strategy->Upcoming(ahead)) prebuild(space.configs()[i]);
         }
-        const Measurement m = evaluate(space.configs()[*next]);
+        const std::optional<Measurement> m = evaluate(space.configs()[*next]);
+        if (!m) break;
         ++r.evaluated;
         const double best_before = r.best ? r.best->median_ns : 0;
-        Consider(&r, m);
+        Consider(&r, *m);
         since_best = r.best && r.best->median_ns != best_before ? 0 : since_best + 1;
-        strategy->Tell(*next, EvalOutcome{m.status == "ok", m.median_ns});
+        strategy->Tell(*next, EvalOutcome{m->status == "ok", m->median_ns});
         if (tty) Progress(r, index, request.workload.items.size(), request.max_evals, SecondsSince(instance_start));
       }
       if (worker) report.worker_restarts += worker->restarts();
@@ -272,9 +285,11 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       report.instances.push_back(std::move(r));
     }
   } catch (...) {
+    store.ReleaseClaims();
     store.FinishRun(report.run_id, "failed");
     throw;
   }
+  store.ReleaseClaims();
   report.prebuilt_used = static_cast<int64_t>(cache.prebuilt_used());
   report.interrupted = stopped();
   {
