@@ -56,7 +56,17 @@ struct RemoteFlags {
         ->capture_default_str();
     cmd->add_option("--remote-dir", options.remote_dir,
                     "target working folder (default: /data/local/tmp/mace_tune/CAMPAIGN on adb, "
-                    "~/.mace_tune/CAMPAIGN over ssh)");
+                    "~/.mace_tune/CAMPAIGN over ssh)")
+        ->check(CLI::Validator(
+            [](std::string& path) -> std::string {
+              try {
+                CheckRemotePath(path);
+                return {};
+              } catch (const std::exception& e) {
+                return e.what();
+              }
+            },
+            "PATH"));
     cmd->add_option("--target-bin", options.target_bin,
                     "mace_tune built for the target (default: this one, if the target's arch is ours)");
     cmd->add_option("--target-lib", options.target_libs,
