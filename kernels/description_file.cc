@@ -37,7 +37,7 @@ class Reader {
 
   void Known(const toml::table& table, std::initializer_list<const char*> keys, const std::string& section) const {
     for (auto&& [key, node] : table) {
-      const bool known = std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key.str() == k; });
+      const bool known = std::any_of(keys.begin(), keys.end(), [&name = key](const char* k) { return name.str() == k; });
       if (!known) {
         std::string list;
         for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -373,7 +373,10 @@ desc::DescriptionPtr LoadDescriptionFile(const std::string& path, bool builtin_o
     const std::string text = ReadTextFile(path, kMaxSourceBytes);
     return DecodeDescriptionBytes(std::vector<uint8_t>(text.begin(), text.end()), path);
   }
-  const std::string text = ReadTextFile(path, kMaxDescriptionBytes);
+  return ParseDescriptionText(ReadTextFile(path, kMaxDescriptionBytes), path, builtin_ok);
+}
+
+desc::DescriptionPtr ParseDescriptionText(const std::string& text, const std::string& path, bool builtin_ok) {
   toml::table root;
   try {
     root = toml::parse(text, path);

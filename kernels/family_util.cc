@@ -29,7 +29,7 @@ bool Contains(const std::vector<int64_t>& values, int64_t v) {
 
 std::string CheckDomains(const ParamMap& params, const std::vector<TunableParam>& space) {
   for (const auto& [name, value] : params) {
-    const auto it = std::find_if(space.begin(), space.end(), [&](const TunableParam& p) { return p.name == name; });
+    const auto it = std::find_if(space.begin(), space.end(), [&n = name](const TunableParam& p) { return p.name == n; });
     if (it == space.end()) return "unknown parameter " + name + "=" + std::to_string(value);
     if (!Contains(it->values, value)) return name + "=" + std::to_string(value) + " is outside its domain";
   }

@@ -1,6 +1,7 @@
 // Inputs, reference and device memory of one kernel instance; RunAndVerify for tests.
 #include "instance_data.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,10 +63,14 @@ void CheckMemory(const TuningKey& key, const std::vector<BufferSpec>& specs, cl_
                              " bytes, more than this device's memory (CL_DEVICE_GLOBAL_MEM_SIZE " +
                              std::to_string(global) + ")");
   }
-  const uint64_t host = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t host = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  if (rlimit as{}; getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    host = std::min<uint64_t>(host, as.rlim_cur);  // ulimit -v: what this process may map
+  }
   if (host != 0 && host_bytes > host / 2) {
     throw std::runtime_error(key.ToString() + ": its inputs and reference need " + std::to_string(host_bytes) +
-                             " bytes of host memory, more than half of this machine's " + std::to_string(host));
+                             " bytes of host memory, more than half of the " + std::to_string(host) +
+                             " this process may use");
   }
 }
 

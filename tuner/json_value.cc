@@ -2,6 +2,7 @@
 // bounded (kMaxDepth) so that a file of a million '[' is an error, not a stack overflow.
 #include "json_value.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -166,6 +167,13 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
     if (k == key) return &v;
   }
   return nullptr;
+}
+
+bool JsonInteger(const JsonValue& v, int64_t* out) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (!v.IsNumber() || !(v.number >= -kExact && v.number <= kExact) || v.number != std::floor(v.number)) return false;
+  *out = static_cast<int64_t>(v.number);
+  return true;
 }
 
 JsonValue ParseJson(std::string_view text) { return Parser(text).Document(); }

@@ -2,6 +2,7 @@
 // Tuner's cache): parses a whole document into a tree of JsonValue. Numbers are doubles.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ struct JsonValue {
   // Member of an object, or nullptr.
   const JsonValue* Find(std::string_view key) const;
 };
+
+// A number that is a whole value within +-2^53 (exact as a double; an int64 cast is defined).
+bool JsonInteger(const JsonValue& v, int64_t* out);
 
 // Throws std::runtime_error naming the byte offset of the first error.
 JsonValue ParseJson(std::string_view text);

@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -53,6 +55,16 @@ std::vector<std::string> Split(const std::string& line) {
   return out;
 }
 
+// A whole field as a finite number (std::stod would take "1x" as 1, and "nan").
+bool Number(const std::string& text, double* out) {
+  if (text.empty() || text.size() > 64) return false;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
 std::string Num(double v) {
   std::ostringstream s;
   s.precision(17);
@@ -73,23 +85,52 @@ std::string EncodeMeasurement(const Measurement& m) {
 bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const auto f = Split(line);
   if (f.size() != 11 || f[0] != "RESULT") return false;
-  try {
-    m->status = Unescape(f[1]);
-    m->reason = Unescape(f[2]);
-    m->median_ns = std::stod(f[3]);
-    m->min_ns = std::stod(f[4]);
-    m->max_ns = std::stod(f[5]);
-    m->mad_ns = std::stod(f[6]);
-    m->max_error = std::stod(f[7]);
-    m->build_ms = std::stod(f[8]);
-    m->eval_ms = std::stod(f[9]);
-    m->samples_ns.clear();
-    std::stringstream s(f[10]);
-    std::string item;
-    while (std::getline(s, item, ',')) m->samples_ns.push_back(std::stod(item));
-  } catch (const std::exception&) {
-    return false;
+  Measurement out = *m;
+  out.status = Unescape(f[1]);
+  out.reason = Unescape(f[2]);
+  const bool known = std::any_of(std::begin(kMeasurementStatuses), std::end(kMeasurementStatuses),
+                                 [&](const char* s) { return out.status == s; });
+  double* const numbers[] = {&out.median_ns, &out.min_ns, &out.max_ns, &out.mad_ns,
+                             &out.max_error, &out.build_ms, &out.eval_ms};
+  for (size_t i = 0; i < std::size(numbers); ++i) {
+    if (!Number(f[3 + i], numbers[i])) return false;
   }
+  out.samples_ns.clear();
+  std::stringstream s(f[10]);
+  for (std::string item; std::getline(s, item, ',');) {
+    double v = 0;
+    if (!Number(item, &v) || out.samples_ns.size() >= kMaxWorkerSamples) return false;
+    out.samples_ns.push_back(v);
+  }
+  if (!known) return false;
+  *m = std::move(out);
+  return true;
+}
+
+std::string EncodeInit(const TuningKey& key, uint64_t seed, const MeasureOptions& measure) {
+  return "INIT\t" + key.ToString() + "\t" + std::to_string(seed) + "\t" + std::to_string(measure.warmup) + "\t" +
+         std::to_string(measure.min_samples) + "\t" + std::to_string(measure.max_samples) + "\t" +
+         Num(measure.sample_budget_ms) + "\t" + Num(measure.timeout_ms) + "\t" + Num(measure.ci_target) + "\t" +
+         Num(measure.sample_cap_ms) + "\n";
+}
+
+bool DecodeInit(const std::string& line, TuningKey* key, uint64_t* seed, MeasureOptions* measure) {
+  const auto f = Split(line);
+  if (f.size() != 10 || f[0] != "INIT" || !TuningKey::Parse(f[1], key).ok()) return false;
+  double numbers[8] = {};
+  for (size_t i = 0; i < 8; ++i) {
+    if (!Number(f[2 + i], &numbers[i]) || numbers[i] < 0) return false;
+  }
+  // Counts within the CLI's ranges (option_checks.h), so a bad line cannot ask for a billion runs.
+  if (numbers[0] > 9007199254740992.0 || numbers[1] > 1e6 || numbers[2] > 1e6 || numbers[3] > 1e6) return false;
+  *seed = static_cast<uint64_t>(numbers[0]);
+  measure->warmup = static_cast<int>(numbers[1]);
+  measure->min_samples = static_cast<int>(numbers[2]);
+  measure->max_samples = static_cast<int>(numbers[3]);
+  measure->sample_budget_ms = numbers[4];
+  measure->timeout_ms = numbers[5];
+  measure->ci_target = numbers[6];
+  measure->sample_cap_ms = numbers[7];
   return true;
 }
 
@@ -128,10 +169,7 @@ void WorkerEvaluator::Start() {
   to_child_ = down[1];
   from_child_ = up[0];
   buffer_.clear();
-  const std::string init = "INIT\t" + key_.ToString() + "\t" + std::to_string(seed_) + "\t" + std::to_string(measure_.warmup) +
-                           "\t" + std::to_string(measure_.min_samples) + "\t" + std::to_string(measure_.max_samples) + "\t" +
-                           Num(measure_.sample_budget_ms) + "\t" + Num(measure_.timeout_ms) + "\t" + Num(measure_.ci_target) +
-                           "\t" + Num(measure_.sample_cap_ms) + "\n";
+  const std::string init = EncodeInit(key_, seed_, measure_);
   std::string line;
   if (write(to_child_, init.data(), init.size()) != static_cast<ssize_t>(init.size()) ||
       !ReadLine(&line, std::max(options_.watchdog_s, 120.0)) || line != "READY") {
@@ -177,7 +215,7 @@ bool WorkerEvaluator::ReadLine(std::string* line, double timeout_s) {
     if (r <= 0) continue;
     char chunk[4096];
     const ssize_t n = read(from_child_, chunk, sizeof chunk);
-    if (n <= 0) return false;
+    if (n <= 0 || buffer_.size() > kMaxWorkerLine) return false;  // EOF, or no line end in sight
     buffer_.append(chunk, static_cast<size_t>(n));
   }
 }
@@ -222,24 +260,16 @@ int RunEvalWorker(const std::string& platform, const std::string& device) {
   signal(SIGPIPE, SIG_IGN);
   std::string line;
   if (!std::getline(std::cin, line)) return 0;
-  const auto f = Split(line);
   try {
-    if (f.size() != 10 || f[0] != "INIT") throw std::runtime_error("bad INIT line");
     TuningKey key;
-    if (const Status s = TuningKey::Parse(f[1], &key); !s.ok()) throw std::runtime_error(s.ToString());
+    uint64_t seed = 0;
     MeasureOptions measure;
-    measure.warmup = std::stoi(f[3]);
-    measure.min_samples = std::stoi(f[4]);
-    measure.max_samples = std::stoi(f[5]);
-    measure.sample_budget_ms = std::stod(f[6]);
-    measure.timeout_ms = std::stod(f[7]);
-    measure.ci_target = std::stod(f[8]);
-    measure.sample_cap_ms = std::stod(f[9]);
+    if (!DecodeInit(line, &key, &seed, &measure)) throw std::runtime_error("bad INIT line");
     TuneContext ctx = OpenDevice(platform, device);
     ProgramCache cache(ctx.context.get(), ctx.device());
     const KernelFamily* family = FindKernelFamily(key.family);
     if (family == nullptr) throw std::runtime_error("unknown family " + key.family);
-    InstanceEvaluator evaluator(ctx, cache, *family, key, std::stoull(f[2]), measure);
+    InstanceEvaluator evaluator(ctx, cache, *family, key, seed, measure);
     std::cout << "READY" << std::endl;
     const char* crash = std::getenv("MACE_TUNE_TEST_CRASH_PARAMS");
     const char* hang = std::getenv("MACE_TUNE_TEST_HANG_PARAMS");

@@ -12,29 +12,6 @@ namespace {
 
 constexpr size_t kMemoLimit = 4096;  // distinct key texts remembered by GetLaunch
 
-// The user kernels a tuned file carries; a malformed one, or one that would replace a built-in
-// family, rejects the whole file (its entries would not be launched as tuned).
-Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out) {
-  for (const auto& bytes : file.descriptions) {
-    desc::DescriptionText text;
-    desc::DescriptionPtr description;
-    std::string error;
-    if (!desc::DecodeDescription(bytes.data(), bytes.size(), &text, &error) ||
-        !desc::KernelDescription::Build(std::move(text), &description, &error)) {
-      return Status(StatusCode::kBadFormat, "DESC section: " + error);
-    }
-    if (description->builtin()) return Status(StatusCode::kBadFormat, "DESC section claims a built-in family");
-    if (desc::FindDescription(description->name()) != nullptr &&
-        desc::FindDescription(description->name())->builtin()) {
-      return Status(StatusCode::kBadFormat, "DESC section for '" + description->name() +
-                                                "', the name of a built-in family");
-    }
-    Status status = out->Add(std::move(description));
-    if (!status.ok()) return Status(StatusCode::kBadFormat, "DESC section: " + status.message());
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 const char* ProgramOriginName(ProgramOrigin origin) noexcept {
@@ -159,7 +136,7 @@ Status Runtime::LoadTunedParamsFromMemory(const void* data, size_t size) noexcep
       }
     }
     auto descriptions = std::make_shared<desc::DescriptionSet>();
-    if (status.ok()) status = LoadDescriptions(*mine, descriptions.get());
+    if (status.ok()) status = detail::LoadDescriptions(*mine, descriptions.get());
     std::lock_guard<std::mutex> lock(impl_->launch_mutex);
     impl_->memo.clear();
     if (!status.ok()) {
