@@ -2,7 +2,9 @@
 // optional Ed25519 signature: `keygen`, `sign`, `verify` (libsodium; MACE_TUNE_WITH_SODIUM=ON).
 #include <sys/stat.h>
 
+#include <array>
 #include <ctime>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -32,13 +34,18 @@ void WriteOrThrow(const std::string& path, const std::vector<uint8_t>& bytes, un
   if (!status.ok()) throw std::runtime_error(status.ToString());
 }
 
+// The fields DeviceFingerprint::SameDriver compares: a set of them keeps bundling linear.
+using DriverKey = std::array<std::string, 5>;
+DriverKey KeyOf(const DeviceFingerprint& d) {
+  return {d.platform_name, d.device_name, d.device_vendor, d.driver_version, d.platform_version};
+}
+
 template <typename Group>
-void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out) {
+void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out,
+               std::set<DriverKey>* seen) {
   for (auto& group : groups) {
-    for (const auto& have : *out) {
-      if (have.device.SameDriver(group.device)) {
-        throw std::runtime_error(path + ": a second group for " + group.device.Describe());
-      }
+    if (!seen->insert(KeyOf(group.device)).second) {
+      throw std::runtime_error(path + ": a second group for " + group.device.Describe());
     }
     out->push_back(std::move(group));
   }
@@ -54,6 +61,7 @@ void Bundle(const std::string& out, const std::vector<std::string>& inputs) {
   }();
   ProgramBinaryBundle programs{meta, {}};
   TunedParamBundle tuned{meta, {}};
+  std::set<DriverKey> seen;
   for (const auto& path : inputs) {
     const auto bytes = ReadOrThrow(path);
     if (DetectArtifactKind(bytes.data(), bytes.size()) != kind || kind == ArtifactKind::kUnknown) {
@@ -62,10 +70,12 @@ void Bundle(const std::string& out, const std::vector<std::string>& inputs) {
     Status status;
     if (kind == ArtifactKind::kProgramBinary) {
       ProgramBinaryBundle in;
-      if ((status = ReadProgramBinaryBundle(bytes.data(), bytes.size(), &in)).ok()) AddGroups(path, in.groups, &programs.groups);
+      status = ReadProgramBinaryBundle(bytes.data(), bytes.size(), &in);
+      if (status.ok()) AddGroups(path, in.groups, &programs.groups, &seen);
     } else {
       TunedParamBundle in;
-      if ((status = ReadTunedParamBundle(bytes.data(), bytes.size(), &in)).ok()) AddGroups(path, in.groups, &tuned.groups);
+      status = ReadTunedParamBundle(bytes.data(), bytes.size(), &in);
+      if (status.ok()) AddGroups(path, in.groups, &tuned.groups, &seen);
     }
     if (!status.ok()) throw std::runtime_error(path + ": " + status.ToString());
   }
