@@ -285,7 +285,10 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       report.instances.push_back(std::move(r));
     }
   } catch (...) {
-    store.ReleaseClaims();
+    try {
+      store.ReleaseClaims();  // a claim left behind is taken over anyway once this process is gone
+    } catch (const std::exception&) {
+    }
     store.FinishRun(report.run_id, "failed");
     throw;
   }
