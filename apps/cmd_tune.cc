@@ -1,9 +1,10 @@
 // `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
 // records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -236,7 +237,10 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--format", format, "bin: the two files; cpp: also mace_tune_artifacts.cc embedding both")
       ->check(CLI::IsMember({"bin", "cpp"}))->capture_default_str();
   cmd->callback([&global] {
-    if (!std::ifstream(db)) throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    struct stat info {};  // not std::ifstream: opening a FIFO would wait for a writer
+    if (::stat(db.c_str(), &info) != 0) {
+      throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    }
     request.tool_version = ToolVersion();
     TuneContext ctx = OpenDevice(global.platform, global.device);
     Store store = Store::Open(db);

@@ -103,6 +103,8 @@ TEST_CASE("audit 4: special files and out-of-range options end at once in one er
   ExpectOneErrorLine(Run({"inspect", "/dev/zero"}, dir, 20), "not a regular file");
   ExpectOneErrorLine(Run(WithDevice({"tune", "--key", "gemm:K=8,M=16,N=16:fp32", "--db", "fifo"}), dir, 20),
                      "not a regular file");
+  ExpectOneErrorLine(Run(WithDevice({"emit", "--db", "fifo"}), dir, 20), "not a regular file");
+  ExpectOneErrorLine(Run({"merge", "dest.db", "fifo"}, dir, 20), "fifo");
   const std::vector<std::pair<std::string, std::string>> options = {
       {"--build-threads", "100000"}, {"--max-evals", "-1"}, {"--max-evals", ""},  {"--max-evals", "1e30"},
       {"--seed", "-1"},              {"--time-limit", "nan"}, {"--patience", "-5"}, {"--watchdog", "0"}};
