@@ -1,6 +1,10 @@
 // Release commands: `mace_tune bundle` (per-device artifacts -> one multi-device file), and the
 // optional Ed25519 signature: `keygen`, `sign`, `verify` (libsodium; MACE_TUNE_WITH_SODIUM=ON).
+#include <sys/stat.h>
+
+#include <array>
 #include <ctime>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -17,25 +21,31 @@
 namespace mace_tune::cli {
 namespace {
 
-std::vector<uint8_t> ReadOrThrow(const std::string& path) {
+std::vector<uint8_t> ReadOrThrow(const std::string& path, size_t max_bytes = kMaxArtifactBytes) {
   std::vector<uint8_t> bytes;
-  const Status status = ReadFileBytes(path, &bytes);
+  const Status status = ReadFileBytes(path, &bytes, max_bytes);
   if (!status.ok()) throw std::runtime_error(status.ToString());
   return bytes;
 }
 
-void WriteOrThrow(const std::string& path, const std::vector<uint8_t>& bytes) {
-  const Status status = WriteFileAtomic(path, bytes);
+void WriteOrThrow(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode = 0644,
+                  bool replace = true) {
+  const Status status = WriteFileAtomic(path, bytes, mode, replace);
   if (!status.ok()) throw std::runtime_error(status.ToString());
 }
 
+// The fields DeviceFingerprint::SameDriver compares: a set of them keeps bundling linear.
+using DriverKey = std::array<std::string, 5>;
+DriverKey KeyOf(const DeviceFingerprint& d) {
+  return {d.platform_name, d.device_name, d.device_vendor, d.driver_version, d.platform_version};
+}
+
 template <typename Group>
-void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out) {
+void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out,
+               std::set<DriverKey>* seen) {
   for (auto& group : groups) {
-    for (const auto& have : *out) {
-      if (have.device.SameDriver(group.device)) {
-        throw std::runtime_error(path + ": a second group for " + group.device.Describe());
-      }
+    if (!seen->insert(KeyOf(group.device)).second) {
+      throw std::runtime_error(path + ": a second group for " + group.device.Describe());
     }
     out->push_back(std::move(group));
   }
@@ -51,6 +61,7 @@ void Bundle(const std::string& out, const std::vector<std::string>& inputs) {
   }();
   ProgramBinaryBundle programs{meta, {}};
   TunedParamBundle tuned{meta, {}};
+  std::set<DriverKey> seen;
   for (const auto& path : inputs) {
     const auto bytes = ReadOrThrow(path);
     if (DetectArtifactKind(bytes.data(), bytes.size()) != kind || kind == ArtifactKind::kUnknown) {
@@ -59,10 +70,12 @@ void Bundle(const std::string& out, const std::vector<std::string>& inputs) {
     Status status;
     if (kind == ArtifactKind::kProgramBinary) {
       ProgramBinaryBundle in;
-      if ((status = ReadProgramBinaryBundle(bytes.data(), bytes.size(), &in)).ok()) AddGroups(path, in.groups, &programs.groups);
+      status = ReadProgramBinaryBundle(bytes.data(), bytes.size(), &in);
+      if (status.ok()) AddGroups(path, in.groups, &programs.groups, &seen);
     } else {
       TunedParamBundle in;
-      if ((status = ReadTunedParamBundle(bytes.data(), bytes.size(), &in)).ok()) AddGroups(path, in.groups, &tuned.groups);
+      status = ReadTunedParamBundle(bytes.data(), bytes.size(), &in);
+      if (status.ok()) AddGroups(path, in.groups, &tuned.groups, &seen);
     }
     if (!status.ok()) throw std::runtime_error(path + ": " + status.ToString());
   }
@@ -74,7 +87,7 @@ void Bundle(const std::string& out, const std::vector<std::string>& inputs) {
 
 #ifdef MACE_TUNE_WITH_SODIUM
 std::vector<uint8_t> ReadHexKey(const std::string& path, size_t size) {
-  const auto text = ReadOrThrow(path);
+  const auto text = ReadOrThrow(path, 4096);  // a key is a line of hex
   std::vector<uint8_t> key(size);
   size_t length = 0;
   if (sodium_hex2bin(key.data(), key.size(), reinterpret_cast<const char*>(text.data()), text.size(), " \n\r\t",
@@ -110,19 +123,32 @@ void AddReleaseCommands(CLI::App& app, const GlobalOptions&) {
   bundle->add_option("inputs", inputs, "program-binary files, or tuned-parameter files (bundles too)")->required();
   bundle->callback([] { Bundle(out, inputs); });
 
-  auto* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair: PREFIX.key (secret) and PREFIX.pub");
+  auto* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub");
   static std::string prefix;
+  static bool force = false;
   keygen->add_option("prefix", prefix, "path prefix of the two files")->required();
+  keygen->add_flag("--force", force, "replace an existing key pair (the old secret key is lost)");
   keygen->callback([] {
     RequireSodium();
 #ifdef MACE_TUNE_WITH_SODIUM
+    // A key pair that signed releases cannot be made again: never replaced by accident.
+    for (const std::string& path : {prefix + ".key", prefix + ".pub"}) {
+      struct stat info {};
+      if (!force && ::lstat(path.c_str(), &info) == 0) {
+        throw std::runtime_error(path + " exists: not replacing a key pair (--force replaces it)");
+      }
+    }
     std::vector<uint8_t> pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
     crypto_sign_keypair(pk.data(), sk.data());
-    const std::string sk_hex = Hex(sk.data(), sk.size()) + "\n";
+    std::string sk_hex = Hex(sk.data(), sk.size()) + "\n";
     const std::string pk_hex = Hex(pk.data(), pk.size()) + "\n";
-    WriteOrThrow(prefix + ".key", std::vector<uint8_t>(sk_hex.begin(), sk_hex.end()));
-    WriteOrThrow(prefix + ".pub", std::vector<uint8_t>(pk_hex.begin(), pk_hex.end()));
+    std::vector<uint8_t> sk_bytes(sk_hex.begin(), sk_hex.end());
     sodium_memzero(sk.data(), sk.size());
+    sodium_memzero(sk_hex.data(), sk_hex.size());
+    const Status written = WriteFileAtomic(prefix + ".key", sk_bytes, 0600, force);  // whatever the umask
+    sodium_memzero(sk_bytes.data(), sk_bytes.size());
+    if (!written.ok()) throw std::runtime_error(written.ToString());
+    WriteOrThrow(prefix + ".pub", std::vector<uint8_t>(pk_hex.begin(), pk_hex.end()), 0644, force);
     fmt::print("secret key: {}.key (keep it off the build machines)\npublic key: {}.pub {}\n", prefix, prefix,
                pk_hex.substr(0, 64));
 #endif

@@ -13,6 +13,7 @@
 #include "farm.h"
 #include "kernel_family.h"
 #include "merge.h"
+#include "option_checks.h"
 #include "remote_tune.h"
 #include "workload.h"
 
@@ -58,7 +59,17 @@ struct RemoteFlags {
         ->capture_default_str();
     cmd->add_option("--remote-dir", options.remote_dir,
                     "target working folder (default: /data/local/tmp/mace_tune/CAMPAIGN on adb, "
-                    "~/.mace_tune/CAMPAIGN over ssh)");
+                    "~/.mace_tune/CAMPAIGN over ssh)")
+        ->check(CLI::Validator(
+            [](std::string& path) -> std::string {
+              try {
+                CheckRemotePath(path);
+                return {};
+              } catch (const std::exception& e) {
+                return e.what();
+              }
+            },
+            "PATH"));
     cmd->add_option("--target-bin", options.target_bin,
                     "mace_tune built for the target (default: this one, if the target's arch is ours)");
     cmd->add_option("--target-lib", options.target_libs,
@@ -68,16 +79,21 @@ struct RemoteFlags {
     cmd->add_option("--ssh-config", transport.ssh_config, "ssh -F file");
     cmd->add_option("--ssh-option", transport.ssh_options, "ssh -o option (repeatable)");
     cmd->add_option("-s,--strategy", strategy, "as for tune");
-    cmd->add_option("--max-evals", max_evals, "as for tune");
-    cmd->add_option("--time-limit", time_limit, "as for tune");
-    cmd->add_option("--seed", seed, "as for tune");
-    cmd->add_option("--min-samples", min_samples, "as for tune");
-    cmd->add_option("--timeout-ms", timeout_ms, "as for tune");
-    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys");
-    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key");
-    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune");
-    cmd->add_option("--build-jobs", build_jobs, "as for tune (the target's worker processes)");
-    cmd->add_option("--storage", storage, "as for tune: any, buffer or image");
+    // Checked here as tune checks them: a bad value fails before anything is pushed.
+    cmd->add_option("--max-evals", max_evals, "as for tune")->check(IntWithin(0, kMaxEvals));
+    cmd->add_option("--time-limit", time_limit, "as for tune")->check(Within(0, kMaxSeconds));
+    cmd->add_option("--seed", seed, "as for tune")->check(IntWithin(0, kMaxSeed));
+    cmd->add_option("--min-samples", min_samples, "as for tune")->check(IntWithin(1, kMaxSamples));
+    cmd->add_option("--timeout-ms", timeout_ms, "as for tune")->check(Within(0.001, kMaxSeconds * 1e3));
+    cmd->add_option("--cool-down", cool_down, "as for tune: seconds to sleep between tuning keys")
+        ->check(Within(0, kMaxSeconds));
+    cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key")
+        ->check(Within(0, 200));
+    cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune")->check(Within(0, kMaxSeconds));
+    cmd->add_option("--build-jobs", build_jobs, "as for tune (the target's worker processes)")
+        ->check(IntWithin(0, 64));
+    cmd->add_option("--storage", storage, "as for tune: any, buffer or image")
+        ->check(CLI::IsMember({"any", "buffer", "image"}));
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 

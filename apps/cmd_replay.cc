@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.h"
+#include "option_checks.h"
 #include "replay.h"
 #include "strategy.h"
 
@@ -20,10 +21,14 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   static bool json = false;
   static std::string out_path;
   cmd->add_option("-s,--strategy", strategy, "a strategy, a comma-separated list, or 'all'")->capture_default_str();
-  cmd->add_option("--seeds", options.seeds, "seeds per strategy and space")->capture_default_str();
-  cmd->add_option("--first-seed", options.first_seed, "seeds are first-seed, first-seed + 1, ...")->capture_default_str();
-  cmd->add_option("--max-evals", options.max_evals, "evaluations per replay, 0 = the space's size")->capture_default_str();
-  cmd->add_option("--budget", options.fixed_budget, "report the best found within this many evaluations")->capture_default_str();
+  cmd->add_option("--seeds", options.seeds, "seeds per strategy and space")->capture_default_str()
+      ->check(IntWithin(1, 1e6));
+  cmd->add_option("--first-seed", options.first_seed, "seeds are first-seed, first-seed + 1, ...")->capture_default_str()
+      ->check(IntWithin(0, kMaxSeed));
+  cmd->add_option("--max-evals", options.max_evals, "evaluations per replay, 0 = the space's size")->capture_default_str()
+      ->check(IntWithin(0, kMaxEvals));
+  cmd->add_option("--budget", options.fixed_budget, "report the best found within this many evaluations")->capture_default_str()
+      ->check(IntWithin(0, kMaxEvals));
   cmd->add_option("--space", spaces, "db:FILE[:KEY][@DEVICE], clblast:FILE.json, kt:FILE.json, or a file (detected)")
       ->required();
   cmd->add_flag("--json", json, "JSON instead of the table");

@@ -1,9 +1,10 @@
 // `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
 // records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "description_file.h"
 #include "family_summary.h"
+#include "option_checks.h"
 #include "strategy.h"
 #include "artifact_writer.h"
 #include "emit.h"
@@ -147,38 +149,45 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   request.strategy = std::string(DefaultStrategyName());
   cmd->add_option("-s,--strategy", request.strategy,
                   "search strategy: " + fmt::format("{}", fmt::join(StrategyNames(), ", ")))->capture_default_str();
-  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str();
-  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str();
+  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str()
+      ->check(IntWithin(0, kMaxEvals));
+  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str()
+      ->check(Within(0, kMaxSeconds));
   cmd->add_option("--patience", request.patience, "stop an instance after this many evaluations without a new best, 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str();
-  cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str();
+      ->capture_default_str()->check(IntWithin(0, kMaxEvals));
+  cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str()->check(IntWithin(0, kMaxSeed));
+  cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--ci-target", request.measure.ci_target,
-                  "adaptive repeats: sample until the median's 95% CI is within +-this fraction, 0 = off")->capture_default_str();
-  cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str();
+                  "adaptive repeats: sample until the median's 95% CI is within +-this fraction, 0 = off")->capture_default_str()
+      ->check(Within(0, 1));
+  cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--final-top-k", request.final_top_k, "re-measure the k fastest interleaved to pick the winner, 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str();
+      ->capture_default_str()->check(IntWithin(0, 1000));
+  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str()
+      ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--cool-down", request.cool_down_s, "phones: seconds to sleep between tuning keys, 0 = off")
-      ->capture_default_str();
+      ->capture_default_str()->check(Within(0, kMaxSeconds));
   cmd->add_option("--cool-down-temp", request.cool_down_temp_c,
                   "phones: before each key, wait until the GPU is below this temperature (C), 0 = off")
-      ->capture_default_str();
-  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str();
+      ->capture_default_str()->check(Within(0, 200));
+  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str()
+      ->check(Within(0, kMaxSeconds));
   cmd->add_option("--cool-down-poll", request.cool_down_poll_s, "seconds between temperature readings")
-      ->capture_default_str();
+      ->capture_default_str()->check(Within(0.01, 3600));
   static int build_threads = -1;
   cmd->add_option("--build-threads", build_threads,
                   "threads that build the next candidates' programs while the device measures; -1 = auto "
                   "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
-      ->capture_default_str();
+      ->capture_default_str()->check(IntWithin(-1, kMaxBuildThreads));
   static int build_jobs = 0;
   cmd->add_option("--build-jobs", build_jobs,
                   "worker processes that build the next candidates ahead and evaluate them (one times at a "
                   "time; on a CPU device the others are paused meanwhile); 0 = off (measured no faster on "
                   "NVIDIA's OpenCL, which compiles one program at a time per machine: docs/performance.md)")
       ->capture_default_str()
-      ->check(CLI::Range(0, 64));
+      ->check(IntWithin(0, 64));
   cmd->add_option("--storage", request.storage,
                   "tensor storage the tuned configs may use: any, buffer (IMG=0, for apps that pass buffers "
                   "only) or image (IMG=1)")
@@ -186,8 +195,9 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_flag("--isolate", request.isolate, "evaluate in a worker process: a crash or hang is recorded and tuning goes on");
   cmd->add_option("--watchdog", request.worker.watchdog_s, "with --isolate: seconds without an answer before the worker is killed")
-      ->capture_default_str();
-  cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str();
+      ->capture_default_str()->check(Within(0.1, kMaxSeconds));
+  cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str()
+      ->check(Within(0.001, kMaxSeconds * 1e3));
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
   cmd->callback([&global, cmd] {
     std::string key_lines;
@@ -255,7 +265,10 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember({"bin", "cpp", "mace"}))->capture_default_str();
   AddMaceEmitOptions(cmd);
   cmd->callback([&global] {
-    if (!std::ifstream(db)) throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    struct stat info {};  // not std::ifstream: opening a FIFO would wait for a writer
+    if (::stat(db.c_str(), &info) != 0) {
+      throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
+    }
     if (format != "mace" && MaceEmitOptionsGiven()) throw std::runtime_error("the --mace-* options need --format mace");
     if (format == "mace") return RunMaceEmit(global, db, request);
     request.tool_version = ToolVersion();

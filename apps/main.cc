@@ -35,7 +35,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" that exit 0; a real usage error is one line like any other.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::string message = e.what();
+    message = message.substr(0, message.find('\n'));
+    std::fprintf(stderr, "mace_tune: error: %s (see --help)\n", message.c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::string message = e.what();
     if (!global.verbose) {

@@ -1,4 +1,4 @@
-// Parsing of the embedded profiles.ini and the fingerprint matcher.
+// Parsing of profiles.ini (the embedded one, or any text: the fuzzer) and the fingerprint matcher.
 #include "device_profile.h"
 
 #include <algorithm>
@@ -15,7 +15,7 @@ const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedProfil
 
 namespace {
 
-using Sections = std::vector<std::pair<std::string, std::map<std::string, std::string>>>;
+using Sections = detail::ProfileSections;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -32,22 +32,8 @@ std::string Trim(const std::string& s) {
 Sections Parse() {
   Sections sections;
   for (const auto& [file, text] : detail::EmbeddedProfileFiles()) {
-    std::istringstream in{std::string(text)};
-    int line_no = 0;
-    for (std::string line; std::getline(in, line);) {
-      ++line_no;
-      line = Trim(line);
-      if (line.empty() || line[0] == '#') continue;
-      if (line.front() == '[' && line.back() == ']') {
-        sections.emplace_back(line.substr(1, line.size() - 2), std::map<std::string, std::string>{});
-        continue;
-      }
-      const auto eq = line.find('=');
-      if (eq == std::string::npos || sections.empty()) {
-        throw std::logic_error(std::string(file) + ".ini:" + std::to_string(line_no) + ": bad line");
-      }
-      sections.back().second[Trim(line.substr(0, eq))] = Trim(line.substr(eq + 1));
-    }
+    Sections part = detail::ParseProfiles(text, std::string(file) + ".ini");
+    sections.insert(sections.end(), part.begin(), part.end());
   }
   return sections;
 }
@@ -57,8 +43,8 @@ const Sections& All() {
   return kSections;
 }
 
-const std::map<std::string, std::string>* Find(const std::string& name) {
-  for (const auto& [section, values] : All()) {
+const std::map<std::string, std::string>* Find(const Sections& sections, const std::string& name) {
+  for (const auto& [section, values] : sections) {
     if (section == name) return &values;
   }
   return nullptr;
@@ -108,11 +94,34 @@ std::string NormalizeVendor(const DeviceFingerprint& f) {
   return vendor;
 }
 
-DeviceProfile MatchProfile(const DeviceFingerprint& f) {
+namespace detail {
+
+ProfileSections ParseProfiles(std::string_view text, const std::string& file) {
+  ProfileSections sections;
+  std::istringstream in{std::string(text)};
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      sections.emplace_back(line.substr(1, line.size() - 2), std::map<std::string, std::string>{});
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || sections.empty()) {
+      throw std::invalid_argument(file + ":" + std::to_string(line_no) + ": bad line");
+    }
+    sections.back().second[Trim(line.substr(0, eq))] = Trim(line.substr(eq + 1));
+  }
+  return sections;
+}
+
+DeviceProfile MatchProfileIn(const ProfileSections& sections, const DeviceFingerprint& f) {
   const std::string vendor = NormalizeVendor(f);
   std::string best = "default";
   int best_rank = -1;
-  for (const auto& [name, values] : All()) {
+  for (const auto& [name, values] : sections) {
     const auto level_it = values.find("level");
     const int rank = Rank(level_it == values.end() ? std::string() : level_it->second);
     bool match = rank == 0;
@@ -122,7 +131,7 @@ DeviceProfile MatchProfile(const DeviceFingerprint& f) {
       match = NameMatches(n->second, f.device_name);
       const auto parent = values.find("parent");
       if (match && parent != values.end()) {
-        if (const auto* p = Find(parent->second); p != nullptr) {
+        if (const auto* p = Find(sections, parent->second); p != nullptr) {
           const auto pv = p->find("match_vendor");
           if (pv != p->end() && pv->second != vendor) match = false;
         }
@@ -135,8 +144,9 @@ DeviceProfile MatchProfile(const DeviceFingerprint& f) {
   }
   DeviceProfile profile;
   profile.name = best;
-  for (std::string name = best; !name.empty();) {
-    const auto* values = Find(name);
+  // At most one step per section: a parent cycle in the data ends the chain, not the process.
+  for (std::string name = best; !name.empty() && profile.chain.size() < sections.size();) {
+    const auto* values = Find(sections, name);
     if (values == nullptr) break;
     profile.chain.push_back(name);
     for (const auto& [k, v] : *values) profile.values.emplace(k, v);  // child's value wins
@@ -146,6 +156,10 @@ DeviceProfile MatchProfile(const DeviceFingerprint& f) {
   profile.level = profile.Get("level", "default");
   return profile;
 }
+
+}  // namespace detail
+
+DeviceProfile MatchProfile(const DeviceFingerprint& f) { return detail::MatchProfileIn(All(), f); }
 
 std::vector<std::string> ProfileNames() {
   std::vector<std::string> names;

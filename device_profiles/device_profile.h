@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mace_tune/fingerprint.h"
@@ -29,5 +31,14 @@ DeviceProfile MatchProfile(const DeviceFingerprint& fingerprint);
 
 // Every profile in the data file, for `mace_tune devices --profiles` and tests.
 std::vector<std::string> ProfileNames();
+
+namespace detail {
+using ProfileSections = std::vector<std::pair<std::string, std::map<std::string, std::string>>>;
+// profiles.ini's text: "[name]" sections of "key = value" lines, '#' comments. Throws
+// std::invalid_argument "FILE:LINE: bad line".
+ProfileSections ParseProfiles(std::string_view text, const std::string& file);
+// MatchProfile over these sections instead of the embedded ones.
+DeviceProfile MatchProfileIn(const ProfileSections& sections, const DeviceFingerprint& f);
+}  // namespace detail
 
 }  // namespace mace_tune

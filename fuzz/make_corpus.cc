@@ -1,6 +1,7 @@
 // Writes the seed corpus of the artifact fuzzers with the real encoders: small single-device
 // files, a two-device bundle and a signed file (fake device binaries keep them small).
-//   make_corpus OUT_DIR   (writes OUT_DIR/program_reader/ and OUT_DIR/tuned_reader/)
+//   make_corpus OUT_DIR   (writes OUT_DIR/program_reader/ and OUT_DIR/tuned_reader/; the latter's
+//   files are tuned_lookup's seeds too)
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -8,7 +9,7 @@
 
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
-#include "mapped_file.h"
+#include "artifact_bytes.h"
 
 namespace {
 
@@ -67,6 +68,21 @@ TunedParamFile Tuned(const std::string& device) {
   return f;
 }
 
+// The audit's key: its tensor sizes overflow 64-bit arithmetic (N*H*W*C = 2^64), beside a sane
+// neighbour, so the nearest-shape step compares them too.
+TunedParamFile OverflowKey() {
+  TunedParamFile f = Tuned("Adreno (TM) 640");
+  TunedEntry e = f.entries[0];
+  e.tuning_key = "conv2d_1x1:ACT=0,BIAS=0,C=4,H=2097152,K=4,N=1048576,S=1,W=2097152:fp32";
+  e.params = "IMG=0,KT=4,LOCAL=0,LX=1,LY=16,LZ=8,PK=1,PW=4";
+  e.build_options = "-DACT=0 -DBIAS=0 -DPK=1 -DPW=4 -DS=1";
+  e.dims = 3;
+  f.entries = {e};
+  e.tuning_key = "conv2d_1x1:ACT=0,BIAS=0,C=4,H=32,K=4,N=1,S=1,W=32:fp32";
+  f.entries.push_back(e);
+  return f;
+}
+
 void Write(const std::string& path, const std::vector<uint8_t>& bytes) {
   const Status status = detail::WriteFileAtomicImpl(path, bytes.data(), bytes.size());
   std::printf("%s: %zu bytes %s\n", path.c_str(), bytes.size(), status.ok() ? "" : status.ToString().c_str());
@@ -91,5 +107,6 @@ int main(int argc, char** argv) {
   Write(out + "/tuned_reader/single.mtt", EncodeTunedParamFile(Tuned("Adreno (TM) 640")));
   Write(out + "/tuned_reader/bundle.mtt",
         EncodeTunedParamBundle({Tuned("x").meta, {Tuned("Adreno (TM) 640"), Tuned("Mali-G76")}}));
+  Write(out + "/tuned_reader/overflow_key.mtt", EncodeTunedParamFile(OverflowKey()));
   return 0;
 }

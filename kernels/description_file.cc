@@ -14,6 +14,8 @@
 
 #include <toml++/toml.h>
 
+#include "mace_tune/artifacts.h"
+
 namespace mace_tune {
 namespace {
 
@@ -35,7 +37,7 @@ class Reader {
 
   void Known(const toml::table& table, std::initializer_list<const char*> keys, const std::string& section) const {
     for (auto&& [key, node] : table) {
-      const bool known = std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key.str() == k; });
+      const bool known = std::any_of(keys.begin(), keys.end(), [&name = key](const char* k) { return name.str() == k; });
       if (!known) {
         std::string list;
         for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -363,19 +365,11 @@ void ReadVerify(Reader& r, const toml::table& root, const fs::path& base, desc::
 }  // namespace
 
 std::string ReadTextFile(const std::string& path, size_t max_bytes) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) throw std::runtime_error(path + ": cannot read (no such file)");
-  if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + ": not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-    throw std::runtime_error(path + ": larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error(path + ": cannot read");
-  std::string text;
-  text.resize(static_cast<size_t>(st.st_size));
-  file.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(file.gcount()));
-  return text;
+  // The runtime's reader: one open (no stat-then-open race with a FIFO put in its place).
+  std::vector<uint8_t> bytes;
+  const Status status = ReadFileBytes(path, &bytes, max_bytes);
+  if (!status.ok()) throw std::runtime_error(status.message());
+  return std::string(bytes.begin(), bytes.end());
 }
 
 desc::DescriptionPtr DecodeDescriptionBytes(const std::vector<uint8_t>& bytes, const std::string& origin) {
@@ -395,7 +389,10 @@ desc::DescriptionPtr LoadDescriptionFile(const std::string& path, bool builtin_o
     const std::string text = ReadTextFile(path, kMaxSourceBytes);
     return DecodeDescriptionBytes(std::vector<uint8_t>(text.begin(), text.end()), path);
   }
-  const std::string text = ReadTextFile(path, kMaxDescriptionBytes);
+  return ParseDescriptionText(ReadTextFile(path, kMaxDescriptionBytes), path, builtin_ok);
+}
+
+desc::DescriptionPtr ParseDescriptionText(const std::string& text, const std::string& path, bool builtin_ok) {
   toml::table root;
   try {
     root = toml::parse(text, path);

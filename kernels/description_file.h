@@ -15,6 +15,8 @@ namespace mace_tune {
 // build's own kernels/*.toml, whose sources are embedded instead of read). A file ending in
 // ".desc" holds the encoded description instead (what `tune` writes for a remote target).
 desc::DescriptionPtr LoadDescriptionFile(const std::string& path, bool builtin_ok = false);
+// The same from the TOML text of a file at `path` (its sources are read relative to it): the fuzzer.
+desc::DescriptionPtr ParseDescriptionText(const std::string& text, const std::string& path, bool builtin_ok = false);
 // An encoded description (DESC payload, its source included), as the store and tuned files keep
 // it; `origin` names it in errors.
 desc::DescriptionPtr DecodeDescriptionBytes(const std::vector<uint8_t>& bytes, const std::string& origin);

@@ -1,7 +1,11 @@
 // Inputs, reference and device memory of one kernel instance; RunAndVerify for tests.
 #include "instance_data.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <stdexcept>
 
@@ -33,12 +37,50 @@ std::vector<float> Fill(const BufferSpec& spec, uint64_t seed) {
   return v;
 }
 
+// Adds without wrapping: a sum past 2^64 is as good as infinite for the checks below.
+uint64_t SaturatingAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+uint64_t SaturatingMul(uint64_t a, uint64_t b) { return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
+
+// A key may pass its description's checks and still need more memory than there is: refused with
+// the limit it exceeds before any host vector is allocated (a CPU device's memory is the host's).
+void CheckMemory(const TuningKey& key, const std::vector<BufferSpec>& specs, cl_device_id device,
+                 const DeviceLimits& limits) {
+  const uint64_t global = DeviceValue<cl_ulong>(device, CL_DEVICE_GLOBAL_MEM_SIZE);
+  uint64_t device_bytes = 0, host_bytes = 0;
+  for (const BufferSpec& spec : specs) {
+    const uint64_t bytes = SaturatingMul(spec.elements, desc::ElemSize(spec.type));
+    if (limits.max_mem_alloc_size != 0 && bytes > limits.max_mem_alloc_size) {
+      throw std::runtime_error(key.ToString() + ": argument " + spec.name + " needs " + std::to_string(bytes) +
+                               " bytes, more than this device's largest allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE " +
+                               std::to_string(limits.max_mem_alloc_size) + ")");
+    }
+    device_bytes = SaturatingAdd(device_bytes, bytes);
+    // Host copies as float: the inputs, and each output's reference plus its read-back.
+    host_bytes = SaturatingAdd(host_bytes, SaturatingMul(spec.elements, spec.is_output ? 8 : 4));
+  }
+  if (global != 0 && device_bytes > global) {
+    throw std::runtime_error(key.ToString() + ": its arguments need " + std::to_string(device_bytes) +
+                             " bytes, more than this device's memory (CL_DEVICE_GLOBAL_MEM_SIZE " +
+                             std::to_string(global) + ")");
+  }
+  uint64_t host = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  if (rlimit as{}; getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    host = std::min<uint64_t>(host, as.rlim_cur);  // ulimit -v: what this process may map
+  }
+  if (host != 0 && host_bytes > host / 2) {
+    throw std::runtime_error(key.ToString() + ": its inputs and reference need " + std::to_string(host_bytes) +
+                             " bytes of host memory, more than half of the " + std::to_string(host) +
+                             " this process may use");
+  }
+}
+
 }  // namespace
 
 InstanceData::InstanceData(cl_context context, cl_device_id device, cl_command_queue queue,
                            const KernelFamily& family, const TuningKey& key, uint64_t seed,
                            const DeviceLimits& limits)
     : context_(context), queue_(queue), family_(family), key_(key), specs_(family.Buffers(key)) {
+  CheckMemory(key_, specs_, device, limits);
   std::vector<const std::vector<float>*> inputs;
   host_.resize(specs_.size());
   for (size_t i = 0; i < specs_.size(); ++i) {

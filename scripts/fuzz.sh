@@ -6,16 +6,20 @@ set -eu
 seconds=${1:-60}
 build=${2:-build-fuzz}
 root=$(cd "$(dirname "$0")/.." && pwd)
+targets="program_reader tuned_reader tuned_lookup mace_reader json workload profile worker_protocol description"
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$root/$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DMACE_TUNE_FUZZ=ON -DMACE_TUNE_SANITIZE=ON -DMACE_TUNE_BUILD_TUNER=OFF -DMACE_TUNE_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build "$root/$build" -j2 --target fuzz_program_reader fuzz_tuned_reader fuzz_mace_reader
+  -DMACE_TUNE_FUZZ=ON -DMACE_TUNE_SANITIZE=ON -DMACE_TUNE_BUILD_TUNER=ON -DMACE_TUNE_BUILD_TESTS=OFF \
+  -DMACE_TUNE_BUILD_BENCH=OFF -DMACE_TUNE_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build "$root/$build" -j2 --target $(for t in $targets; do printf 'fuzz_%s ' "$t"; done)
 status=0
-for target in program_reader tuned_reader mace_reader; do
+for target in $targets; do
   work=$(mktemp -d)
   cp "$root/fuzz/corpus/$target/"* "$work/"
   echo "== fuzz_$target: $seconds s, corpus $(ls "$work" | wc -l) files"
-  if ! "$root/$build/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 \
-       -artifact_prefix="$root/$build/fuzz/$target-" "$work" 2>"$root/$build/fuzz/$target.log"; then
+  # -rss_limit_mb: a reader that grows memory without bound is a finding too.
+  if ! "$root/$build/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+       -timeout=10 -print_final_stats=1 -artifact_prefix="$root/$build/fuzz/$target-" "$work" \
+       2>"$root/$build/fuzz/$target.log"; then
     status=1
     echo "   FINDING: see $root/$build/fuzz/$target.log"
   fi

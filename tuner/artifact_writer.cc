@@ -10,16 +10,32 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 
 #include "cl/cl_core.h"
-#include "src/mapped_file.h"
+#include "src/artifact_bytes.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {
 // The runtime's writer (its cache-update mode writes the same way).
-Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes) noexcept {
-  return detail::WriteFileAtomicImpl(path, bytes.data(), bytes.size());
+Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode,
+                       bool replace) noexcept {
+  return detail::WriteFileAtomicImpl(path, bytes.data(), bytes.size(), mode, replace);
+}
+
+Status WriteFilesAtomic(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& files) noexcept {
+  std::vector<std::unique_ptr<detail::StagedFile>> staged(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const auto& [path, bytes] = files[i];
+    const Status status = detail::StagedFile::Stage(path, bytes.data(), bytes.size(), 0644, &staged[i]);
+    if (!status.ok()) return status;  // the files staged so far are removed, none replaced
+  }
+  for (auto& file : staged) {
+    const Status status = file->Commit();
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
 }
 
 namespace {

@@ -16,8 +16,16 @@ namespace mace_tune {
 
 // Writes a temp file in the same directory, fsyncs it, renames it over `path` and fsyncs the
 // directory, so readers see the old file or the new one, never a part. A failure is a Status
-// naming the path and the system's reason; no temp file is left behind.
-Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes) noexcept;
+// naming the path and the system's reason; no temp file is left behind. `mode`: the file's
+// permissions whatever the umask (0600 for a secret); `replace` false refuses an existing file.
+Status WriteFileAtomic(const std::string& path, const std::vector<uint8_t>& bytes, unsigned mode = 0644,
+                       bool replace = true) noexcept;
+
+// Replaces several files as a pair (emit's two artifacts): every file is written and fsynced as a
+// temp file first, so a failed write (a full disk) replaces none of them; then they are renamed in
+// order. Only a crash between two renames leaves a mix, and the runtime tolerates any mix (it finds
+// programs by program key and builds a missing one from source): docs/formats.md "Writing".
+Status WriteFilesAtomic(const std::vector<std::pair<std::string, std::vector<uint8_t>>>& files) noexcept;
 
 // Builds each (program, build options) pair from its embedded source on the device, and
 // collects the device binaries with their program keys, source digests and the device's

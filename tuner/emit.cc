@@ -1,6 +1,7 @@
 // Choosing the winners and writing both artifacts atomically.
 #include "emit.h"
 
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
 #include <set>
@@ -60,6 +61,9 @@ TunedSelection SelectTuned(Store& store, int64_t device_id) {
     Check(FamilyGeometry(key, params, &g), s.tuning_key);
     e.dims = g.dims;
     for (int i = 0; i < 3; ++i) {
+      if (g.gws[i] > UINT32_MAX || g.lws[i] > UINT32_MAX) {
+        throw std::runtime_error(s.tuning_key + ": a global size beyond 2^32 does not fit the tuned-parameter file");
+      }
       e.gws[i] = static_cast<uint32_t>(g.gws[i]);
       e.lws[i] = static_cast<uint32_t>(g.lws[i]);
     }
@@ -111,11 +115,14 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
   if (ec) throw std::runtime_error("cannot create output directory " + request.out_dir + ": " + ec.message());
   report.binary_path = (fs::path(request.out_dir) / request.binary_name).string();
   report.params_path = (fs::path(request.out_dir) / request.params_name).string();
-  const std::vector<uint8_t> binary_bytes = EncodeProgramBinaryFile(binary);
-  Check(WriteFileAtomic(report.binary_path, binary_bytes), "writing the compiled-program binary");
-  Check(WriteFileAtomic(report.params_path, EncodeTunedParamFile(tuned)), "writing the tuned-parameter file");
+  // Both staged before either replaces its file; the binary is renamed first (the order does not
+  // matter to the runtime, see WriteFilesAtomic).
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> files;
+  files.emplace_back(report.binary_path, EncodeProgramBinaryFile(binary));
+  files.emplace_back(report.params_path, EncodeTunedParamFile(tuned));
+  report.binary_bytes = files[0].second.size();
+  Check(WriteFilesAtomic(files), "writing the artifacts");
   report.programs = binary.programs.size();
-  report.binary_bytes = binary_bytes.size();
   return report;
 }
 

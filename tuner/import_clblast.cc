@@ -29,8 +29,7 @@ RecordedSpace ImportClblast(const std::string& path) {
     if (params == nullptr || !params->IsObject()) throw std::runtime_error(path + ": a result without \"parameters\"");
     ParamMap config;
     for (const auto& [name, v] : params->object) {
-      if (!v.IsNumber() || v.number != std::floor(v.number)) throw std::runtime_error(path + ": parameter " + name + " is not an integer");
-      config[name] = static_cast<int64_t>(v.number);
+      if (!JsonInteger(v, &config[name])) throw std::runtime_error(path + ": parameter " + name + " is not an integer");
     }
     const double ns = time != nullptr && time->IsNumber() && std::isfinite(time->number) && time->number > 0
                           ? time->number * 1e6

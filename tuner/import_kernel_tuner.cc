@@ -4,9 +4,7 @@
 // restrictions removed are absent, hence invalid. Non-integer values are replaced by their position.
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 
 #include "json_value.h"
@@ -16,7 +14,7 @@ namespace mace_tune {
 namespace {
 
 int64_t AsInteger(const JsonValue& v, const std::vector<JsonValue>& domain) {
-  if (v.IsNumber() && v.number == std::floor(v.number)) return static_cast<int64_t>(v.number);
+  if (int64_t n = 0; JsonInteger(v, &n)) return n;
   for (size_t i = 0; i < domain.size(); ++i) {
     if (domain[i].type == v.type && domain[i].number == v.number && domain[i].string == v.string) return static_cast<int64_t>(i);
   }
@@ -26,11 +24,7 @@ int64_t AsInteger(const JsonValue& v, const std::vector<JsonValue>& domain) {
 // Kernel Tuner appends one cache entry per line and leaves the file without its closing "}}" while
 // (and if interrupted, after) tuning; it closes the object itself when reading it back. So do we.
 JsonValue ParseCache(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = ReadJsonText(path);
   try {
     return ParseJson(text);
   } catch (const std::runtime_error& first) {
@@ -58,7 +52,10 @@ RecordedSpace ImportKernelTuner(const std::string& path) {
   space.name = "kt:" + (kernel != nullptr && kernel->IsString() ? kernel->string : std::string("?"));
   if (const JsonValue* size = doc.Find("problem_size"); size != nullptr && size->IsArray()) {
     std::string dims;
-    for (const auto& d : size->array) dims += (dims.empty() ? "" : "x") + std::to_string(static_cast<int64_t>(d.number));
+    for (const auto& d : size->array) {
+      int64_t n = 0;
+      dims += (dims.empty() ? "" : "x") + (JsonInteger(d, &n) ? std::to_string(n) : std::string("?"));
+    }
     space.name += "_" + dims;
   }
   for (const auto& [name, values] : tune_params->object) {

@@ -1,13 +1,17 @@
-// Recursive-descent JSON parser (RFC 8259; \u escapes become UTF-8) for json_value.h.
+// Recursive-descent JSON parser (RFC 8259; \u escapes become UTF-8) for json_value.h. Nesting is
+// bounded (kMaxDepth) so that a file of a million '[' is an error, not a stack overflow.
 #include "json_value.h"
 
+#include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "mace_tune/artifacts.h"
 
 namespace mace_tune {
 namespace {
+
+constexpr int kMaxDepth = 256;  // CLBlast's and Kernel Tuner's files nest 4 deep
 
 class Parser {
  public:
@@ -47,6 +51,10 @@ class Parser {
     if (pos_ >= text_.size()) Fail("unexpected end");
     JsonValue v;
     const char c = text_[pos_];
+    if ((c == '{' || c == '[') && depth_ >= kMaxDepth) {
+      Fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
+    const Nest nest(&depth_);
     if (c == '{') {
       ++pos_;
       v.type = JsonValue::Type::kObject;
@@ -105,9 +113,7 @@ class Parser {
         case 'b': out += '\b'; break;
         case 'f': out += '\f'; break;
         case 'u': {
-          if (pos_ + 4 > text_.size()) Fail("bad \\u escape");
-          const unsigned code = static_cast<unsigned>(std::stoul(std::string(text_.substr(pos_, 4)), nullptr, 16));
-          pos_ += 4;
+          const unsigned code = Hex4();
           if (code < 0x80) {
             out += static_cast<char>(code);
           } else if (code < 0x800) {
@@ -128,8 +134,30 @@ class Parser {
     return out;
   }
 
+  // The four hex digits of a \u escape.
+  unsigned Hex4() {
+    if (pos_ + 4 > text_.size()) Fail("bad \\u escape");
+    unsigned code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char h = text_[pos_++];
+      const int digit = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+      if (digit < 0) Fail("bad \\u escape");
+      code = code * 16 + static_cast<unsigned>(digit);
+    }
+    return code;
+  }
+  struct Nest {  // one level deeper for the life of a Value() call
+    explicit Nest(int* depth) : counter(depth) { ++*counter; }
+    ~Nest() { --*counter; }
+    int* counter;
+  };
+
   std::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
@@ -141,15 +169,26 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
   return nullptr;
 }
 
+bool JsonInteger(const JsonValue& v, int64_t* out) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (!v.IsNumber() || !(v.number >= -kExact && v.number <= kExact) || v.number != std::floor(v.number)) return false;
+  *out = static_cast<int64_t>(v.number);
+  return true;
+}
+
 JsonValue ParseJson(std::string_view text) { return Parser(text).Document(); }
 
+std::string ReadJsonText(const std::string& path) {
+  std::vector<uint8_t> bytes;
+  const Status status = ReadFileBytes(path, &bytes, kMaxJsonBytes);
+  if (!status.ok()) throw std::runtime_error(status.message());
+  return std::string(bytes.begin(), bytes.end());
+}
+
 JsonValue ParseJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  const std::string text = ReadJsonText(path);
   try {
-    return ParseJson(buffer.str());
+    return ParseJson(text);
   } catch (const std::runtime_error& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

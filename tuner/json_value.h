@@ -2,6 +2,7 @@
 // Tuner's cache): parses a whole document into a tree of JsonValue. Numbers are doubles.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,8 +28,14 @@ struct JsonValue {
   const JsonValue* Find(std::string_view key) const;
 };
 
+// A number that is a whole value within +-2^53 (exact as a double; an int64 cast is defined).
+bool JsonInteger(const JsonValue& v, int64_t* out);
+
 // Throws std::runtime_error naming the byte offset of the first error.
 JsonValue ParseJson(std::string_view text);
+// A JSON file's text: a regular file of at most kMaxJsonBytes (a FIFO or /dev/zero is refused).
+inline constexpr size_t kMaxJsonBytes = size_t{256} << 20;
+std::string ReadJsonText(const std::string& path);
 // Reads and parses a file; errors name the path.
 JsonValue ParseJsonFile(const std::string& path);
 

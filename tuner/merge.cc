@@ -3,10 +3,14 @@
 // from file to file. One immediate transaction: a failure leaves DEST as it was.
 #include "merge.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <system_error>
 
 #include "sqlite_db.h"
+#include "store.h"
 #include "store_schema.h"
 
 namespace mace_tune {
@@ -50,6 +54,32 @@ class Attached {
 
  private:
   const detail::Db& db_;
+};
+
+// SRC as the merge reads it: the file itself at the current schema version, else a migrated copy
+// beside DEST, removed again at the end.
+class SchemaCopy {
+ public:
+  SchemaCopy(const std::string& src, const std::string& dest, int64_t version) : path_(src) {
+    if (version >= Store::kSchemaVersion) return;
+    std::string temp = dest + ".src.tmp.XXXXXX";
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) throw StoreError(dest + ": merge: cannot create a temp copy of " + src);
+    ::close(fd);
+    temp_ = path_ = temp;
+    detail::Db copy = detail::Db::CopyToFile(src, temp_);
+    detail::PrepareSchema(copy);
+  }
+  ~SchemaCopy() {
+    if (temp_.empty()) return;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((temp_ + suffix).c_str());
+  }
+  SchemaCopy(const SchemaCopy&) = delete;
+  SchemaCopy& operator=(const SchemaCopy&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, temp_;
 };
 
 int64_t Run(const detail::Db& db, const std::string& sql) {
@@ -200,15 +230,14 @@ MergeReport MergeStores(const std::string& dest_path, const std::string& src_pat
   if (fs::exists(dest_path, ec) && fs::equivalent(dest_path, src_path, ec)) {
     throw StoreError(src_path + ": merge: source and destination are the same file");
   }
-  {
-    // Refuses (before any write) a file that is not a mace_tune store or is newer than this code.
-    detail::Db src = detail::Db::Open(src_path);
-    detail::PrepareSchema(src);
-  }
-  detail::Db db = detail::Db::Open(dest_path);
-  detail::PrepareSchema(db);
+  // SRC is only ever read: refused (not a store, empty, newer) from a read-only connection, and an
+  // older schema is migrated in a temporary copy, never in SRC itself.
+  const detail::ReadOnlyLeftovers leftovers(src_path);
+  const int64_t version = detail::ReadOnlySchemaVersion(src_path);
+  const SchemaCopy copy(src_path, dest_path, version);
+  detail::Db db = detail::OpenStoreFile(dest_path);
   MergeReport report;
-  Attached attached(db, src_path);
+  Attached attached(db, copy.path());
   {
     detail::Transaction tx(db);
     MapTables(db, &report);

@@ -124,6 +124,7 @@ RemoteTuneResult RemoteTune(Transport& t, const RemoteTuneOptions& o) {
   result.info = t.Probe();
   PrintLine(o.prefix + "target " + t.spec().text + ": " + result.info.Describe());
   const std::string dir = o.remote_dir.empty() ? t.BaseDir() + "/" + SafeName(o.campaign) : o.remote_dir;
+  CheckRemotePath(dir);
   Prepare(t, o, result.info, dir);
 
   std::string workload = o.workload;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -83,7 +84,8 @@ std::vector<ReplayStats> Replay(const RecordedSpace& recorded, const ReplayOptio
 }
 
 RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_key, const std::string& device) {
-  if (!std::ifstream(path)) throw std::runtime_error(path + ": no such database");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": no such database file (or not a regular file)");
   Store store = Store::OpenCopy(path);  // a replay never writes (nor migrates) the file it reads
   const DeviceRow* chosen = nullptr;
   const auto devices = store.Devices();
@@ -146,6 +148,10 @@ RecordedSpace LoadRecordedSpace(const std::string& spec) {
       rest = rest.substr(0, colon);
     }
     return LoadStoreSpace(rest, key, device);
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(spec, ec) && !std::filesystem::is_regular_file(spec, ec)) {
+    throw std::runtime_error(spec + ": not a regular file");  // a FIFO would block the read below
   }
   std::ifstream in(spec, std::ios::binary);
   if (!in) throw std::runtime_error(spec + ": cannot open");

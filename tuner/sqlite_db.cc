@@ -42,23 +42,29 @@ Db Db::Open(const std::string& path) {
   return OpenHandle(path, path.c_str(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
-Db Db::OpenCopy(const std::string& path) {
-  // Reading a WAL-mode file read-only makes SQLite create PATH-wal and PATH-shm, and only a writer
-  // removes them: those this call created (the -wal still empty) are removed again below.
-  namespace fs = std::filesystem;
+ReadOnlyLeftovers::ReadOnlyLeftovers(std::string path) : path_(std::move(path)) {
   std::error_code ec;
-  const bool had_wal = fs::exists(path + "-wal", ec), had_shm = fs::exists(path + "-shm", ec);
-  Db copy = CopyToMemory(path);
-  if (!had_wal && fs::exists(path + "-wal", ec) && fs::file_size(path + "-wal", ec) == 0) {
-    fs::remove(path + "-wal", ec);
-    if (!had_shm) fs::remove(path + "-shm", ec);
-  }
-  return copy;
+  had_wal_ = std::filesystem::exists(path_ + "-wal", ec);
+  had_shm_ = std::filesystem::exists(path_ + "-shm", ec);
 }
 
-Db Db::CopyToMemory(const std::string& path) {
+ReadOnlyLeftovers::~ReadOnlyLeftovers() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!had_wal_ && fs::exists(path_ + "-wal", ec) && fs::file_size(path_ + "-wal", ec) == 0) {
+    fs::remove(path_ + "-wal", ec);
+    if (!had_shm_) fs::remove(path_ + "-shm", ec);
+  }
+}
+
+Db Db::OpenCopy(const std::string& path) {
+  const ReadOnlyLeftovers leftovers(path);
+  return CopyToMemory(path);
+}
+
+Db Db::CopyToFile(const std::string& path, const std::string& target) {
   const Db file = OpenHandle(path, path.c_str(), SQLITE_OPEN_READONLY);
-  Db copy = OpenHandle(path, ":memory:", SQLITE_OPEN_READWRITE);
+  Db copy = OpenHandle(path, target.c_str(), SQLITE_OPEN_READWRITE);
   sqlite3_backup* backup = sqlite3_backup_init(copy.db_, "main", file.db_, "main");
   if (backup == nullptr) copy.Fail("read", sqlite3_errcode(copy.db_));
   const int rc = sqlite3_backup_step(backup, -1);

@@ -31,6 +31,21 @@ namespace detail {
 
 class Statement;
 
+// Reading a WAL-mode file read-only makes SQLite create PATH-wal and PATH-shm, and only a writer
+// removes them: those that did not exist when this guard was made (the -wal still empty) are
+// removed when it goes, after the read-only connections are closed.
+class ReadOnlyLeftovers {
+ public:
+  explicit ReadOnlyLeftovers(std::string path);
+  ~ReadOnlyLeftovers();
+  ReadOnlyLeftovers(const ReadOnlyLeftovers&) = delete;
+  ReadOnlyLeftovers& operator=(const ReadOnlyLeftovers&) = delete;
+
+ private:
+  std::string path_;
+  bool had_wal_ = false, had_shm_ = false;
+};
+
 class Db {
  public:
   // Opens (creating if missing) a database file for reading and writing.
@@ -64,7 +79,9 @@ class Db {
   [[noreturn]] void Fail(const std::string& operation, int rc) const;
   // Opens `filename` with these sqlite3_open_v2 flags; errors name `path`.
   static Db OpenHandle(const std::string& path, const char* filename, int flags);
-  static Db CopyToMemory(const std::string& path);
+  static Db CopyToMemory(const std::string& path) { return CopyToFile(path, ":memory:"); }
+  // A copy of the database at `path` (opened read-only) written into `target` (a file, or ":memory:").
+  static Db CopyToFile(const std::string& path, const std::string& target);
 
  private:
   void Close() noexcept;

@@ -98,14 +98,15 @@ std::vector<std::pair<int64_t, Measurement>> Select(const Db& db, const std::str
 }  // namespace detail
 
 Store Store::Open(const std::string& path) {
-  detail::Db db = detail::Db::Open(path);
-  detail::PrepareSchema(db);
+  detail::Db db = detail::OpenStoreFile(path);
+  detail::PrepareClaims(db);
   return Store(std::move(db));
 }
 
 Store Store::OpenCopy(const std::string& path) {
   detail::Db db = detail::Db::OpenCopy(path);
   detail::PrepareSchema(db);
+  detail::PrepareClaims(db);
   return Store(std::move(db));
 }
 
@@ -279,6 +280,12 @@ std::optional<Measurement> Store::Find(int64_t device_id, const std::string& tun
 }
 
 bool Store::Record(int64_t device_id, const Measurement& m) {
+  const bool added = Insert(device_id, m);
+  ReleaseClaim(device_id, m);  // after the commit: a kill in between leaves a claim of a dead process
+  return added;
+}
+
+bool Store::Insert(int64_t device_id, const Measurement& m) {
   detail::CheckMeasurement(path(), m);
   detail::Transaction tx(db_);
   int64_t instance_id = InstanceId(m.tuning_key);

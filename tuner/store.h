@@ -89,6 +89,10 @@ struct InstanceSummary {
   int64_t evaluated = 0, failed = 0;
 };
 
+// Store::Claim's answer: this process measures it, it is recorded already, or another live tune
+// process is measuring it now (ask again later).
+enum class ClaimResult { kClaimed, kRecorded, kBusy };
+
 struct DeviceRow {
   int64_t id = 0;
   DeviceFingerprint fingerprint;
@@ -131,6 +135,14 @@ class Store {
   void SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
                         const std::string& params);
 
+  // Claims (store_claims.cc): before measuring a config, a tune process claims it, so a second
+  // process on the same file waits for that result instead of measuring it again. A claim of a
+  // process that is gone (or older than 15 minutes) is taken over. Record drops the claim of what
+  // it records; ReleaseClaims drops every claim of this process.
+  ClaimResult Claim(int64_t device_id, const std::string& tuning_key, const std::string& params,
+                    const std::string& source_digest);
+  void ReleaseClaims();
+
   // All measurements of a key on a device, in insertion order, with their samples.
   std::vector<Measurement> Measurements(int64_t device_id, const std::string& tuning_key) const;
   // Per instance measured on this device, in insertion order: best ok measurement (lowest median,
@@ -170,6 +182,8 @@ class Store {
  private:
   explicit Store(detail::Db db) : db_(std::move(db)) {}
 
+  bool Insert(int64_t device_id, const Measurement& m);  // Record without the claim
+  void ReleaseClaim(int64_t device_id, const Measurement& m);
   int64_t InstanceId(const std::string& tuning_key) const;  // 0 if unknown
   int64_t EnsureConfig(const std::string& family, const std::string& params);
   void LoadSamples(int64_t measurement_id, Measurement* m) const;

@@ -21,5 +21,7 @@ std::optional<double> OptionalColumn(const Statement& stmt, int index);
 // ?1, ?2 ...; rows keep their ids.
 std::vector<std::pair<int64_t, Measurement>> Select(const Db& db, const std::string& tail,
                                                     std::initializer_list<int64_t> args);
+// Creates the claims table where it is missing (store_claims.cc).
+void PrepareClaims(const Db& db);
 
 }  // namespace mace_tune::detail

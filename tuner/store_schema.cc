@@ -2,6 +2,9 @@
 // A new schema version appends one step to kMigrations; nothing else changes here.
 #include "store_schema.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -152,6 +155,39 @@ void Migrate(const Db& db) {
 }
 
 }  // namespace
+
+Db OpenStoreFile(const std::string& path) {
+  struct stat info {};
+  const bool existed = ::stat(path.c_str(), &info) == 0;
+  if (existed && !S_ISREG(info.st_mode)) {
+    throw StoreError(path + ": not a regular file; refusing to use it as a mace_tune store");
+  }
+  try {
+    Db db = Db::Open(path);
+    PrepareSchema(db);
+    return db;
+  } catch (const StoreError&) {
+    if (!existed) {  // the connection is closed by now: remove what SQLite created
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
+    }
+    throw;
+  }
+}
+
+int64_t ReadOnlySchemaVersion(const std::string& path) {
+  const Db db = Db::OpenHandle(path, path.c_str(), SQLITE_OPEN_READONLY);
+  int64_t version = 0, application_id = 0;
+  try {
+    version = db.QueryInt64("PRAGMA user_version");
+    application_id = db.QueryInt64("PRAGMA application_id");
+  } catch (const StoreError& e) {
+    if (e.code() != SQLITE_NOTADB) throw;
+    throw StoreError(path + ": not a SQLite database (SQLite: file is not a database)", e.code());
+  }
+  CheckOpenable(db, version, application_id);
+  if (version == 0) throw StoreError(path + ": an empty file or database, not a mace_tune store");
+  return version;
+}
 
 void PrepareSchema(const Db& db) {
   const std::string& path = db.path();

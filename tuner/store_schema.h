@@ -12,5 +12,14 @@ namespace detail {
 // that it refuses, so such a file is left byte for byte.
 void PrepareSchema(const Db& db);
 
+// Opens (creating if missing) a store for writing and prepares its schema. Refuses a path that is
+// not a regular file (a FIFO would block SQLite); a file this call created is removed again when
+// preparing it fails, so a full disk leaves no empty database behind.
+Db OpenStoreFile(const std::string& path);
+
+// The schema version of a store that is only read (merge's SRC), opened read-only: refused as
+// PrepareSchema refuses, and also when it holds no schema at all (an empty file is no store).
+int64_t ReadOnlySchemaVersion(const std::string& path);
+
 }  // namespace detail
 }  // namespace mace_tune

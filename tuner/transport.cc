@@ -12,6 +12,17 @@
 namespace mace_tune {
 namespace fs = std::filesystem;
 
+namespace {
+
+// A user or host name that ssh cannot take for anything else: no option, no second host.
+bool SafeWord(const std::string& word) {
+  return !word.empty() && word[0] != '-' &&
+         word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+             std::string::npos;
+}
+
+}  // namespace
+
 TargetSpec ParseTarget(const std::string& text) {
   TargetSpec spec;
   spec.text = text;
@@ -34,10 +45,15 @@ TargetSpec ParseTarget(const std::string& text) {
   if (kind == "ssh") {
     spec.kind = "ssh";
     std::string host = rest;
-    const auto at = host.find('@');
+    const auto at = host.rfind('@');
     if (at != std::string::npos) {
       spec.user = host.substr(0, at);
       host = host.substr(at + 1);
+      // ssh would read "-oProxyCommand=..." in the user's place as an option.
+      if (!SafeWord(spec.user)) {
+        throw std::runtime_error("target '" + text + "': bad ssh user '" + spec.user +
+                                 "' (letters, digits, '.', '_' and '-', not first)");
+      }
     }
     const auto port = host.rfind(':');
     if (port != std::string::npos) {
@@ -48,8 +64,9 @@ TargetSpec ParseTarget(const std::string& text) {
       }
       host = host.substr(0, port);
     }
-    if (host.empty() || host[0] == '-')
-      throw std::runtime_error("target '" + text + "': ssh needs a host (ssh:[user@]host[:port])");
+    if (!SafeWord(host))
+      throw std::runtime_error("target '" + text + "': ssh needs a host (ssh:[user@]host[:port]; letters, digits, "
+                               "'.', '_' and '-', not first)");
     spec.host = host;
     return spec;
   }
@@ -85,6 +102,16 @@ std::string SafeName(const std::string& text) {
     out += ok ? c : '_';
   }
   return out.empty() ? "_" : out;
+}
+
+void CheckRemotePath(const std::string& path) {
+  const bool safe = !path.empty() && path[0] != '-' &&
+                    path.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,=@%") ==
+                        std::string::npos;
+  if (!safe) {
+    throw std::runtime_error("remote path '" + path + "': only letters, digits and / . _ - + , = @ % are allowed "
+                             "(no spaces or shell characters), and it may not start with '-'");
+  }
 }
 
 std::string ShellOutput(Transport& t, const std::string& command) {

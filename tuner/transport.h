@@ -72,4 +72,10 @@ std::string ShellOutput(Transport& t, const std::string& command);
 // Letters, digits, '.', '_' and '-' kept; anything else becomes '_'.
 std::string SafeName(const std::string& text);
 
+// Throws std::runtime_error unless `path` (a folder or file on the target) is made of letters,
+// digits and / . _ - + , = @ % only, and does not start with '-'. scp's legacy protocol (the
+// default before OpenSSH 9.0) hands the remote path to the target's shell unquoted, and its SFTP
+// protocol would keep quotes literally, so only a path that no shell changes is ever sent.
+void CheckRemotePath(const std::string& path);
+
 }  // namespace mace_tune

@@ -28,21 +28,28 @@ class SshTransport : public Transport {
   }
   // Relative to the login directory: ~/.mace_tune, without relying on ~ expansion.
   std::string BaseDir() const override { return ".mace_tune"; }
+  // The remote path reaches the target's shell with scp's legacy protocol: CheckRemotePath.
   void Push(const std::string& local, const std::string& remote) override {
-    Copy(local, Destination() + ":" + remote);
+    CheckRemotePath(remote);
+    Copy(LocalPath(local), Destination() + ":" + remote);
   }
   void Pull(const std::string& remote, const std::string& local) override {
-    Copy(Destination() + ":" + remote, local);
+    CheckRemotePath(remote);
+    Copy(Destination() + ":" + remote, LocalPath(local));
   }
   int Shell(const std::string& command, const ProcessOptions& options, bool session) override {
     std::vector<std::string> argv = Common("ssh", "-p");
     if (session) argv.push_back("-tt");
-    argv.insert(argv.end(), {Destination(), command});  // our command lines never start with -
+    argv.insert(argv.end(), {"--", Destination(), command});  // "--": the destination is never an option
     return RunProcess(argv, options);
   }
 
  private:
   std::string Destination() const { return spec_.user.empty() ? spec_.host : spec_.user + "@" + spec_.host; }
+  // scp reads "a:b" as a remote file on host a: a local path with a colon is made explicit.
+  static std::string LocalPath(const std::string& path) {
+    return path.find(':') != std::string::npos && path.front() != '/' ? "./" + path : path;
+  }
 
   std::vector<std::string> Common(const std::string& tool, const std::string& port_flag) const {
     std::vector<std::string> argv{tool};

@@ -234,15 +234,25 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       }
 
       KernelLimits limits;  // each variant's CL_KERNEL_WORK_GROUP_SIZE, learnt from its first build
-      // Measure-or-recall one config; recorded before anything else happens.
-      auto evaluate = [&](const ParamMap& params) {
+      // Measure-or-recall one config; recorded before anything else happens. Another tune on this
+      // database may be measuring it right now: its result is waited for, never measured twice
+      // (nullopt: stopped while waiting).
+      auto evaluate = [&](const ParamMap& params) -> std::optional<Measurement> {
         const std::string digest = ProgramSourceDigest(FindFamily(item.key.family)->program);
+        const std::string text = FormatParams(params);
         auto store_start = Clock::now();
-        if (auto old = store.Find(device_id, r.tuning_key, FormatParams(params), digest)) return *old;
+        if (auto old = store.Find(device_id, r.tuning_key, text, digest)) return old;
         report.overhead.store_lookup += SecondsSince(store_start);
         if (std::optional<Measurement> known = limits.Prune(item.key, params, r.tuning_key, digest)) {
           ++report.pruned;
-          return *known;  // not built, not recorded: the strategy learns it cost nothing
+          return known;  // not built, not recorded: the strategy learns it cost nothing
+        }
+        for (;;) {
+          const ClaimResult claim = store.Claim(device_id, r.tuning_key, text, digest);
+          if (claim == ClaimResult::kClaimed) break;
+          if (claim == ClaimResult::kRecorded) return store.Find(device_id, r.tuning_key, text, digest);
+          if (stopped()) return std::nullopt;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
         const auto eval_start = Clock::now();
         bool ahead = false;
@@ -284,6 +294,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       const Status status = FamilyDefaultParams(item.key, ctx.limits, &default_params);
       if (!status.ok()) throw std::runtime_error(status.ToString());
       r.default_config = evaluate(default_params);
+      if (!r.default_config) break;
       store.SetDefaultConfig(device_id, r.tuning_key, r.default_config->params);
       Consider(&r, *r.default_config);
 
@@ -304,10 +315,11 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       for (const ParamMap& extra : request.extra_configs) {
         const auto at = space.Match(extra);
         if (!at || stopped()) continue;  // not a point of this key's space (another family's, say)
-        const Measurement m = evaluate(extra);
+        const std::optional<Measurement> m = evaluate(extra);
+        if (!m) break;
         ++r.evaluated;
-        Consider(&r, m);
-        strategy->Tell(*at, EvalOutcome{m.status == "ok", m.median_ns});
+        Consider(&r, *m);
+        strategy->Tell(*at, EvalOutcome{m->status == "ok", m->median_ns});
       }
       int64_t since_best = 0;
       std::vector<std::pair<double, size_t>> ranked;  // (median, config) of the ok ones, for Speculate
@@ -331,18 +343,19 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         }
         report.overhead.strategy += SecondsSince(strategy_start);
         const int64_t pruned_before = report.pruned;
-        const Measurement m = evaluate(space.configs()[*next]);
+        const std::optional<Measurement> m = evaluate(space.configs()[*next]);
+        if (!m) break;
         if (report.pruned > pruned_before) {  // answered unbuilt: no evaluation, no budget spent
           strategy->Tell(*next, EvalOutcome{false, 0});
           continue;
         }
         ++r.evaluated;
         const double best_before = r.best ? r.best->median_ns : 0;
-        Consider(&r, m);
+        Consider(&r, *m);
         since_best = r.best && r.best->median_ns != best_before ? 0 : since_best + 1;
         strategy_start = Clock::now();
-        strategy->Tell(*next, EvalOutcome{m.status == "ok", m.median_ns});
-        if (m.status == "ok") ranked.emplace_back(m.median_ns, *next);
+        strategy->Tell(*next, EvalOutcome{m->status == "ok", m->median_ns});
+        if (m->status == "ok") ranked.emplace_back(m->median_ns, *next);
         report.overhead.strategy += SecondsSince(strategy_start);
         if (tty) Progress(r, index, request.workload.items.size(), request.max_evals, SecondsSince(instance_start));
       }
@@ -365,9 +378,14 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       report.instances.push_back(std::move(r));
     }
   } catch (...) {
+    try {
+      store.ReleaseClaims();  // a claim left behind is taken over anyway once this process is gone
+    } catch (const std::exception&) {
+    }
     store.FinishRun(report.run_id, "failed");
     throw;
   }
+  store.ReleaseClaims();
   report.prebuilt_used = static_cast<int64_t>(cache.prebuilt_used());
   if (pool) {
     report.prebuilt_used = pool->stats().prebuilt;

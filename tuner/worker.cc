@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -56,6 +58,16 @@ std::vector<std::string> Split(const std::string& line) {
   return out;
 }
 
+// A whole field as a finite number (std::stod would take "1x" as 1, and "nan").
+bool Number(const std::string& text, double* out) {
+  if (text.empty() || text.size() > 64) return false;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
 std::string Num(double v) {
   std::ostringstream s;
   s.precision(17);
@@ -78,29 +90,58 @@ std::string EncodeMeasurement(const Measurement& m) {
 bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const auto f = Split(line);
   if (f.size() != 19 || f[0] != "RESULT") return false;
-  try {
-    m->status = Unescape(f[1]);
-    m->reason = Unescape(f[2]);
-    m->median_ns = std::stod(f[3]);
-    m->min_ns = std::stod(f[4]);
-    m->max_ns = std::stod(f[5]);
-    m->mad_ns = std::stod(f[6]);
-    m->max_error = std::stod(f[7]);
-    m->build_ms = std::stod(f[8]);
-    m->eval_ms = std::stod(f[9]);
-    m->samples_ns.clear();
-    std::stringstream s(f[10]);
-    std::string item;
-    while (std::getline(s, item, ',')) m->samples_ns.push_back(std::stod(item));
-    double* phases[] = {&m->phases.build, &m->phases.first_launch, &m->phases.verify, &m->phases.warmup,
-                        &m->phases.sampling};
-    m->phases.setup = std::stod(f[12]);
-    for (size_t i = 0; i < 5; ++i) *phases[i] = std::stod(f[i == 0 ? 11 : 12 + i]);
-    m->kernel_max_work_group = std::stoull(f[17]);
-    m->build_options = Unescape(f[18]);
-  } catch (const std::exception&) {
-    return false;
+  Measurement out = *m;
+  out.status = Unescape(f[1]);
+  out.reason = Unescape(f[2]);
+  const bool known = std::any_of(std::begin(kMeasurementStatuses), std::end(kMeasurementStatuses),
+                                 [&](const char* s) { return out.status == s; });
+  double* const numbers[] = {&out.median_ns,     &out.min_ns,       &out.max_ns,
+                             &out.mad_ns,        &out.max_error,    &out.build_ms,
+                             &out.eval_ms,       &out.phases.build, &out.phases.setup,
+                             &out.phases.first_launch, &out.phases.verify, &out.phases.warmup,
+                             &out.phases.sampling};
+  for (size_t i = 0; i < std::size(numbers); ++i) {  // fields 3-9, then 11-16 (10: the samples)
+    if (!Number(f[i < 7 ? 3 + i : 4 + i], numbers[i])) return false;
   }
+  out.samples_ns.clear();
+  std::stringstream s(f[10]);
+  for (std::string item; std::getline(s, item, ',');) {
+    double v = 0;
+    if (!Number(item, &v) || out.samples_ns.size() >= kMaxWorkerSamples) return false;
+    out.samples_ns.push_back(v);
+  }
+  double group = 0;
+  if (!known || !Number(f[17], &group) || group < 0 || group > 1e12) return false;
+  out.kernel_max_work_group = static_cast<uint64_t>(group);
+  out.build_options = Unescape(f[18]);
+  *m = std::move(out);
+  return true;
+}
+
+std::string EncodeInit(const TuningKey& key, uint64_t seed, const MeasureOptions& measure) {
+  return "INIT\t" + key.ToString() + "\t" + std::to_string(seed) + "\t" + std::to_string(measure.warmup) + "\t" +
+         std::to_string(measure.min_samples) + "\t" + std::to_string(measure.max_samples) + "\t" +
+         Num(measure.sample_budget_ms) + "\t" + Num(measure.timeout_ms) + "\t" + Num(measure.ci_target) + "\t" +
+         Num(measure.sample_cap_ms) + "\n";
+}
+
+bool DecodeInit(const std::string& line, TuningKey* key, uint64_t* seed, MeasureOptions* measure) {
+  const auto f = Split(line);
+  if (f.size() != 10 || f[0] != "INIT" || !TuningKey::Parse(f[1], key).ok()) return false;
+  double numbers[8] = {};
+  for (size_t i = 0; i < 8; ++i) {
+    if (!Number(f[2 + i], &numbers[i]) || numbers[i] < 0) return false;
+  }
+  // Counts within the CLI's ranges (option_checks.h), so a bad line cannot ask for a billion runs.
+  if (numbers[0] > 9007199254740992.0 || numbers[1] > 1e6 || numbers[2] > 1e6 || numbers[3] > 1e6) return false;
+  *seed = static_cast<uint64_t>(numbers[0]);
+  measure->warmup = static_cast<int>(numbers[1]);
+  measure->min_samples = static_cast<int>(numbers[2]);
+  measure->max_samples = static_cast<int>(numbers[3]);
+  measure->sample_budget_ms = numbers[4];
+  measure->timeout_ms = numbers[5];
+  measure->ci_target = numbers[6];
+  measure->sample_cap_ms = numbers[7];
   return true;
 }
 
@@ -153,10 +194,9 @@ void WorkerEvaluator::SetKey(const TuningKey& key, uint64_t seed) {
   seed_ = seed;
   built_.clear();
   if (pid_ < 0) return;  // Start() sends it
-  Send("INIT\t" + key_.ToString() + "\t" + std::to_string(seed_) + "\t" + std::to_string(measure_.warmup) + "\t" +
-       std::to_string(measure_.min_samples) + "\t" + std::to_string(measure_.max_samples) + "\t" +
-       Num(measure_.sample_budget_ms) + "\t" + Num(measure_.timeout_ms) + "\t" + Num(measure_.ci_target) + "\t" +
-       Num(measure_.sample_cap_ms));
+  std::string init = EncodeInit(key_, seed_, measure_);
+  init.pop_back();  // Send adds the newline
+  Send(init);
   expected_.push_back("");  // READY
 }
 
@@ -261,7 +301,7 @@ bool WorkerEvaluator::ReadLine(std::string* line, double timeout_s) {
     if (r <= 0) continue;
     char chunk[4096];
     const ssize_t n = read(from_child_, chunk, sizeof chunk);
-    if (n <= 0) return false;
+    if (n <= 0 || buffer_.size() > kMaxWorkerLine) return false;  // EOF, or no line end in sight
     buffer_.append(chunk, static_cast<size_t>(n));
   }
 }
@@ -329,21 +369,14 @@ namespace {
 class WorkerSession {
  public:
   // `cache` outlives the session: keys of one family share many variants' programs.
-  WorkerSession(TuneContext& ctx, ProgramCache& cache, const std::vector<std::string>& f, DeviceLock* lock) {
-    if (f.size() != 10 || f[0] != "INIT") throw std::runtime_error("bad INIT line");
+  WorkerSession(TuneContext& ctx, ProgramCache& cache, const std::string& init, DeviceLock* lock) {
     TuningKey key;
-    if (const Status s = TuningKey::Parse(f[1], &key); !s.ok()) throw std::runtime_error(s.ToString());
+    uint64_t seed = 0;
     MeasureOptions measure;
-    measure.warmup = std::stoi(f[3]);
-    measure.min_samples = std::stoi(f[4]);
-    measure.max_samples = std::stoi(f[5]);
-    measure.sample_budget_ms = std::stod(f[6]);
-    measure.timeout_ms = std::stod(f[7]);
-    measure.ci_target = std::stod(f[8]);
-    measure.sample_cap_ms = std::stod(f[9]);
+    if (!DecodeInit(init, &key, &seed, &measure)) throw std::runtime_error("bad INIT line");
     const KernelFamily* family = FindKernelFamily(key.family);
     if (family == nullptr) throw std::runtime_error("unknown family " + key.family);
-    evaluator_.emplace(ctx, cache, *family, key, std::stoull(f[2]), measure);
+    evaluator_.emplace(ctx, cache, *family, key, seed, measure);
     evaluator_->SetDeviceLock(lock);
     // The pool stops the other workers once this one holds the device (a CPU device's cores).
     if (lock != nullptr) evaluator_->SetTimingHook([] { std::cout << "TIMING" << std::endl; });
@@ -415,7 +448,7 @@ int RunEvalWorker(const std::string& platform, const std::string& device, const 
           ctx.emplace(OpenDevice(platform, device));
           cache.emplace(ctx->context.get(), ctx->device());
         }
-        session = std::make_unique<WorkerSession>(*ctx, *cache, Split(line), device_lock.empty() ? nullptr : &lock);
+        session = std::make_unique<WorkerSession>(*ctx, *cache, line, device_lock.empty() ? nullptr : &lock);
         std::cout << "READY" << std::endl;
       } else if (session && line.rfind("BUILD\t", 0) == 0) {
         std::cout << session->Build(line.substr(6)) << std::endl;

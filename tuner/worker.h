@@ -86,8 +86,15 @@ class WorkerEvaluator {
 // the worker, one containing $MACE_TUNE_TEST_HANG_PARAMS makes it hang.
 int RunEvalWorker(const std::string& platform, const std::string& device, const std::string& device_lock = {});
 
-// Tab-separated line form of a Measurement (escapes \t \n \\), shared by both sides.
+// Tab-separated line form of a Measurement (escapes \t \n \\), shared by both sides. Decoding
+// refuses an unknown status, a number that is not finite, or more than kMaxWorkerSamples samples.
 std::string EncodeMeasurement(const Measurement& m);
 bool DecodeMeasurement(const std::string& line, Measurement* m);
+// The INIT line: the key, the seed and the measure options (each within the CLI's ranges).
+std::string EncodeInit(const TuningKey& key, uint64_t seed, const MeasureOptions& measure);
+bool DecodeInit(const std::string& line, TuningKey* key, uint64_t* seed, MeasureOptions* measure);
+
+inline constexpr size_t kMaxWorkerSamples = 1000000;
+inline constexpr size_t kMaxWorkerLine = size_t{64} << 20;  // a longer line is a broken worker
 
 }  // namespace mace_tune

@@ -1,8 +1,9 @@
 // Reading and validating workload files.
 #include "workload.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
@@ -17,6 +18,8 @@ const std::vector<std::pair<std::string_view, std::string_view>>& EmbeddedWorklo
 }  // namespace detail
 
 namespace {
+constexpr size_t kMaxWorkloadBytes = size_t{16} << 20;  // ResNet-50's every layer is 3 KB
+
 std::string Trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r");
   if (first == std::string::npos) return {};
@@ -91,11 +94,10 @@ Workload WithBatch(const Workload& workload, int64_t batch) {
 }
 
 Workload LoadWorkload(const std::string& name_or_path) {
-  std::ifstream file(name_or_path);
-  if (file) {
-    std::ostringstream text;
-    text << file.rdbuf();
-    Workload w = ParseWorkload(name_or_path, text.str());
+  struct stat info {};
+  if (::stat(name_or_path.c_str(), &info) == 0) {
+    // Whatever is there is what was meant: a FIFO or /dev/zero is an error, not a read forever.
+    Workload w = ParseWorkload(name_or_path, ReadTextFile(name_or_path, kMaxWorkloadBytes));
     w.source = name_or_path;
     return w;
   }

@@ -112,12 +112,22 @@ Program BuildFromBinary(cl_context context, cl_device_id device,
 
 Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data,
                         size_t length, const std::string& options) {
+  if (data == nullptr || length == 0) throw ClError("clCreateProgramWithBinary", CL_INVALID_BINARY, "empty binary");
   cl_int binary_status = CL_SUCCESS;
   cl_int status = CL_SUCCESS;
   Program program(
       clCreateProgramWithBinary(context, 1, &device, &length, &data, &binary_status, &status));
   if (status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", status);
   if (binary_status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", binary_status, "binary status");
+  // What we store is a linked program: a blob the driver reads as a compiled object, a library or
+  // nothing is refused before clBuildProgram acts on it (a driver without the query is trusted).
+  cl_program_binary_type type = CL_PROGRAM_BINARY_TYPE_EXECUTABLE;
+  if (clGetProgramBuildInfo(program.get(), device, CL_PROGRAM_BINARY_TYPE, sizeof(type), &type, nullptr) ==
+          CL_SUCCESS &&
+      type != CL_PROGRAM_BINARY_TYPE_EXECUTABLE) {
+    throw ClError("clGetProgramBuildInfo", CL_INVALID_BINARY,
+                  "CL_PROGRAM_BINARY_TYPE is " + std::to_string(type) + ", not CL_PROGRAM_BINARY_TYPE_EXECUTABLE");
+  }
   return Build(std::move(program), device, options);
 }
 

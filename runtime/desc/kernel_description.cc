@@ -93,7 +93,7 @@ bool KernelDescription::ConfigEnv(const ParamMap& params, bool strict, Env* env,
   }
   if (!strict) return true;
   for (const auto& [name, value] : params) {
-    const bool known = std::any_of(params_.begin(), params_.end(), [&](const Param& p) { return p.name == name; });
+    const bool known = std::any_of(params_.begin(), params_.end(), [&n = name](const Param& p) { return p.name == n; });
     if (!known) {
       *why = "unknown parameter " + name + "=" + std::to_string(value);
       return false;

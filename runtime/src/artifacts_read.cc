@@ -1,11 +1,7 @@
-// Reading both artifacts: file bytes, kind detection, and full parsing of single-device files and
-// multi-device bundles (a DEVC section starts a group). Every check happens here, before anything
-// reaches the driver; program binaries can stay in the caller's (mapped) buffer.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+// Reading both artifacts: kind detection, and full parsing of single-device files and multi-device
+// bundles (a DEVC section starts a group). Every check happens here, before anything reaches the
+// driver; program binaries can stay in the caller's buffer (views, not copies).
+#include <array>
 #include <cstring>
 #include <set>
 
@@ -32,6 +28,11 @@ std::string TagName(uint32_t tag) {
 }
 
 constexpr uint32_t Tag(SectionTag tag) { return static_cast<uint32_t>(tag); }
+
+// The fields DeviceFingerprint::SameDriver compares.
+std::array<std::string, 5> DriverKey(const DeviceFingerprint& d) {
+  return {d.platform_name, d.device_name, d.device_vendor, d.driver_version, d.platform_version};
+}
 
 // The payload must be used up, unless the file comes from a newer minor version, which may append
 // fields this reader does not know.
@@ -63,6 +64,7 @@ Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t 
   meta->format_major = view.format_major;
   meta->format_minor = view.format_minor;
   bool have_meta = false;
+  std::set<std::array<std::string, 5>> drivers;  // a set: a file of 50,000 groups stays linear
   for (size_t i = 0; i < view.sections.size(); ++i) {
     const SectionView& section = view.sections[i];
     if (section.tag == Tag(SectionTag::kMeta)) {
@@ -72,10 +74,8 @@ Status ReadGroups(const uint8_t* data, size_t size, ArtifactKind kind, uint32_t 
     } else if (section.tag == Tag(SectionTag::kDevice)) {
       Group group;
       status = DecodeSection(view, section, detail::DecodeDevice, &group.device);
-      for (const auto& other : *groups) {
-        if (status.ok() && other.device.SameDriver(group.device)) {
-          status = BadFormat("two DEVC sections for the same device and driver (" + group.device.Describe() + ")");
-        }
+      if (status.ok() && !drivers.insert(DriverKey(group.device)).second) {
+        status = BadFormat("two DEVC sections for the same device and driver (" + group.device.Describe() + ")");
       }
       groups->push_back(std::move(group));
     } else if (section.tag == Tag(SectionTag::kSignature)) {
@@ -228,40 +228,6 @@ Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out)
     if (status.ok()) status = OneGroup(bundle.groups.size(), "ReadTunedParamBundle");
     if (status.ok()) *out = std::move(bundle.groups[0]);
     return status;
-  });
-}
-
-Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept {
-  return Guard([&]() -> Status {
-    auto error = [&path](const char* what, int err) {
-      return Status(err == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
-                    std::string(what) + " " + path + ": " + std::strerror(err));
-    };
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return error("cannot open", errno);
-    struct stat info {};
-    if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
-      const int err = S_ISDIR(info.st_mode) ? EISDIR : errno;
-      ::close(fd);
-      return error("cannot read", err);
-    }
-    std::vector<uint8_t> bytes;
-    if (info.st_size > 0) bytes.reserve(static_cast<size_t>(info.st_size));
-    uint8_t chunk[65536];
-    for (;;) {
-      const ssize_t n = ::read(fd, chunk, sizeof(chunk));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        return error("cannot read", err);
-      }
-      if (n == 0) break;
-      bytes.insert(bytes.end(), chunk, chunk + n);
-    }
-    ::close(fd);
-    *out = std::move(bytes);
-    return Status::Ok();
   });
 }
 

@@ -176,7 +176,7 @@ Status ParseContainerImpl(const uint8_t* data, size_t size, ArtifactKind expecte
   for (uint32_t i = 0; i < section_count; ++i) {
     SectionView section;
     section.tag = body.U32();
-    body.U32();  // reserved: written as 0, ignored
+    section.reserved = body.U32();
     const uint64_t section_size = body.U64();
     section.data = section_size <= body.remaining() ? body.Take(static_cast<size_t>(section_size)) : nullptr;
     if (section.data == nullptr) {

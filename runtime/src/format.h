@@ -67,6 +67,7 @@ struct RawSection {
 
 struct SectionView {
   uint32_t tag = 0;
+  uint32_t reserved = 0;  // written as 0; readers ignore it, except in SIGN (not signed itself)
   const uint8_t* data = nullptr;
   size_t size = 0;
 };

@@ -63,6 +63,27 @@ Status DefaultLaunch(const desc::KernelDescription& d, const TuningKey& key, con
   return status;
 }
 
+Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out) {
+  for (const auto& bytes : file.descriptions) {
+    desc::DescriptionText text;
+    desc::DescriptionPtr description;
+    std::string error;
+    if (!desc::DecodeDescription(bytes.data(), bytes.size(), &text, &error) ||
+        !desc::KernelDescription::Build(std::move(text), &description, &error)) {
+      return Status(StatusCode::kBadFormat, "DESC section: " + error);
+    }
+    if (description->builtin()) return Status(StatusCode::kBadFormat, "DESC section claims a built-in family");
+    if (desc::FindDescription(description->name()) != nullptr &&
+        desc::FindDescription(description->name())->builtin()) {
+      return Status(StatusCode::kBadFormat, "DESC section for '" + description->name() +
+                                                "', the name of a built-in family");
+    }
+    Status status = out->Add(std::move(description));
+    if (!status.ok()) return Status(StatusCode::kBadFormat, "DESC section: " + status.message());
+  }
+  return Status::Ok();
+}
+
 double ShapeDistance(const TuningKey& a, const TuningKey& b) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   if (a.family != b.family || a.dtype != b.dtype || a.shape.size() != b.shape.size()) return kInf;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "desc/kernel_description.h"
+#include "desc/registry.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 
@@ -19,6 +20,10 @@ size_t LwsProduct(const LaunchGeometry& g);
 // The family default (the description's defaults) with a reason.
 Status DefaultLaunch(const desc::KernelDescription& description, const TuningKey& key, const DeviceLimits& limits,
                      std::string reason, LaunchConfig* config);
+
+// The user kernels a tuned file carries, into `out`; a malformed one, or one that would replace a
+// built-in family, rejects the whole file (kBadFormat).
+Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out);
 
 // Distance between two shapes of one family and dtype: the Euclidean norm of the differences of
 // log2 of each dimension (doubling one dimension is 1.0). Infinite across families, dtypes or

@@ -1,5 +1,5 @@
-// Programs of the runtime: loading and indexing binary files and bundles (mapped, not copied),
-// the chain binary file -> cache file -> source, and cache-update mode's atomic write-back.
+// Programs of the runtime: loading and indexing binary files and bundles (read once, views into
+// those bytes), the chain binary file -> cache file -> source, and cache-update mode's atomic write-back.
 #include <chrono>
 #include <ctime>
 
@@ -25,7 +25,7 @@ Status Runtime::Impl::VerifySignature(const uint8_t* data, size_t size) const {
   return VerifyArtifactSignature(data, size, options.trusted_public_key);
 }
 
-Status Runtime::Impl::LoadBinaries(std::shared_ptr<const detail::MappedBytes> bytes, BinarySource* source) {
+Status Runtime::Impl::LoadBinaries(std::shared_ptr<const detail::ArtifactBytes> bytes, BinarySource* source) {
   Status status = VerifySignature(bytes->data(), bytes->size());
   detail::ProgramBundleView view;
   if (status.ok()) status = detail::ReadProgramBundleView(bytes->data(), bytes->size(), &view);
@@ -103,7 +103,8 @@ Status Runtime::Impl::GetProgram(const std::string& program, const std::string& 
       event.reason = origin == ProgramOrigin::kBinary ? "loaded from the binary file" : "loaded from the cache file (" + miss + ")";
     } catch (const ClError& e) {
       // A failed MT_CL_CHECK(status) names the variable, not the call: name the call.
-      const std::string call = e.call().rfind("cl", 0) == 0 ? e.call() : "clCreateProgramWithBinary";
+      std::string call = e.call().rfind("cl", 0) == 0 ? e.call() : "clCreateProgramWithBinary";
+      if (!e.detail().empty() && e.detail().size() <= 120) call += ": " + e.detail();  // not a whole build log
       miss = std::string("driver rejected ") + (origin == ProgramOrigin::kBinary ? "binary" : "cached binary") +
              ": " + ClErrorName(e.code()) + " (" + call + ")";
       if (origin == ProgramOrigin::kCache) cache_file.programs.erase(it);
@@ -163,8 +164,8 @@ std::string Runtime::Impl::DigestOf(const std::string& program) {
 }
 
 void Runtime::Impl::ReadCacheFile() {
-  std::shared_ptr<const detail::MappedBytes> bytes;
-  Status status = detail::MappedBytes::Open(options.cache_path, &bytes);
+  std::shared_ptr<const detail::ArtifactBytes> bytes;
+  Status status = detail::ArtifactBytes::Open(options.cache_path, &bytes);
   if (status.code() == StatusCode::kNotFound) {
     cache_status = Status::Ok();  // the first start: nothing cached yet
     return;

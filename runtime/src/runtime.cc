@@ -12,29 +12,6 @@ namespace {
 
 constexpr size_t kMemoLimit = 4096;  // distinct key texts remembered by GetLaunch
 
-// The user kernels a tuned file carries; a malformed one, or one that would replace a built-in
-// family, rejects the whole file (its entries would not be launched as tuned).
-Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out) {
-  for (const auto& bytes : file.descriptions) {
-    desc::DescriptionText text;
-    desc::DescriptionPtr description;
-    std::string error;
-    if (!desc::DecodeDescription(bytes.data(), bytes.size(), &text, &error) ||
-        !desc::KernelDescription::Build(std::move(text), &description, &error)) {
-      return Status(StatusCode::kBadFormat, "DESC section: " + error);
-    }
-    if (description->builtin()) return Status(StatusCode::kBadFormat, "DESC section claims a built-in family");
-    if (desc::FindDescription(description->name()) != nullptr &&
-        desc::FindDescription(description->name())->builtin()) {
-      return Status(StatusCode::kBadFormat, "DESC section for '" + description->name() +
-                                                "', the name of a built-in family");
-    }
-    Status status = out->Add(std::move(description));
-    if (!status.ok()) return Status(StatusCode::kBadFormat, "DESC section: " + status.message());
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 const char* ProgramOriginName(ProgramOrigin origin) noexcept {
@@ -103,8 +80,8 @@ Status Runtime::Create(cl_context context, cl_device_id device, const RuntimeOpt
 
 Status Runtime::LoadProgramBinaries(const std::string& path) noexcept {
   return GuardStatus([&] {
-    std::shared_ptr<const detail::MappedBytes> bytes;
-    Status status = detail::MappedBytes::Open(path, &bytes);
+    std::shared_ptr<const detail::ArtifactBytes> bytes;
+    Status status = detail::ArtifactBytes::Open(path, &bytes);
     if (status.ok()) status = impl_->LoadBinaries(std::move(bytes), &impl_->binaries);
     if (!status.ok()) {
       status = Status(status.code(), path + ": " + status.message());
@@ -116,17 +93,17 @@ Status Runtime::LoadProgramBinaries(const std::string& path) noexcept {
 }
 
 Status Runtime::LoadProgramBinariesFromMemory(const void* data, size_t size) noexcept {
-  return GuardStatus([&] { return impl_->LoadBinaries(detail::MappedBytes::Copy(data, size), &impl_->binaries); });
+  return GuardStatus([&] { return impl_->LoadBinaries(detail::ArtifactBytes::Copy(data, size), &impl_->binaries); });
 }
 
 Status Runtime::LoadProgramBinariesFromStaticMemory(const void* data, size_t size) noexcept {
-  return GuardStatus([&] { return impl_->LoadBinaries(detail::MappedBytes::View(data, size), &impl_->binaries); });
+  return GuardStatus([&] { return impl_->LoadBinaries(detail::ArtifactBytes::View(data, size), &impl_->binaries); });
 }
 
 Status Runtime::LoadTunedParams(const std::string& path) noexcept {
   return GuardStatus([&] {
-    std::shared_ptr<const detail::MappedBytes> bytes;
-    Status status = detail::MappedBytes::Open(path, &bytes);
+    std::shared_ptr<const detail::ArtifactBytes> bytes;
+    Status status = detail::ArtifactBytes::Open(path, &bytes);
     if (status.ok()) status = LoadTunedParamsFromMemory(bytes->data(), bytes->size());
     if (!status.ok()) {
       status = Status(status.code(), path + ": " + status.message());
@@ -159,7 +136,7 @@ Status Runtime::LoadTunedParamsFromMemory(const void* data, size_t size) noexcep
       }
     }
     auto descriptions = std::make_shared<desc::DescriptionSet>();
-    if (status.ok()) status = LoadDescriptions(*mine, descriptions.get());
+    if (status.ok()) status = detail::LoadDescriptions(*mine, descriptions.get());
     std::lock_guard<std::mutex> lock(impl_->launch_mutex);
     impl_->memo.clear();
     if (!status.ok()) {

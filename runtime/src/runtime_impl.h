@@ -15,7 +15,7 @@
 #include "format.h"
 #include "launch_table.h"
 #include "mace_tune/runtime.h"
-#include "mapped_file.h"
+#include "artifact_bytes.h"
 
 namespace mace_tune {
 
@@ -34,7 +34,7 @@ Status GuardStatus(Fn fn) noexcept {
 
 // One loaded program-binary file (or cache file): its bytes and the group of this device.
 struct BinarySource {
-  std::shared_ptr<const detail::MappedBytes> bytes;
+  std::shared_ptr<const detail::ArtifactBytes> bytes;
   std::map<std::string, detail::ProgramEntryView> programs;  // by program key; views into bytes
   bool loaded = false;
   std::string rejected;  // why the last file offered was rejected, while none is loaded
@@ -53,7 +53,7 @@ struct Runtime::Impl {
   // written back to the cache file in cache-update mode). Throws ClError when the source build fails.
   Status GetProgram(const std::string& program, const std::string& options, const Built** out);
   // Checks (signature, format, device, driver) and indexes `bytes` into `source`.
-  Status LoadBinaries(std::shared_ptr<const detail::MappedBytes> bytes, BinarySource* source);
+  Status LoadBinaries(std::shared_ptr<const detail::ArtifactBytes> bytes, BinarySource* source);
   Status VerifySignature(const uint8_t* data, size_t size) const;
   std::string BinaryMissReason(const std::string& program, const std::string& options,
                                const std::string& digest) const;

@@ -58,8 +58,11 @@ Status ReadSignatureBlock(const uint8_t* data, size_t size, SignatureBlock* out)
       const uint32_t algorithm = in.U32();
       const uint8_t* key = in.Take(32);
       const uint8_t* signature = in.Take(64);
-      if (in.failed() || algorithm != kEd25519) {
-        return Status(StatusCode::kBadFormat, "SIGN section: not an Ed25519 signature of 100 bytes");
+      // The SIGN section's own header and payload are outside what is signed: anything but the
+      // exact 100 bytes with a zero reserved field would be an unsigned, malleable part.
+      if (in.failed() || algorithm != kEd25519 || in.remaining() != 0 || sign.reserved != 0) {
+        return Status(StatusCode::kBadFormat,
+                      "SIGN section: not exactly an Ed25519 signature of 100 bytes with a zero reserved field");
       }
       block.present = true;
       std::memcpy(block.public_key.data(), key, 32);

@@ -167,3 +167,47 @@ TEST_CASE("remote-tune over ssh: cut mid-run, resumed, every config exactly once
   CHECK(again.out.find("0 new measurements") != std::string::npos);
   CHECK(test::ConfigsOf(dir + "/host.db") == on_board);
 }
+
+// Audit 6: scp's legacy protocol (`scp -O`, the default before OpenSSH 9.0) runs the remote path
+// through the target's shell. The first step shows that the hole is real on this OpenSSH; then
+// mace_tune, with an `scp` that always adds -O first on PATH, refuses such a --remote-dir before
+// anything runs, and a whole session with a plain one works over the legacy protocol.
+TEST_CASE("remote-tune over ssh with legacy scp (-O): no shell injection through --remote-dir") {
+  if (access(kSshd, X_OK) != 0) {
+    std::printf("SKIPPED: %s not installed (apt-get install openssh-server)\n", kSshd);
+    std::exit(77);
+  }
+  const std::string dir = test::ScratchDir("remote_ssh_legacy_scp");
+  SshServer server(dir);
+  const std::string target = server.Target();  // ssh:USER@127.0.0.1:PORT
+  const std::string user_host = target.substr(4, target.rfind(':') - 4);
+  const std::string port = target.substr(target.rfind(':') + 1);
+  std::ofstream(dir + "/payload.txt") << "x\n";
+  const int raw = Sh("/usr/bin/scp -O -q -F " + server.Config() + " -P " + port + " " + dir + "/payload.txt '" +
+                     user_host + ":" + dir + "/x;touch " + dir + "/PWN0;x' 2>/dev/null");
+  if (!fs::exists(dir + "/PWN0")) WARN("this scp -O did not run the injected command (exit " << raw << ")");
+
+  fs::create_directories(dir + "/bin");
+  std::ofstream(dir + "/bin/scp") << "#!/bin/sh\nexec /usr/bin/scp -O \"$@\"\n";
+  fs::permissions(dir + "/bin/scp", fs::perms::owner_all);
+  const std::vector<std::string> env = {"PATH=" + dir + "/bin:" + std::string(std::getenv("PATH"))};
+  std::vector<std::string> args = test::DeviceArgs();
+  const std::vector<std::string> tail = {"remote-tune", "--target", target, "--ssh-config", server.Config(),
+                                         "--campaign", "t", "--workload", test::WriteTinyWorkload(dir, 1),
+                                         "--db", "host.db", "--results", "results", "--max-evals", "1"};
+  args.insert(args.end(), tail.begin(), tail.end());
+  std::vector<std::string> injected = args;
+  injected.insert(injected.end(), {"--remote-dir", dir + "/x;touch " + dir + "/PWN;x"});
+  const test::CliResult refused = test::RunCliIn(injected, dir, nullptr, env);
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("--remote-dir") != std::string::npos);
+  CHECK(!fs::exists(dir + "/PWN"));
+
+  args.insert(args.end(), {"--remote-dir", dir + "/board/t"});
+  const test::CliResult session = test::RunCliIn(args, dir, nullptr, env);
+  INFO(session.out << session.err);
+  CHECK(session.exit_code == 0);
+  CHECK(test::MeasurementsIn(dir + "/host.db") >= 1);
+  CHECK(!fs::exists(dir + "/PWN"));
+}

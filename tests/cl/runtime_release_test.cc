@@ -1,4 +1,4 @@
-// Release features of the runtime on a real device: multi-device bundles, mapped and static
+// Release features of the runtime on a real device: multi-device bundles, file and static
 // loading, cache-update mode (incl. an unwritable cache), background builds, required signatures
 // and the nearest-shape fallback of launch configs. Each fallback reason is checked by name.
 #include <sys/stat.h>

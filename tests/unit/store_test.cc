@@ -107,7 +107,44 @@ TEST_CASE("store: a new file gets schema version 3 in WAL mode", "[store]") {
   CHECK(db.QueryText("PRAGMA journal_mode") == "wal");
   CHECK(db.QueryInt64("PRAGMA user_version") == 3);
   CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'schema_version'") == "3");
-  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 13);
+  // The 13 tables of schema 3, and claims: working state outside the versioned schema.
+  CHECK(db.QueryInt64("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'") == 14);
+}
+
+TEST_CASE("store: claims keep two tune processes from measuring one config twice", "[store]") {
+  TempDir dir;
+  Store store = Store::Open(dir.File("t.db"));
+  const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
+  const Measurement m = Ok("LX=8", 100);
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kClaimed);
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kClaimed);  // its own again
+  // Another process of this host: busy while it lives, taken over once it is gone.
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    pause();
+    _exit(0);
+  }
+  auto hand_to = [&](pid_t pid, const char* at) {
+    detail::Db raw = detail::Db::Open(dir.File("t.db"));
+    raw.Exec("UPDATE claims SET pid = " + std::to_string(pid) + ", claimed_at = " + at);
+  };
+  hand_to(child, "strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kBusy);
+  hand_to(child, "'2000-01-01T00:00:00.000Z'");  // alive but 26 years old: a hung process
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kClaimed);
+  hand_to(child, "strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kClaimed);
+  // Recording drops the claim; from then on the config is recorded, not claimable.
+  CHECK(store.Record(dev, m));
+  detail::Db raw = detail::Db::Open(dir.File("t.db"));
+  CHECK(raw.QueryInt64("SELECT COUNT(*) FROM claims") == 0);
+  CHECK(store.Claim(dev, m.tuning_key, m.params, m.source_digest) == ClaimResult::kRecorded);
+  CHECK(store.Claim(dev, m.tuning_key, "LX=16", m.source_digest) == ClaimResult::kClaimed);
+  store.ReleaseClaims();
+  CHECK(raw.QueryInt64("SELECT COUNT(*) FROM claims") == 0);
 }
 
 TEST_CASE("store: Record and Find round trip, samples included", "[store]") {

@@ -35,6 +35,23 @@ TEST_CASE("targets parse: local, adb serials (host:port too), ssh user, host and
   CHECK(SafeName("Pixel 7/pro:5555") == "Pixel_7_pro_5555");
 }
 
+TEST_CASE("audit 6: an ssh user or host that ssh would read as an option, and unsafe remote paths, are refused") {
+  CHECK_THROWS_WITH(ParseTarget("ssh:-oProxyCommand=touch /tmp/PWN@host"), Catch::Contains("bad ssh user"));
+  CHECK_THROWS(ParseTarget("ssh:a b@host"));
+  CHECK_THROWS(ParseTarget("ssh:@host"));
+  CHECK_THROWS(ParseTarget("ssh:pi@-host"));
+  CHECK_THROWS(ParseTarget("ssh:pi@ho;st"));
+  CHECK(ParseTarget("ssh:build-bot.2@board-7.local").user == "build-bot.2");
+  for (const char* good : {"/data/local/tmp/mace_tune/c1", ".mace_tune/t", "/home/pi/x+y,z=1@2%"}) {
+    CHECK_NOTHROW(CheckRemotePath(good));
+  }
+  for (const char* bad : {"/tmp/x;touch /tmp/PWN;x", "/tmp/$(id)", "/tmp/`id`", "a b", "-oX", "~/x", "a'b",
+                          "a\"b", "a|b", "a&b", "a\nb", "a:b", ""}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(CheckRemotePath(bad), Catch::Contains("only letters, digits"));
+  }
+}
+
 TEST_CASE("shell quoting survives sh unchanged, and no word is ever interpreted") {
   const std::vector<std::string> words = {"plain", "it's", "$(touch /tmp/mt_pwned)", "a b\tc", "`x`", "\"q\"",
                                           "*",     ""};

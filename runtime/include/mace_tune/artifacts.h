@@ -101,7 +101,12 @@ Status ReadProgramBinaryFile(const uint8_t* data, size_t size, ProgramBinaryFile
 Status ReadTunedParamFile(const uint8_t* data, size_t size, TunedParamFile* out) noexcept;
 Status ReadProgramBinaryBundle(const uint8_t* data, size_t size, ProgramBinaryBundle* out) noexcept;
 Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* out) noexcept;
-Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) noexcept;
+// The largest file ReadFileBytes reads by default (an artifact, a workload, a JSON file).
+inline constexpr size_t kMaxArtifactBytes = size_t{1} << 30;
+// A regular file's bytes; anything else (a FIFO, /dev/zero, a directory) is refused before it is
+// read, without blocking, and so is a file larger than max_bytes. kNotFound for a missing file,
+// kIoError otherwise; the message names the path.
+Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out, size_t max_bytes = kMaxArtifactBytes) noexcept;
 
 // The optional signature (docs/formats.md "SIGN"): an Ed25519 signature over the SHA-256 digest
 // the file would have without its SIGN section. Checking the signature itself needs libsodium

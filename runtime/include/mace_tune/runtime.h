@@ -95,9 +95,11 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   // A rejected file leaves the runtime as it was (building from source); the Status says why.
-  // Files are mapped (mmap) where the OS allows and read otherwise; FromMemory copies the bytes,
-  // FromStaticMemory uses them in place (the caller keeps them alive as long as the Runtime:
-  // arrays from `mace_tune emit --format cpp`). A multi-device bundle gives the group of this
+  // Files are read whole into memory, once: what was checked is what the driver later gets, even
+  // if the file changes. Only a regular file of at most kMaxArtifactBytes is read (a FIFO is
+  // refused, not waited on). FromMemory copies the bytes, FromStaticMemory uses them in place (the
+  // caller keeps them alive and unchanged as long as the Runtime: arrays from `mace_tune emit
+  // --format cpp`). A multi-device bundle gives the group of this
   // device and driver (programs) or of this device (tuned parameters).
   Status LoadProgramBinaries(const std::string& path) noexcept;
   Status LoadProgramBinariesFromMemory(const void* data, size_t size) noexcept;
