@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune devices`: every platform and device, its fingerprint and matched profile.
 #include <fmt/format.h>
 

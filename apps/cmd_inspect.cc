@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune inspect FILE`: either artifact in words, or as JSON.
 #include <fmt/format.h>
 
 #include "commands.h"
 #include "inspect.h"
+#include "json.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune::cli {
@@ -17,8 +19,10 @@ void AddInspectCommand(CLI::App& app, const GlobalOptions&) {
     std::vector<uint8_t> bytes;
     Status status = ReadFileBytes(path, &bytes);
     if (!status.ok()) throw std::runtime_error(status.ToString());
-    const std::string text = DescribeArtifact(bytes, json, &status);
+    std::string text = DescribeArtifact(bytes, json, &status);
     if (!status.ok()) throw std::runtime_error(path + ": " + status.ToString());
+    // The file names its writer; the document names the tool that read it, as every output does.
+    if (json && !text.empty() && text[0] == '{') text = "{\"tool\":" + JsonString(ToolVersion()) + "," + text.substr(1);
     fmt::print("{}", text);
     if (!text.empty() && text.back() != '\n') fmt::print("\n");
   });

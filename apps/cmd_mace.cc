@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MACE interop on the command line (docs/runtime.md "Shipping to a MACE app"): emit --format mace's
 // options, `import-mace FILE` (what an app's MACE tuned parameters become), tune --prior-from.
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Release commands: `mace_tune bundle` (per-device artifacts -> one multi-device file), and the
 // optional Ed25519 signature: `keygen`, `sign`, `verify` (libsodium; MACE_TUNE_WITH_SODIUM=ON).
 #include <sys/stat.h>

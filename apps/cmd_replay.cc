@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune replay`: run strategies against recorded spaces (our database, CLBlast's tuner JSON,
 // Kernel Tuner's cache) over many seeds and print how fast each reaches the optimum. No device.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune report`: runs the Python report generator (reports/mace_tune_report.py) with a Python
 // that has matplotlib: $MACE_TUNE_PYTHON, then /usr/bin/python3, then python3 on PATH.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune eval-worker` (hidden): the child process of `tune --isolate`, which evaluates configs
 // sent on stdin and answers on stdout (tuner/worker.h). Not meant to be run by hand.
 #include "commands.h"

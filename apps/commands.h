@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mace_tune CLI's subcommands: each registers its options on a CLI11 app and runs.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-family summary of a tune run.
 #include "family_summary.h"
 

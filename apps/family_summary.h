@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-family block of `mace_tune tune`'s summary: each kernel family's share of the workload
 // (every key times its layer count), tuned vs default, the FLOP/s and bytes/s reached and, given
 // the device's measured limits (clpeak), the fraction of the limit that binds the family.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mace_bench: runs a workload through the embedded runtime as an app would, with given artifacts,
 // and times it with Google Benchmark: per kernel and per network, tuned vs default launch
 // parameters (default = a Runtime without the tuned file), start-up cold (from source) vs warm
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark("startup/warm", StartupBench, &w, true)
           ->UseRealTime()->Iterations(2)->Unit(benchmark::kMillisecond);
     }
+    benchmark::AddCustomContext("mace_bench.version", std::string("mace_tune ") + MACE_TUNE_VERSION);
     benchmark::AddCustomContext("mace_bench.workload", w.name);
     benchmark::AddCustomContext("mace_bench.device", b->ctx.fingerprint.Describe());
     benchmark::AddCustomContext("mace_bench.binary", b->options.binary);

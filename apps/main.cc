@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mace_tune: OpenCL auto-tuner CLI. Errors end as one clear line and a non-zero exit;
 // --verbose adds the details (build logs, full driver messages).
 #include <cstdio>

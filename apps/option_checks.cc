@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Numeric option validators (option_checks.h).
 #include "option_checks.h"
 

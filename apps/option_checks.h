@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parse-time checks of numeric options: a value that is empty, not a number, NaN, infinite or out
 // of its range is a usage error naming the option, never silently "no limit" or an abort later.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuning harness's own cost per evaluation, with a kernel that does next to nothing (one item
 // stores one value), so what is measured is the harness: verification, timing loop, store writes,
 // strategy — not the device. A regression shows up here without a GPU (PoCL runs it).

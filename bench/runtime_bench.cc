@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Start-up of a workload through the runtime up to the first finished inference (every kernel
 // prepared, run once, clFinish): cold (every program from source), warm (from the compiled-program
 // binary, mapped), warm from the cache file of cache-update mode; and the cost of a tuned-parameter

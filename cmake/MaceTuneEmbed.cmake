@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Embeds text files (OpenCL C sources, device profiles) into a generated C++ file at build time,
 # as Arm Compute Library does: the .cl files stay plain files a person can open and compile.
 #

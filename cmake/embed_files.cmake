@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Script mode helper for mace_tune_embed(): writes each file as a hex byte array.
 set(body "")
 set(table "")

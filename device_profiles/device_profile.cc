@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing of profiles.ini (the embedded one, or any text: the fuzzer) and the fingerprint matcher.
 #include "device_profile.h"
 

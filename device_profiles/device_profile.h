@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device profiles (DESIGN.md "Words"): what we know of a GPU family, from the data file
 // profiles.ini embedded at build time, matched from a fingerprint. Unknown devices get "default".
 #pragma once

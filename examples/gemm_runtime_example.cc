@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a GEMM workload through the embedded runtime only, as an app would: no SQLite, no tuner.
 // Loads the compiled-program binary and tuned-parameter file if given, prepares every kernel,
 // runs each once, checks it against a CPU product, and reports where each program came from.

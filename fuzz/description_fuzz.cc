@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: kernel descriptions, the three ways they come in from outside: a TOML file
 // (tune --kernel; its sources resolve in a scratch folder), a DESC payload (tuned-parameter files,
 // the store, remote targets), and the integer expressions inside both. Whatever builds is then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the JSON parser and the two importers built on it (CLBlast's tuner output,
 // Kernel Tuner's cache, read by `replay` and `report`). Errors must be std::runtime_error; any
 // other exception, a crash or a sanitizer report is a finding.

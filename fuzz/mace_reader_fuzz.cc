@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: MACE's key/value files (protobuf container with CRC32, raw layout) and the
 // description `mace_tune inspect` prints of them.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes the seed corpus of the artifact fuzzers with the real encoders: small single-device
 // files, a two-device bundle and a signed file (fake device binaries keep them small).
 //   make_corpus OUT_DIR   (writes OUT_DIR/program_reader/ and OUT_DIR/tuned_reader/; the latter's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the device-profile parser and matcher. The input's first line is a device
 // name as a driver reports it (outside input at every start), the rest a profiles.ini text.
 #include <cstddef>

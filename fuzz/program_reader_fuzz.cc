@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the program-binary reader as the runtime uses it (bundle views over the
 // input, no copy), the copying bundle reader, and the SIGN-section finder/stripper.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: what the runtime does with a tuned-parameter file, without a device: the
 // bundle reader, the user kernels' DESC sections (LoadDescriptions), the launch table, then each
 // entry's key and its neighbours (every dimension doubled, halved, 0 and 2^31-1) through

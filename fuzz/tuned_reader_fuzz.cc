@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the tuned-parameter reader (bundles and single files), then every entry's
 // tuning key and parameters through the parsers the runtime's lookup uses.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the lines of the --isolate worker pipe: INIT (parent to worker) and RESULT
 // (worker to parent, whose bad answers must read as a crash, never as a wrong record). A line that
 // decodes must encode back to one that decodes to the same measurement.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: workload files (`tune --workload`): every line's tuning key through the
 // families' checked key rules, merged and counted, then scaled by a batch size. "@kernels" lines
 // are dropped: they read other files, which would make runs depend on the disk.

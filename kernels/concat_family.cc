@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The concat family's CPU reference: channel concatenation. Everything else about the family is its
 // description, kernels/concat.toml.
 

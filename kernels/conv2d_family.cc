@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The convolution families' CPU reference (conv2d_1x1, conv2d_3x3, conv2d; double accumulation),
 // one function over the window each family's key gives. Everything else about the families is
 // their descriptions, kernels/conv2d_1x1.toml, conv2d_3x3.toml and conv2d.toml.

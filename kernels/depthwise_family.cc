@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The depthwise_3x3 family's CPU reference: depthwise 3x3 convolution, padding 1 (double
 // accumulation). Everything else about the family is its description, kernels/depthwise_3x3.toml.
 #include <stdexcept>

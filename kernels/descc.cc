@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mace_tune_descc: the build's description compiler. Reads kernels/*.toml (each must say
 // builtin = true), checks them as the tuner would, and writes each as the DESC payload
 // OUT_DIR/<name>.desc that the runtime embeds (cmake/embed_files.cmake).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TOML (toml++, Debian's libtomlplusplus-dev) to DescriptionText, with the line of every field kept
 // for error messages. Tables whose order matters (parameters, let, defaults, defines) are read in
 // the order of their lines: TOML tables are unordered, toml++ keeps each key's source position.
@@ -37,6 +38,7 @@ class Reader {
 
   void Known(const toml::table& table, std::initializer_list<const char*> keys, const std::string& section) const {
     for (auto&& [key, node] : table) {
+      // C++17 lambdas cannot capture a structured binding (clang rejects it): capture a reference.
       const bool known = std::any_of(keys.begin(), keys.end(), [&name = key](const char* k) { return name.str() == k; });
       if (!known) {
         std::string list;

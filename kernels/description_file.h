@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a kernel description from its TOML file (docs/user_kernels.md): the fields into a
 // DescriptionText, the sources (with their #include "..." lines resolved) into one program text,
 // then every expression compiled. Any error names the file, the line and the field:

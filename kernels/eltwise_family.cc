@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The eltwise family's CPU reference: element-wise add / multiply / maximum with the fused
 // activation. Everything else about the family is its description, kernels/eltwise.toml.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Activations and the accumulation tolerance model of the built-in families.
 #include "family_util.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the built-in families' CPU references and tolerances share: the fused activations and the
 // tolerance model of fp32 / fp16 accumulation (a description's verify.accumulate).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fully_connected family's CPU reference: fully connected layer (double accumulation).
 // Everything else about the family is its description, kernels/fully_connected.toml.
 

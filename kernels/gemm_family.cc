@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The GEMM family's CPU reference (double accumulation). Everything else about the family is its
 // description, kernels/gemm.toml.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inputs, reference and device memory of one kernel instance; RunAndVerify for tests.
 #include "instance_data.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One kernel instance's data on a device, shared by the tuner's evaluator, the cl tests and the
 // oclgrind check: deterministic inputs (as each memory argument's fill says, rounded to fp16 for
 // half storage), the reference computed once (the CPU reference of a built-in family, else the

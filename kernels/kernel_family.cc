@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generic kernel family: everything from the description, the CPU reference from the family's
 // own .cc file.
 #include "kernel_family.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuner's view of a kernel family (DESIGN.md "Kernel family"): its description (data, shared
 // with the runtime: desc/kernel_description.h) plus the little that needs code, a CPU reference
 // for the built-in families. One class serves every family, built-in or a user's: nothing here is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pooling family's CPU reference: max / average pooling (double accumulation for the average).
 // Everything else about the family is its description, kernels/pooling.toml.
 #include <algorithm>

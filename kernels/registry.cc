@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuner's families: one generic KernelFamily per registered description, made on first use,
 // with the CPU references the built-in families' .cc files registered at static-init time.
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The resize_bilinear family's CPU reference: bilinear resize, as the kernel rounds its source
 // coordinates. Everything else about the family is its description, kernels/resize_bilinear.toml.
 #include <algorithm>

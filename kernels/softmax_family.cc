@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The softmax family's CPU reference: softmax over channels (double). Everything else about the family is its
 // description, kernels/softmax.toml.
 #include <algorithm>

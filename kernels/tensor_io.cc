@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NHWC4 padding, fp16 conversion and device storage (buffers, image2d) for the NHWC kernels.
 #include "tensor_io.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Host side of the NHWC4 tensor storage of kernels/mt_tensor.cl: fp16 conversion, padding of
 // channels to groups of four, and device memory (buffers or image2d) holding a tensor or array.
 #pragma once

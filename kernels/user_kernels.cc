@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Registering users' kernels in this process: description files, folders of them, encodings.
 #include <algorithm>
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Output checking, deterministic random inputs and NaN poisoning (see verify.h).
 #include "verify.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Output checking for the harness and tests: compares a kernel's output with the reference under a
 // family's Tolerance, and makes the inputs (deterministic random values) and the poison (NaN) that
 // the measurement contract asks for (DESIGN.md "Measurement").

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds mace_tune into ${BUILD_DIR:-build} (extra CMake arguments pass through).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The same configs measured in two databases (e.g. tune with and without --build-jobs): per
 config, the ratio of the medians and whether they agree within their spreads (|a - b| <= 2 * (MAD a
 + MAD b), MAD = median absolute deviation of the samples). Prints one summary line per family and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Packs a Release build and the shared libraries it needs (those not in a bare Ubuntu 24.04 image:
 # fmt, SQLite, Google Benchmark, toml++, the OpenCL ICD loader) into DIR (default .carry), so that the
 # binaries run on a machine with no package registry, e.g. the GPU machine.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets with ASan/UBSan (clang-14) and runs each for a fixed time on a copy
 # of its committed corpus (fuzz/corpus/<target>/); prints executions and any finding.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET=60] [BUILD_DIR=build-fuzz]

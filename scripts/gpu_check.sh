@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # On the GPU machine (run from the repo root there, with the bundle of scripts/device_bundle.sh in
 # .carry): registers NVIDIA's OpenCL driver, runs the cl tests on it, tunes the bundled small
 # workload, emits the artifacts, runs them through the runtime and times start-up cold vs warm.

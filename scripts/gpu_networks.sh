@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # On the GPU machine (repo root there, the bundle of scripts/device_bundle.sh in .carry): the kernel
 # library and network figures of docs/performance.md, in phases so that each call fits the lease:
 #   scripts/gpu_networks.sh tests clpeak mbv2 clblast1024     (one call)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes sample files in MACE's two key/value layouts, for `mace_tune inspect` tests and the
 fuzz corpus. Made by this generator from the documented layouts (docs/formats.md "MACE's
 files"), not taken from a phone: the device binaries are fake (an ELF header and filler).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the network workloads (workloads/mobilenet_v1.workload, mobilenet_v2.workload,
 resnet18.workload, resnet50.workload): every layer of the network at 224x224, batch 1, as one
 kernel instance per line in network order ("# label" after it). `mace_tune tune --batch B`

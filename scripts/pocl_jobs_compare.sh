@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Harness overhead on PoCL with a cold kernel cache (what a first tune pays), two binaries side by
 # side in one run, alternating (A B B A ...), each into a fresh database: the `small` workload, 16
 # evaluations per key, random strategy (the same configs in every run).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The main job on the default device (the first GPU, else PoCL on the CPU): build, tune the
 # bundled `small` workload, emit both artifacts, and run them through the runtime-only example.
 # Re-running resumes: configs already in out/mace_tune.db are not measured again.

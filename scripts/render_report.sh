@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Renders a mace_tune report (report.html) to a PNG with headless Chromium, to look at it as a
 # person would (plots readable, labels present, nothing cut off). Needs Debian's `chromium`
 # (apt-get install chromium); it is not part of scripts/setup.sh.

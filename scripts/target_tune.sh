@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds mace_tune for TARGET, tunes on it and fetches the results (docs/remote.md):
 #   scripts/target_tune.sh adb:SERIAL|ssh:[user@]host[:port]|local [remote-tune options ...]
 # Same-arch targets get this host's build; aarch64 boards the cross build (CMake preset

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds mace_tune and runs every test: (1) the artifact readers, the runtime's fallback tests and
 # the audit's attacks on the runtime under ASan/UBSan, built with libsodium so that the signature
 # checks run too; (2) each libFuzzer target (one per reader of outside input) for FUZZ_SECONDS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Simulated annealing over the neighbour graph of the space: step to an unseen neighbour, accept a
 // slower one with probability exp(-relative slowdown / temperature), cool geometrically, and jump
 // back to the best config after a run of steps without improvement.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Differential evolution (DE/rand/1/bin) in the normalized encoding of the space: each target of
 // the population gets a trial a + F (b - c) crossed with it; the trial snaps to the nearest unseen
 // valid config and replaces its target when faster.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exhaustive search: every config once, in the space's order.
 #include "strategies.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Extremely randomized trees: fit and predict (extra_trees.h).
 #include "extra_trees.h"
 

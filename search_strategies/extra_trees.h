@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small extremely-randomized-trees regressor (Geurts et al. 2006) for the model-based strategy:
 // each split is the best of a few random (axis, threshold) pairs; the spread of the trees'
 // predictions serves as the model's uncertainty.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A (mu + lambda) genetic algorithm on the value positions of the axes: parents by binary
 // tournament among the best evaluated configs, uniform crossover, a one-step mutation per axis with
 // probability 1/axes; a child that is invalid or already seen snaps to the nearest unseen config.

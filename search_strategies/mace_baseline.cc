@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The baseline of MACE's OpenCL tuner: keep the variant as it is (the default config's, else a
 // seeded random one) and try only MACE's fixed list of 2-D work-group shapes derived from the
 // largest work-group K: (K/2,2) (K/4,4) ... (K/256,256), (K,1), (1,K). Stops when the list is done.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Model-based search (Bayesian optimisation with a tree-ensemble surrogate, as in SMAC) with a
 // model-guided local search: after a few random configs, fit extremely randomized trees to
 // log(time); while the best configs have unseen neighbours (SearchSpace::Steps: one step along

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Random search: configs drawn uniformly without replacement, from a seeded permutation, so the
 // same seed proposes the same sequence (which is what makes resume exact).
 #include <algorithm>

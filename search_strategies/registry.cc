@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Strategy names -> factories, and the default strategy.
 #include <stdexcept>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Enumeration of the valid configs (the cartesian product of the axes, filtered by the check) and
 // the services on it that strategies share.
 #include "search_space.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The search space of one kernel instance on one device: every valid config, in a fixed order,
 // plus the shared services strategies use (random config, neighbours, a normalized encoding and
 // the nearest valid config to a point), so each strategy stays a few tens of lines (KTT's Searcher).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shared record of what a strategy has evaluated (strategies.h).
 #include <algorithm>
 #include <cmath>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Factories of the built-in strategies, one file each; registry.cc maps names to them. Also the
 // bookkeeping most strategies share: what was evaluated and how fast it was.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one interface every search strategy implements (DESIGN.md "Strategies"): propose the next
 // config, be told each result. Budgets live in the caller; the seed is explicit and recorded.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Transfer: first the best configs recorded for other devices and nearby shapes (options.history;
 // sources nearest first, each source's fastest first, round robin), then an inner strategy that is
 // told every result, so it starts from the best seed.

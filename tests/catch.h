@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Includes Catch2 v3 where installed, else v2 (Debian 12 ships v2), so tests build with either.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test main for tests that need an OpenCL device. With no device it prints why and exits 77,
 // which CTest reports as skipped (never as passed).
 #define CATCH_CONFIG_RUNNER

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test main for tests that need no device.
 #define CATCH_CONFIG_RUNNER
 #include "catch.h"

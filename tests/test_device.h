@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OpenCL device the cl/ and gpu/ tests run on: chosen by MACE_TUNE_PLATFORM /
 // MACE_TUNE_DEVICE (name substrings), else the default device. Shared by one test binary.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Atomic artifact writing (the runtime's temp file, fsync, rename, fsync of the directory) and
 // the program-binary file builder.
 #include "artifact_writer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuner's side of both release artifacts: atomic file writing, and building the
 // compiled-program binary file for a device. The byte format itself lives in the runtime
 // (EncodeProgramBinaryFile / EncodeTunedParamFile in mace_tune/artifacts.h).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The artifact writers and inspector (included from tuner/CMakeLists.txt): atomic file writing,
 # the program-binary builder, `inspect` text/JSON (ours and MACE's files). Links only the runtime, which owns the format.
 add_library(mace_tune_artifact_writer

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A pool of evaluation worker processes (worker.h) that builds the configs a strategy will propose
 // next while the device measures: each worker builds, launches once and verifies a config on its
 // own (compilers that work one program at a time per process, as NVIDIA's OpenCL does, then run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One device, several processes (the build pool's workers): whatever runs kernels - a timing, a
 // verification launch - holds this lock (flock on a file the pool names), so no worker's kernels
 // ever share the device with another's timed runs. Compiling needs no lock.

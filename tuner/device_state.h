@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the platform exposes about clocks and temperature, read at the start and end of a run and
 // polled by the cool-down: nvidia-smi when present, Android/Linux devfreq (GPU frequency), the
 // Adreno kgsl files and the GPU thermal zones. Read-only; nothing when nothing is exposed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Choosing the winners and writing both artifacts atomically.
 #include "emit.h"
 

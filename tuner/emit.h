@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune emit` (DESIGN.md "Flow" 3): from the database and the device, the compiled-program
 // binary (the winners' and defaults' programs, built here) and the tuned-parameter file.
 #pragma once

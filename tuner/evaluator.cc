@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Build, verify and time one config.
 #include "evaluator.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Evaluates configs of one kernel instance (DESIGN.md "Measurement"): random inputs, the CPU
 // reference once, then per config: build, poison the output, run, verify, warm up, and time with
 // profiling events until a count or time budget. A failing config is a result, never an exception.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune farm`: one worker thread per target, each tuning into its own database in its own
 // results folder; the host database gets every one merged in at the end, one after the other.
 #pragma once

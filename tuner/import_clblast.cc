@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Import of CLBlast's tuner output (clblast_tuner_xgemm and friends write clblast_<kernel>_<precision>.json):
 // "results" is a list of {"kernel", "time" (ms), "parameters": {NAME: integer}}; only configs that
 // compiled and verified are listed, so every other config of the axes counts as invalid.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Import of Kernel Tuner's cache file (tune_kernel(..., cache=FILE)): "tune_params" gives the axes,
 // "cache" maps "v1,v2,..." to a record with the parameters and "time" (ms), or a string such as
 // "InvalidConfig" / "CompilationFailedConfig" / "RuntimeFailedConfig" for a failure. Configs the

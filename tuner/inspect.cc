@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text and JSON descriptions of both artifacts.
 #include "inspect.h"
 

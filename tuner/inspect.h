@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune inspect`: either release artifact described in words for a person, or as JSON for
 // scripts. Reads through the runtime's own reader, so what it shows is what an app would load.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON string escaping, number formatting and the writer's bookkeeping.
 #include "json.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small hand-written JSON writer for the tool's machine-readable outputs (inspect --json,
 // devices --json, reports' inputs): RFC 8259 string escaping, so any name a driver reports
 // stays valid JSON. No dependency beyond the standard library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small JSON reader for the importers of other tuners' files (CLBlast's tuner output, Kernel
 // Tuner's cache): parses a whole document into a tree of JsonValue. Numbers are doubles.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Learning and applying CL_KERNEL_WORK_GROUP_SIZE per variant (build options).
 #include "kernel_limits.h"
 

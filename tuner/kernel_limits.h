@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each kernel variant's work-group limit, learnt while tuning, so configs it cannot run are answered
 // without a build (a GPU's register-heavy variants allow fewer work-items than the device does).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // emit --format mace (mace_emit.h): the same winners as `emit`, keyed and laid out as MACE reads them.
 #include "mace_emit.h"
 

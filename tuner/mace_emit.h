@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune emit --format mace`: the tuned results written as the two files a MACE app loads
 // (docs/runtime.md "Shipping to a MACE app"): MACE's compiled-program file, built on this device,
 // and its tuned-parameter file, in MACE's protobuf container or its legacy raw layout.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MACE's key/value files: raw layout and protobuf container (docs/formats.md "MACE's files").
 #include "mace_format.h"
 

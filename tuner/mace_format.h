@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading MACE's own OpenCL cache files for `mace_tune inspect`: the older raw key/value layout
 // (mace_cl_compiled_program.bin, the tuned-parameter file) and the protobuf key/value container
 // with a CRC32 trailer. A small protobuf wire-format reader, no protobuf dependency.

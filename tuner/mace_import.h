@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune import-mace FILE` and `tune --prior-from FILE`: the entries of an app's MACE
 // tuned-parameter file (either layout) read back into tuning keys and configs of a family whose
 // local size is its parameters, so `tune --strategy transfer` starts from what MACE had tuned.

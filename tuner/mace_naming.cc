@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MACE's names for keys, programs and devices (mace_naming.h); the facts and their sources are in
 // docs/formats.md "MACE's files".
 #include "mace_naming.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How MACE names what it looks up (docs/runtime.md "Shipping to a MACE app"): the tuning keys an
 // app's MACE ops ask for (given as templates over a family's dims), program keys, the platform-info
 // and device-name strings its compiled-program file is checked against, tuned-parameter values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing MACE's own key/value files (docs/formats.md "MACE's files"): the protobuf container with
 // its CRC-32 trailer (MACE 1.1 and later) and the legacy raw layout (MACE 0.9 to 1.0). The reader
 // is mace_format.h; both follow one description of the layouts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Merging stores with SQL over an ATTACHed source: rows are mapped by their natural keys
 // (fingerprint id, tuning key, family + params, run identity), never by row ids, which differ
 // from file to file. One immediate transaction: a failure leaves DEST as it was.

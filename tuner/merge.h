@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune merge`: folds the results of other databases (another device, a phone, a farm
 // worker) into one. Idempotent: a (device fingerprint, tuning key, config, source digest) already
 // present is never added again, so merging the same file twice changes nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prior results for the transfer strategy, from the store (prior_results.h).
 #include "prior_results.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the transfer strategy starts from: the fastest configs already recorded for the same kernel
 // family on other devices and at other shapes, read from the store into plain PriorResults so the
 // strategies never depend on SQLite.

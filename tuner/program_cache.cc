@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Building and caching variants, on the caller's thread or on the build threads.
 #include "program_cache.h"
 

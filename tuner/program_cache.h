@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // In-process cache of built programs, keyed by program key: each variant is compiled once per
 // process however many shapes use it. Build failures are cached too, with their log. With build
 // threads, Prebuild() compiles the variants a strategy will propose next while the device measures.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Merging stores, the transports (local, adb, ssh), remote tuning sessions and the farm
 # (DESIGN.md "Flow" 7). Included from tuner/CMakeLists.txt; the CLI and tests link these.
 find_package(Threads REQUIRED)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A tuning session on a target (DESIGN.md "Flow" 7): probe it, push mace_tune (+ the libraries it
 // needs) and the workload, run `mace_tune tune` there streaming its output, pull the database into
 // a local folder named after the device, merge it into the host's. The target's database is never

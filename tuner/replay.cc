@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The replay engine and the loader of spaces from our store (replay.h).
 #include "replay.h"
 

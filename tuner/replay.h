@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replay (DESIGN.md "Strategies"): run strategies against recorded data instead of a device, to
 // compare them over many seeds. A recorded space comes from our SQLite store or from another
 // tuner's output (CLBlast's tuner JSON, Kernel Tuner's cache JSON); configs never measured are

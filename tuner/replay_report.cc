@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The replay comparison as a text table and as JSON (replay.h).
 #include <algorithm>
 #include <cmath>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Search-side parts of the tuner library: prior results for transfer, the replay engine and the
 # importers of other tuners' files (CLBlast, Kernel Tuner), with their small JSON reader.
 target_sources(mace_tune_tuner PRIVATE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Move-only RAII owners of a SQLite connection and its prepared statements, plus a transaction
 // guard that rolls back unless committed. Every failure throws StoreError naming the file, the SQL
 // operation and SQLite's own message; the store is the only user.

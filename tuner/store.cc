@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The results store over SQLite: small queries over the schema of store_schema.cc.
 // Every write is its own committed transaction, so a kill -9 after a call returns loses nothing.
 #include "store.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The SQLite results store (DESIGN.md "SQLite store"): the RAII SQLite wrapper, the schema with
 # its migrations, and the Store.
 # Included from tuner/CMakeLists.txt; the tuner and tests link mace_tune::store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SQLite results store (DESIGN.md "SQLite store"): one file per campaign holding devices, runs,
 // kernel instances, configs and every measurement with all its samples, failures included.
 // Uniqueness on (device, instance, config, source digest) makes resume and merging idempotent.

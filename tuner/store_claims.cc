@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Claims on configs being measured (docs/database.md "Claims"): two tune processes on one database
 // never measure the same config twice. A claim is a row taken in one immediate transaction, and
 // dropped when its measurement is recorded. The table is working state, not results: it lives

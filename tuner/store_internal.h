@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal to the Store's .cc files: helpers over the SQLite wrapper they share.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Store's run records of schema v2: the final interleaved re-measurement, the device's clock
 // and temperature readings, and the cool-downs (docs/database.md).
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The store's schema, version by version, and the checks made before the first write to a file.
 // A new schema version appends one step to kMigrations; nothing else changes here.
 #include "store_schema.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The results store's schema: the checks made when a file is opened (not SQLite, another
 // application's, newer than this code) and the migrations that bring it to the current version.
 #pragma once

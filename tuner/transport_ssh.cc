@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ssh transport: a Linux board through OpenSSH's `ssh` and `scp` (BatchMode: keys or an agent,
 // never a password prompt). Long runs get a pty (-tt) so that a dropped connection hangs the
 // remote process up instead of leaving it running unseen.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Opening a device for tuning.
 #include "tune_context.h"
 

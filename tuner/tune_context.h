@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything the tuner holds open for one device: the chosen device, its context and profiling
 // queue, fingerprint, limits and matched profile.
 #pragma once

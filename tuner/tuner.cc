@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuning loop and its progress line.
 #include "tuner.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuning loop (DESIGN.md "Flow" 2): for each instance, a strategy proposes configs, the
 // evaluator measures them, and every outcome is recorded as it happens. A config already in the
 // database is never measured again: re-running the same command resumes where it stopped.

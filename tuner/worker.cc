@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evaluation worker and its watchdog (worker.h). One line per message, tab-separated fields.
 #include "worker.h"
 

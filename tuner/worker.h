@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Crash-proof evaluation (DESIGN.md "Failures are results"): configs are evaluated in a child
 // process ("mace_tune eval-worker") that owns its own OpenCL context, over pipes, under a watchdog.
 // A crash is recorded as launch_failed, a hang past the watchdog as timeout; the worker is then

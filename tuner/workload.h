@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Workloads: lists of kernel instances, one tuning key per line ("# label" after it), read from a
 // file or by name from the workloads/ bundled into the binary. Repeated keys are merged, counted.
 // A line "@kernels PATH" registers users' kernels (a description file or a folder of them,

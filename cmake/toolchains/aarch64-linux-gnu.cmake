@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Cross-compiling for aarch64 Linux boards with Debian's g++-aarch64-linux-gnu. The target's -dev
 # packages come from dpkg multiarch (arm64): see docs/remote.md "Building for a board".
 # cmake -S . -B build-aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/aarch64-linux-gnu.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* What the three user-kernel apps share: an OpenCL device (the first one: PoCL where there is no
  * GPU), a mace_tune runtime over it, and both artifacts loaded from the paths given.
  *   APP [--programs mace_cl_compiled_program.bin] [--params mace_tuned_params.bin]

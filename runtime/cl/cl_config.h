@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one place that fixes the OpenCL API level the project compiles against.
 // OpenCL 1.2 is what mobile GPUs (Adreno, Mali, PowerVR) reliably offer.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Implementation of the throwing OpenCL helpers.
 #include "cl/cl_core.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Thin, throwing helpers over the OpenCL calls the project makes: queries, context and queue
 // creation, program builds from source or binary, buffers and profiled launches.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The table of OpenCL error names, written once.
 #include "cl/cl_error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OpenCL error names and the exception the core throws on a failed call.
 // MT_CL_CHECK(call) keeps the call's text, so a message reads
 // "clBuildProgram: CL_BUILD_PROGRAM_FAILURE (-11)" followed by the build log when there is one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Move-only RAII owners of OpenCL handles, one type per handle kind (CLBlast's clpp11 idea,
 // without its copyable Program). Copying is deleted; sharing is an explicit Retain().
 // Destructors never throw: a failed release is logged to stderr.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device selection by name substring.
 #include "cl/device_select.h"
 

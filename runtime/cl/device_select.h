@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Choosing the OpenCL device: platform and device filters are case-insensitive substrings, taken
 // from the arguments or else from MACE_TUNE_PLATFORM / MACE_TUNE_DEVICE. With no filter: the first
 // GPU of any platform, else the first device. Never by index alone (platform order differs between

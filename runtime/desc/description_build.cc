@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // KernelDescription::Build: every field of a DescriptionText checked and every expression compiled
 // against the names it may use. Names get slots in this order, and each kind of field may read
 // only the slots before its boundary: dtype values, dims, lets | device values | parameters |

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DESC payload: a version, then every field of DescriptionText in declaration order (strings
 // u32 length + bytes, lists u32 count + items, integers i64, doubles as binary64 bits).
 #include "desc/description_text.h"

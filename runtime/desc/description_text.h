@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A kernel description as text (docs/user_kernels.md has every field): what the TOML file says,
 // and what the tuned-parameter file carries to the runtime (DESC sections), before any expression
 // is compiled. One encoding, read by the runtime with nothing but the standard library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parser (recursive descent, C precedence, nesting bounded) and checked evaluator of description
 // expressions.
 #include "desc/expr.h"

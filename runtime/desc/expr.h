@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The integer expressions of kernel descriptions (docs/user_kernels.md "Expressions"): parsed
 // once against a Scope of names, evaluated many times over slot values with checked 64-bit
 // arithmetic, so an overflow or a division by zero is an error with its reason, never a wrong

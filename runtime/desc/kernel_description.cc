@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generic rules of a kernel description: key checks, the search space, config checks against
 // a device, build options, launch geometry, the default config, arguments and metrics.
 #include "desc/kernel_description.h"
@@ -93,6 +94,7 @@ bool KernelDescription::ConfigEnv(const ParamMap& params, bool strict, Env* env,
   }
   if (!strict) return true;
   for (const auto& [name, value] : params) {
+    // C++17 lambdas cannot capture a structured binding (clang rejects it): capture a reference.
     const bool known = std::any_of(params_.begin(), params_.end(), [&n = name](const Param& p) { return p.name == n; });
     if (!known) {
       *why = "unknown parameter " + name + "=" + std::to_string(value);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A kernel description, compiled: what a kernel family is (DESIGN.md "Kernel family"), stated once
 // as data and read alike by the tuner and the runtime. Built-in families are described in
 // kernels/*.toml and embedded in the runtime; a user's kernel is described in its own TOML file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The process-wide description registry: built-ins decoded once from the bytes that
 // mace_tune_descc embedded, then user kernels as the tuner registers them.
 #include "desc/registry.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where kernel descriptions are found by name: the built-in families (kernels/*.toml, embedded in
 // the runtime at build time) and the user kernels registered in this process (the tuner's
 // --kernel files). A Runtime adds those of its tuned-parameter file in a DescriptionSet of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Read-only bytes of an artifact: a file read whole into memory, a copy of the caller's buffer, or
 // a view of memory the caller keeps alive. A file is read, never mapped: what was verified must be
 // what later reaches the driver, and a mapping changes (or faults) when the file is edited.

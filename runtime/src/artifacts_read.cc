@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading both artifacts: kind detection, and full parsing of single-device files and multi-device
 // bundles (a DEVC section starts a group). Every check happens here, before anything reaches the
 // driver; program binaries can stay in the caller's buffer (views, not copies).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Normalized build options and program keys (DESIGN.md "Words").
 #include <algorithm>
 #include <sstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mace_tune/families.h over the kernel descriptions (desc/registry.h): every family, built-in or
 // registered, answers through the same generic rules of its description.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ReadFileBytes (mace_tune/artifacts.h): the one reader of outside files, shared by the runtime,
 // the description compiler and the tuner, so a FIFO, a device file or a huge file is refused the
 // same way everywhere.

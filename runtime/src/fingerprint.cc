@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a device's fingerprint through OpenCL, and its id.
 #include "mace_tune/fingerprint.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Encoding and bounds-checked decoding of the artifact container and its sections
 // (layout in mace_tune/artifacts.h, every byte in docs/formats.md).
 #include "format.h"

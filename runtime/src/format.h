@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The byte level of both artifacts: little-endian writer and bounds-checked reader, the container
 // (header, sections, SHA-256 trailer) and the encoding of every artifact struct. The layout is
 // documented in mace_tune/artifacts.h and docs/formats.md; this is its only implementation.

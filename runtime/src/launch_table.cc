@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exact -> nearest -> default resolution of launch configs, and the local-size checks.
 #include "launch_table.h"
 

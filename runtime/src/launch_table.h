@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The launch-parameter side of the runtime: the loaded tuned entries, and the fallback chain
 // exact tuning key -> nearest tuned shape of the same family -> family default, with every
 // local size re-validated against this device's limits (docs/runtime.md "Launch configs").

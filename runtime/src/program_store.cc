@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Programs of the runtime: loading and indexing binary files and bundles (read once, views into
 // those bytes), the chain binary file -> cache file -> source, and cache-update mode's atomic write-back.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The embedded runtime's public API (mace_tune/runtime.h): loading both artifacts, launch configs
 // through the exact -> nearest -> default chain, kernels, background builds. Inside, OpenCL
 // failures are ClError exceptions; every public function turns them into a Status.

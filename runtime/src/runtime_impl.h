@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The state behind mace_tune::Runtime, shared by runtime.cc (the public API, launch configs) and
 // program_store.cc (programs: binary file, cache file, source, background builds).
 #pragma once

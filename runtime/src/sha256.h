@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small SHA-256 (FIPS 180-4) for artifact digests and fingerprint ids. The runtime's only
 // dependency is OpenCL, so it cannot link OpenSSL; this is checked against the FIPS vectors.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The optional SIGN section: finding it, removing it, appending it, and (only in a build with
 // MACE_TUNE_WITH_SODIUM) checking its Ed25519 signature. Layout in docs/formats.md "SIGN".
 #include <cstring>

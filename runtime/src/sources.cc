@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Program sources embedded at build time, their digests, and program keys.
 #include <algorithm>
 #include <fstream>

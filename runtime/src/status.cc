@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names of status codes.
 #include "mace_tune/status.h"
 

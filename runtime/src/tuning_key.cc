@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing and printing of tuning keys and parameter lists.
 #include "mace_tune/tuning_key.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The embedded runtime with both artifacts on a real device (PoCL in CI): program binaries used
 # or rejected with a reason, tuned launch configs, GEMM through Prepare() against the CPU.
 mace_tune_test(NAME runtime_test LABEL cl

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The OpenCL core on a real device: RAII ownership, build errors with logs, fingerprints.
 #include "catch.h"
 #include "cl/cl_core.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mace_tune CLI as a user runs it: resume after kill -9 and Ctrl-C, and one clear line and a
 // non-zero exit for each kind of bad input, with the database left intact.
 #include <signal.h>
@@ -160,4 +161,5 @@ TEST_CASE("emit writes both artifacts; inspect reads them back") {
   CHECK(params.exit_code == 0);
   CHECK(params.out.find("gemm:K=16,M=32,N=24:fp32") != std::string::npos);
   CHECK(params.out.front() == '{');
+  CHECK(params.out.find("\"tool\":\"mace_tune ") != std::string::npos);  // the reader's version, besides the writer's
 }

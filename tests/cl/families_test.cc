@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every kernel family (but GEMM, which gemm_test covers in depth) x every variant x fp32 / fp16
 // on its awkward test shapes, against the CPU reference, through the tuner's own run-and-verify
 // path: the embedded source, the runtime's build options and geometry, poisoned outputs.

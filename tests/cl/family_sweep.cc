@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Variant sweep of one family over its test keys.
 #include "family_sweep.h"
 

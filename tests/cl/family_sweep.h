@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every variant of a kernel family on its TestKeys(), against the CPU reference, through the same
 // path as the tuner (kernels/instance_data.h RunAndVerify): shared by families_test and the
 // oclgrind check (kernel_check).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every GEMM variant (TM x TN x VW x LOCAL x KT that CheckConfig allows) with a few local sizes,
 // on awkward small shapes, against the CPU reference: the embedded gemm.cl built with the runtime's
 // build options and launched with its geometry, exactly as the tuner and apps do.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit's cases through the CLI, as an attacker or a careless user runs it: each must end in
 // one `mace_tune: error:` line and exit 1 within seconds and bounded memory (or do the safe thing:
 // refuse to overwrite a key, measure no config twice, replace both artifacts or neither).

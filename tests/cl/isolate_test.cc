@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tune --isolate: a config that crashes the evaluation worker (abort) and one that hangs it are
 // recorded as launch_failed and timeout, the worker is restarted, tuning completes, and a repeat
 // measures nothing (the failures are skipped on resume).

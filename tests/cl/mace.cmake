@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # MACE interop end to end (docs/runtime.md "Shipping to a MACE app"): the MACE-convention example
 # kernel tuned, emitted with --format mace in both layouts, decoded by an independent reader
 # (python3-protobuf, zlib's CRC-32, struct), read back by inspect and import-mace, and used by

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # mace_bench (apps/mace_bench.cc) on the test device: its Google Benchmark JSON, read back by the
 # report generator. Skipped (77) without an OpenCL device.
 if(TARGET mace_bench)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """MACE interop end to end on the OpenCL device (PoCL in CI): the MACE-convention example kernel
 (examples/user_kernels/mace_bias_relu) is tuned, `emit --format mace` writes both of MACE's files in
 both layouts, and an independent reader decodes them: Debian's python3-protobuf against the schema

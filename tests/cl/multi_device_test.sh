@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Several identical devices on one host (PoCL with POCL_DEVICES="pthread pthread": two devices of
 # one name, as a host with two identical GPUs has): `devices` shows how to pick each, --device
 # 'NAME#N' picks it, a bad index is one clear error, and `farm` drives both as local:DEVICE targets,

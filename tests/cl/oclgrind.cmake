@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The kernels under oclgrind's out-of-bounds, data-race and API checks (label "oclgrind":
 # `ctest -L oclgrind`). Skips (77) when oclgrind is not installed.
 find_program(OCLGRIND_EXECUTABLE oclgrind)

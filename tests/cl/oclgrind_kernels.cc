@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every kernel family, a spread of its variants, fp32 and fp16, buffer and image storage, on its
 // tiny test shapes: run under oclgrind (tests/cl/oclgrind_test.sh), whose out-of-bounds, data-race
 // and API checks must report nothing. The outputs are verified against the references as well.

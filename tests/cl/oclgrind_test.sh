@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs the kernel sweep (oclgrind_kernels) under oclgrind with its data-race and API checks; any
 # report (invalid read or write, data race, API error) in its log fails the test.
 # Usage: oclgrind_test.sh OCLGRIND_EXECUTABLE TEST_BINARY. Exit 77 (skip) when oclgrind is missing.

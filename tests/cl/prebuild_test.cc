@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The build threads on a real device: a program built ahead is served without building again,
 // evaluations of prebuilt configs record no build time, and tuning with build threads measures
 // exactly the configs it measures without them.

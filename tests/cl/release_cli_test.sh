@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The release commands end to end on the OpenCL device: tune a tiny workload, emit --format cpp,
 # bundle, keygen/sign/verify (when built with libsodium), and inspect of bundles and MACE's files.
 #   release_cli_test.sh MACE_TUNE_CLI SOURCE_DIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ssh transport against a real OpenSSH server: sshd on a loopback port with its own host key
 // and an authorized user key, both made here with ssh-keygen. The connection is cut mid-run (the
 // ssh client is killed), the same command resumes, and the host database must then hold every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The remote tests' process and store helpers (see the header).
 #include "remote_test_util.h"
 

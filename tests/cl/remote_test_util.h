@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers of the CLI-level tests (remote, resume, isolation): the CLI as a child process with a
 // hook polled while it runs (to kill it or cut a connection mid-run), child-process lookup in
 // /proc, and reading configs out of a store.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The audit's attacks on the runtime, each held by a check (docs/runtime.md "What the runtime
 // trusts"): a file changed or truncated after it was verified, blobs edited under a valid digest,
 // special and huge files, keys whose sizes overflow, a SIGN section with unsigned bytes, a bundle of

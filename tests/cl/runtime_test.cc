@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The embedded runtime on a real device (PoCL in CI): a matching program binary is used, every
 // kind of bad binary file falls back to source with the right reason, and GEMM through Prepare()
 // still matches the CPU. The tuned-parameter side is in runtime_tuned_test.cc.

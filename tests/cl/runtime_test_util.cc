@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers of the runtime's cl tests: runtime creation and the GEMM correctness check.
 #include "runtime_test_util.h"
 

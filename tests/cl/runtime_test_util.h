@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the runtime's cl tests: a fresh Runtime on the test device, the GEMM instance they
 // use, and a check that a prepared kernel computes it like the CPU does.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The runtime's tuned-parameter side on a real device: an exact key gets its tuned config, any
 // other key the family default, and entries this device cannot run fall back with a reason.
 // GEMM through Prepare() is checked against the CPU for tuned and default configs.

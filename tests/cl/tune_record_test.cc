@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a tuning run records besides its evaluations, on a real device: the final interleaved
 // re-measurement (every round-robin sample, the winner, and emit's preference for it), the device
 // state at start and end, and the cool-down before each key, read from a fake sysfs tree that the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The harness on a real device: every outcome is a recorded result (a kernel that fails to build,
 // one that computes wrong numbers, one that leaves an element unwritten), and a repeated tune
 // measures nothing again.

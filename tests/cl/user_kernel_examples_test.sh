@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The user-kernel examples end to end, as a team would use them: each kernel of
 # examples/user_kernels/ tuned on the OpenCL device (PoCL in CI) through the CLI from its
 # description (the workload's @kernels lines), both artifacts emitted, then each example app, built

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A user's kernel end to end on a real device, through the library as the CLI drives it: tuned
 // from its description (a variant that computes wrong numbers is recorded as wrong and never
 // emitted), emitted into both artifacts, and launched by a runtime that was not compiled with it:

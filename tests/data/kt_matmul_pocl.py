@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Produces tests/data/kt_matmul_pocl.json (docs/search.md). Tiny Kernel Tuner run on PoCL via pyopencl: a naive tiled matmul, writes a cache JSON."""
 import numpy as np
 import kernel_tuner

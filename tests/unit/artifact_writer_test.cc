@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tuner's artifact side without a device: atomic writes (and their failures), reading files
 // back, `inspect` in words and JSON, and the JSON writer's escaping.
 #include <dirent.h>

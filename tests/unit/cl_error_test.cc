@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The error-name table and the checking macro's message.
 #include "catch.h"
 #include "cl/cl_error.h"

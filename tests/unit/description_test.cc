@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device-free tests of kernel descriptions (docs/user_kernels.md): a user's file with each kind of
 // mistake gives one error naming the file, the line and the field; errors that only a config can
 // show make that config invalid with its reason; the DESC encoding round-trips and refuses a

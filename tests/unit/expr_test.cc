@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device-free tests of the description expressions (runtime/desc/expr.h): precedence, short
 // circuits, functions, lists, and every error as a reason (never a crash or a silent zero).
 #include <string>

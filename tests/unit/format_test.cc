@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The artifact byte format without a device: SHA-256 vectors, round trips of both file kinds,
 // and every way a file can be damaged (truncated, flipped, foreign, newer, lying about sizes).
 // Also the tuning-key and parameter text forms the tuned file stores.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device-free tests of the GEMM description (reference, FLOPs, bytes, constraints, tolerance model)
 // and of output verification, random inputs and poisoning.
 #include <algorithm>

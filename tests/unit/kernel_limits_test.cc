@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device-free: a variant's CL_KERNEL_WORK_GROUP_SIZE, once learnt, answers the configs of that
 // variant with larger work-groups as invalid without a build; other variants are not affected.
 #include "catch.h"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Device-free tests of the kernel families' descriptors and of output verification.
 mace_tune_test(NAME gemm_family_test LABEL unit SOURCES gemm_family_test.cc LIBS mace_tune::kernels)
 # The description expressions (runtime/desc/expr.h) and the description format's errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MACE's own files (raw layout, protobuf container with CRC32) as `inspect` reads them, from the
 // samples scripts/make_mace_samples.py generated (tests/data/mace/), plus damaged copies; and
 // inspect on multi-device bundles and signed files. No device needed.

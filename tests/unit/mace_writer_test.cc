@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing MACE's files (mace_writer.h) byte by byte in both layouts, read back by our reader, and
 // MACE's names (mace_naming.h): key templates both ways, program keys, platform info, device name.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Measurement statistics (tuner/evaluator.h) and the worker's message format (tuner/worker.h),
 // without a device: the median's confidence interval that drives adaptive repeats, and the line
 // form of a Measurement that crosses the pipe from the evaluation worker.

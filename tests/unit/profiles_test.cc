@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Device profiles: matched device -> architecture -> vendor -> default.
 #include "catch.h"
 #include "device_profile.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The replay engine and the importers: JSON reading, CLBlast's tuner output and Kernel Tuner's
 // cache (real files produced on PoCL, tests/data/), percentiles, and replays of small spaces.
 #include <cmath>

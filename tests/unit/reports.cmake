@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The report generator (reports/) and `mace_tune report`: report_test.py builds small schema-v1
 # databases, makes every format and checks them against the data. Runs with Debian's python3
 # (/usr/bin/python3, which has python3-matplotlib); exits 77 (skipped) without it or matplotlib.

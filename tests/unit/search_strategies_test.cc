@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every strategy on synthetic spaces: proposes only valid configs and none twice, stops when the
 // space is exhausted, is reproducible from its seed, and finds the optimum of a smooth space well
 // before exhaustive search would; the model refines around its best configs. Also the space's

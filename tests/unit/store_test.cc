@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of the SQLite results store on real files in a temporary directory: schema, round trips,
 // idempotence, reopening, refusals of foreign or newer files, and survival of a SIGKILLed writer.
 #include <signal.h>

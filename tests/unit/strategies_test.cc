@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The search space and the exhaustive and random strategies: constraints respected, every config
 // proposed once, reproducible from the seed.
 #include <set>

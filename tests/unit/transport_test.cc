@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of the transports' device-free parts: --target parsing (adb host:port serials included),
 // shell quoting that survives a real sh, argv-array child processes, and ldd parsing.
 #include "transport.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Workload files: parsing, merging repeated keys, and clear errors for bad lines.
 #include "catch.h"
 #include "evaluator.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Launches the MACE-convention kernel `bias_relu` (bias_relu.toml) through the installed runtime
  * as a MACE op would: the unrounded global size as the first three arguments, NHWC tensors in
  * image2d (width W * ceil(C/4), height N * H), and checks out = max(in + bias, 0) on the CPU. */

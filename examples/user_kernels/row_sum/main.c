@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Launches the user kernel `row_sum` (row_sum.toml) through the installed runtime by its tuning
  * key and checks each row's sum against the CPU's (double). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Launches the user kernel `transpose` (transpose.toml) through the installed runtime by its tuning
  * key, with the tuned local size and variant when the artifacts have them, and checks the result
  * against the CPU. The runtime was not compiled with this kernel: its description and source come
