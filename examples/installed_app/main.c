@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An app in plain C that uses only the installed mace_tune runtime through its C API: creates a
  * runtime (cache-update mode when a cache path is given), optionally loads a tuned-parameter file,
  * prepares one GEMM kernel, runs it and checks a few entries against the CPU.
@@ -78,6 +79,19 @@ int main(int argc, char** argv) {
   printf("installed_app: gemm %dx%dx%d, launch %s, local %zux%zu, max error %.2e, cache status %s\n", m, n, k,
          origins[launch.origin], launch.local_size[0], launch.local_size[1], max_err,
          mace_tune_status_name(mace_tune_cache_status(runtime)));
+  /* What the runtime decided, and why: the config, the program's origin, the device it matched. */
+  const char *config = NULL, *reason = NULL, *program = NULL, *why = NULL, *id = NULL;
+  const char* program_origins[] = {"binary", "source", "cache"};
+  size_t events = 0;
+  int origin = 0;
+  if (mace_tune_get_launch_config(runtime, "gemm:K=19,M=37,N=29:fp32", &config, NULL, NULL, &reason) != MACE_TUNE_OK ||
+      mace_tune_program_event_count(runtime, &events) != MACE_TUNE_OK || events == 0 ||
+      mace_tune_get_program_event(runtime, 0, &program, &origin, &why, NULL) != MACE_TUNE_OK ||
+      mace_tune_device_identity(runtime, &id, NULL) != MACE_TUNE_OK) {
+    return Fail("diagnostics", MACE_TUNE_INTERNAL);
+  }
+  printf("installed_app: runtime %s, device %s, config %s%s%s, program from %s (%s)\n", mace_tune_version(), id,
+         config, *reason ? ": " : "", reason, program_origins[origin], why);
   clReleaseMemObject(da);
   clReleaseMemObject(db);
   clReleaseMemObject(dc);

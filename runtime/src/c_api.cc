@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C API (mace_tune/c_api.h) over mace_tune::Runtime: each function catches everything,
 // returns the StatusCode's number and leaves the message in a thread-local string.
 #include "mace_tune/c_api.h"
@@ -7,43 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "c_api_util.h"
 #include "mace_tune/runtime.h"
-
-struct mace_tune_options {
-  mace_tune::RuntimeOptions options;
-};
-
-struct mace_tune_runtime {
-  std::unique_ptr<mace_tune::Runtime> runtime;
-};
 
 namespace {
 
-thread_local std::string g_last_error;
-
-int Report(const mace_tune::Status& status) noexcept {
-  try {
-    g_last_error = status.ok() ? std::string() : status.ToString();
-  } catch (...) {
-    g_last_error.clear();
-  }
-  return static_cast<int>(status.code());
-}
-
-int Invalid(const char* what) noexcept {
-  return Report(mace_tune::Status(mace_tune::StatusCode::kInvalidArgument, what));
-}
-
-template <typename Fn>
-int Call(Fn fn) noexcept {
-  try {
-    return Report(fn());
-  } catch (const std::exception& e) {
-    return Report(mace_tune::Status(mace_tune::StatusCode::kInternal, e.what()));
-  } catch (...) {
-    return Report(mace_tune::Status(mace_tune::StatusCode::kInternal, "unknown exception"));
-  }
-}
+using mace_tune::detail::Call;
+using mace_tune::detail::Invalid;
+using mace_tune::detail::Report;
 
 void Fill(const mace_tune::LaunchConfig& config, mace_tune_launch* out) {
   out->dims = config.geometry.dims;
@@ -58,7 +30,7 @@ void Fill(const mace_tune::LaunchConfig& config, mace_tune_launch* out) {
 
 extern "C" {
 
-const char* mace_tune_last_error(void) { return g_last_error.c_str(); }
+const char* mace_tune_last_error(void) { return mace_tune::detail::g_last_error.c_str(); }
 
 const char* mace_tune_status_name(int status) {
   if (status < 0 || status > static_cast<int>(mace_tune::StatusCode::kUnsupported)) return "unknown status";
@@ -109,11 +81,6 @@ int mace_tune_runtime_create(cl_context context, cl_device_id device, const mace
 }
 
 void mace_tune_runtime_destroy(mace_tune_runtime* runtime) { delete runtime; }
-
-#define MT_C_CHECK_RUNTIME(r) \
-  if ((r) == nullptr || !(r)->runtime) return Invalid("runtime is NULL")
-#define MT_C_CHECK_ARG(a) \
-  if ((a) == nullptr) return Invalid(#a " is NULL")
 
 int mace_tune_load_program_binaries(mace_tune_runtime* runtime, const char* path) {
   MT_C_CHECK_RUNTIME(runtime);

@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
 # The runtime's release features on a real device (bundles, mapped loading, cache-update mode,
 # background builds, signatures, nearest-shape fallback) and the C API from C.
 mace_tune_test(NAME runtime_release_test LABEL cl
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_release_test.cc
                        ${CMAKE_CURRENT_LIST_DIR}/runtime_test_util.cc
                LIBS mace_tune::artifact_writer)
+target_compile_definitions(runtime_release_test PRIVATE MACE_TUNE_TEST_VERSION="${PROJECT_VERSION}")
 if(MACE_TUNE_WITH_SODIUM)
   target_compile_definitions(runtime_release_test PRIVATE MACE_TUNE_WITH_SODIUM=1)
   target_link_libraries(runtime_release_test PRIVATE ${MACE_TUNE_SODIUM_LINK_LIBRARIES})
@@ -23,3 +25,8 @@ add_test(NAME user_kernel_examples_test
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/user_kernel_examples_test.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}
                  $<TARGET_FILE:mace_tune_cli>)
 set_tests_properties(user_kernel_examples_test PROPERTIES LABELS cl SKIP_RETURN_CODE 77)
+# The Debian packages (cpack): fields, file lists, dpkg's dependency check, and both unpacked into a
+# scratch root and used from there.
+add_test(NAME package_test
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/package_test.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR} ${PROJECT_VERSION})
+set_tests_properties(package_test PROPERTIES LABELS cl SKIP_RETURN_CODE 77 TIMEOUT 300)

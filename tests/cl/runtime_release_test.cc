@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Release features of the runtime on a real device: multi-device bundles, file and static
 // loading, cache-update mode (incl. an unwritable cache), background builds, required signatures
 // and the nearest-shape fallback of launch configs. Each fallback reason is checked by name.
@@ -287,6 +288,37 @@ TEST_CASE("The C API returns codes and messages, never throws", "[runtime][relea
   CHECK(mace_tune_build_in_background(rt, keys, 1) == MACE_TUNE_OK);
   CHECK(mace_tune_wait_for_background_build(rt) == MACE_TUNE_OK);
   CHECK(mace_tune_cache_status(rt) == MACE_TUNE_OK);
+
+  // What the C++ API tells an app, from C too (0.2.0).
+  CHECK(std::string(mace_tune_version()) == MACE_TUNE_TEST_VERSION);
+  CHECK(mace_tune_load_program_binaries_from_static_memory(rt, "junk", 4) == MACE_TUNE_BAD_FORMAT);
+  const char *params = nullptr, *options = nullptr, *tuned = nullptr, *reason = nullptr;
+  REQUIRE(mace_tune_get_launch_config(rt, kKey, &params, &options, &tuned, &reason) == MACE_TUNE_OK);
+  CHECK(Contains(params, "LX="));
+  CHECK(Contains(options, "-D"));
+  CHECK(std::string(tuned).empty());
+  CHECK(Contains(reason, "no tuned"));
+  CHECK(mace_tune_get_launch_config(rt, kKey, nullptr, nullptr, nullptr, nullptr) == MACE_TUNE_OK);
+  size_t events = 0;
+  REQUIRE(mace_tune_program_event_count(rt, &events) == MACE_TUNE_OK);
+  REQUIRE(events >= 1);
+  const char* program_key = nullptr;
+  int origin = -1;
+  double build_ms = -1;
+  REQUIRE(mace_tune_get_program_event(rt, 0, &program_key, &origin, &reason, &build_ms) == MACE_TUNE_OK);
+  CHECK(Contains(program_key, "gemm"));
+  CHECK(origin == MACE_TUNE_PROGRAM_SOURCE);
+  CHECK(build_ms >= 0);
+  CHECK(mace_tune_get_program_event(rt, events, &program_key, &origin, &reason, &build_ms) == MACE_TUNE_NOT_FOUND);
+  cl_kernel own = nullptr;
+  REQUIRE(mace_tune_create_kernel(rt, "gemm", "gemm", options, &own, &origin) == MACE_TUNE_OK);
+  CHECK(clReleaseKernel(own) == CL_SUCCESS);
+  CHECK(mace_tune_create_kernel(rt, "gemm", "no_such_kernel", "", &own, nullptr) == MACE_TUNE_OPENCL_ERROR);
+  const char *id = nullptr, *description = nullptr;
+  REQUIRE(mace_tune_device_identity(rt, &id, &description) == MACE_TUNE_OK);
+  CHECK(std::string(id).size() == 12);
+  CHECK(!std::string(description).empty());
+
   mace_tune_runtime_destroy(rt);
   CHECK(clReleaseKernel(kernel) == CL_SUCCESS);  // the caller's own reference outlives the runtime
   CHECK(mace_tune_prepare(nullptr, kKey, &kernel, nullptr) == MACE_TUNE_INVALID_ARGUMENT);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one format definition of both release artifacts (docs/formats.md has every byte).
 // The tuner writes them (tuner/artifact_writer.h), the runtime reads them (here).
 //
@@ -16,9 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "mace_tune/export.h"
 #include "mace_tune/fingerprint.h"
 #include "mace_tune/status.h"
 
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 inline constexpr char kProgramFileMagic[8] = {'M', 'T', 'C', 'L', 'P', 'R', 'O', 'G'};
@@ -133,3 +136,4 @@ std::vector<uint8_t> EncodeProgramBinaryBundle(const ProgramBinaryBundle& bundle
 std::vector<uint8_t> EncodeTunedParamBundle(const TunedParamBundle& bundle);
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The runtime's C API (for JNI and other languages): opaque handles over mace_tune::Runtime,
  * int status codes (the values of mace_tune::StatusCode, 0 = ok), a per-thread error message,
  * and no exceptions or aborts. docs/runtime.md shows it in use. */
@@ -9,9 +10,12 @@
 
 #include <CL/cl.h>
 
+#include "mace_tune/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+MACE_TUNE_PUBLIC_BEGIN
 
 enum {
   MACE_TUNE_OK = 0,
@@ -77,6 +81,35 @@ int mace_tune_wait_for_background_build(mace_tune_runtime* runtime);
 /* Status of the last cache read/write in cache-update mode (its message via mace_tune_last_error). */
 int mace_tune_cache_status(mace_tune_runtime* runtime);
 
+/* Added in 0.2.0. Strings returned through `const char**` belong to the runtime and stay valid
+ * until this thread calls the same function again; every such out pointer may be NULL. */
+
+/* The version of the runtime library the app runs with, e.g. "0.2.0". */
+const char* mace_tune_version(void);
+/* The bytes are used in place, not copied: the caller keeps them alive and unchanged as long as the
+ * runtime (the arrays of `mace_tune emit --format cpp`). */
+int mace_tune_load_program_binaries_from_static_memory(mace_tune_runtime* runtime, const void* data, size_t size);
+/* The config behind tuning_key's launch (what mace_tune_get_launch and mace_tune_prepare use):
+ * params, e.g. "IMG=1,LX=16,..." (IMG=1: the tensors are image2d objects, docs/runtime.md); the
+ * program's build options; the tuned entry used ("" for the family default); and why the exact
+ * entry was not used ("" when it was). */
+int mace_tune_get_launch_config(mace_tune_runtime* runtime, const char* tuning_key, const char** params,
+                                const char** build_options, const char** tuned_key, const char** reason);
+
+/* Where each program came from (mace_tune::ProgramEvent), in the order they were needed. */
+enum { MACE_TUNE_PROGRAM_BINARY = 0, MACE_TUNE_PROGRAM_SOURCE = 1, MACE_TUNE_PROGRAM_CACHE = 2 };
+int mace_tune_program_event_count(mace_tune_runtime* runtime, size_t* count);
+int mace_tune_get_program_event(mace_tune_runtime* runtime, size_t index, const char** program_key, int* origin,
+                                const char** reason, double* build_ms);
+/* A new kernel of a program built with the given options (mace_tune::Runtime::CreateKernel): the
+ * caller releases it with clReleaseKernel. origin (MACE_TUNE_PROGRAM_*) may be NULL. */
+int mace_tune_create_kernel(mace_tune_runtime* runtime, const char* program, const char* kernel_name,
+                            const char* build_options, cl_kernel* kernel, int* origin);
+/* This device as the runtime identifies it: the fingerprint id that artifacts are matched by, and
+ * a one-line description (device, platform, driver). */
+int mace_tune_device_identity(mace_tune_runtime* runtime, const char** id, const char** description);
+
+MACE_TUNE_PUBLIC_END
 #ifdef __cplusplus
 }
 #endif

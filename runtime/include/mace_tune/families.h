@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the runtime knows of each kernel family: its program and kernel names, which variant
 // parameters become build options, how the launch geometry follows from shape and config, and
 // the family's default (untuned) heuristic. The tuner's descriptors build on these, so the
@@ -10,11 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "mace_tune/export.h"
 #include "mace_tune/status.h"
 #include "mace_tune/tuning_key.h"
 
 typedef struct _cl_device_id* cl_device_id;
 
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 struct LaunchGeometry {
@@ -73,3 +76,4 @@ std::string ProgramSource(std::string_view program);
 std::string ProgramSourceDigest(std::string_view program);
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END

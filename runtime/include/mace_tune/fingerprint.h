@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The device fingerprint (DESIGN.md "Words"): what identifies a device and its driver, and the
 // stable short id derived from it. Artifacts carry it; the runtime matches it before using them.
 #pragma once
@@ -5,10 +6,12 @@
 #include <cstdint>
 #include <string>
 
+#include "mace_tune/export.h"
 #include "mace_tune/status.h"
 
 typedef struct _cl_device_id* cl_device_id;
 
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 struct DeviceFingerprint {
@@ -38,3 +41,4 @@ struct DeviceFingerprint {
 Status QueryFingerprint(cl_device_id device, DeviceFingerprint* out) noexcept;
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The embedded runtime's public API: what an app links to use the tuned artifacts.
 // Every function is noexcept and returns a Status; a bad or foreign artifact never stops the
 // app: programs then come from the embedded source and launch configs from the nearest tuned
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "mace_tune/artifacts.h"
+#include "mace_tune/export.h"
 #include "mace_tune/families.h"
 #include "mace_tune/status.h"
 #include "mace_tune/tuning_key.h"
@@ -17,6 +19,7 @@
 typedef struct _cl_context* cl_context;
 typedef struct _cl_kernel* cl_kernel;
 
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 // kCache: from the cache file of cache-update mode (RuntimeOptions::cache_path).
@@ -143,8 +146,9 @@ class Runtime {
 
  private:
   Runtime();
-  struct Impl;
+  struct MACE_TUNE_NOT_EXPORTED Impl;  // not API: hidden in a shared runtime (export.h)
   std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END

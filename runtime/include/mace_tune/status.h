@@ -1,9 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 // The status the runtime's public API returns instead of throwing.
 #pragma once
 
 #include <string>
 #include <utility>
 
+#include "mace_tune/export.h"
+
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 enum class StatusCode : int {
@@ -19,7 +23,7 @@ enum class StatusCode : int {
   kSourceMismatch,      // the kernel source changed since the binary was built
   kOpenClError,         // an OpenCL call failed
   kInternal,            // a bug: an exception escaped where none should
-  // Added after 0.1.0; the numbers above never change (the C API returns them).
+  // Added in 0.2.0; the numbers above never change (the C API returns them).
   kSignatureInvalid,    // a signature was required and is missing, wrong or from another key
   kUnsupported,         // a feature this build lacks (e.g. signatures without libsodium)
 };
@@ -44,3 +48,4 @@ class Status {
 };
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END

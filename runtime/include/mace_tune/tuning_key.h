@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tuning keys: "family:NAME=VALUE,...:dtype", e.g. "gemm:K=16,M=3136,N=96:fp32".
 // Shape names are kept sorted, so one instance has exactly one key. Keys are what the
 // tuned-parameter file maps to launch configs, and what workload files list, one per line.
@@ -8,8 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "mace_tune/export.h"
 #include "mace_tune/status.h"
 
+MACE_TUNE_PUBLIC_BEGIN
 namespace mace_tune {
 
 struct TuningKey {
@@ -33,3 +36,4 @@ std::string FormatParams(const ParamMap& params);
 Status ParseParams(std::string_view text, ParamMap* out) noexcept;
 
 }  // namespace mace_tune
+MACE_TUNE_PUBLIC_END
