@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs everything mace_tune needs on Debian 12 / Ubuntu 24.04, non-interactively and
 # idempotently: compilers and CMake, OpenCL ICD loader and headers, PoCL (OpenCL on the CPU),
 # clinfo, SQLite3, fmt, CLI11, toml++ (kernel descriptions), Catch2, Google Benchmark, python3-matplotlib for reports,
 # python3-protobuf (the MACE interop test's independent reader), OpenSSH
-# (the ssh transport's test), libsodium (signatures) and clang-14 with its sanitizer runtime and
+# (the ssh transport's test), adb (the real adb client's test), libsodium (signatures) and clang-14
+# with its sanitizer runtime and
 # libFuzzer (the fuzz targets), oclgrind (the kernels' out-of-bounds and data-race check).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
           libsqlite3-dev sqlite3 libfmt-dev libcli11-dev libtomlplusplus-dev catch2 libbenchmark-dev python3 python3-matplotlib
           python3-protobuf
-          openssh-client openssh-server
+          openssh-client openssh-server adb
           libsodium-dev clang-14 libclang-rt-14-dev libfuzzer-14-dev
           oclgrind)
 

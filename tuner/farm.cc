@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 // Workers share nothing but the output lock (process.h): each has its own transport, target folder
 // and local database. Merging waits until all are done so that one slow device blocks no other.
 #include "farm.h"
 
+#include <algorithm>
 #include <exception>
 #include <thread>
 
@@ -10,11 +12,22 @@ namespace mace_tune {
 std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const TransportOptions& transport,
                               const RemoteTuneOptions& base, const std::vector<std::string>& workloads) {
   std::vector<FarmOutcome> outcomes(targets.size());
+  std::string adb_error;  // the adb server could not be started: every adb target fails with it
+  const bool adb = std::any_of(targets.begin(), targets.end(), [](const TargetSpec& t) { return t.kind == "adb"; });
+  try {
+    if (adb) StartAdbServer();
+  } catch (const std::exception& e) {
+    adb_error = e.what();
+  }
   std::vector<std::thread> workers;
   for (size_t i = 0; i < targets.size(); ++i) {
     workers.emplace_back([&, i] {
       FarmOutcome& out = outcomes[i];
       out.target = targets[i];
+      if (targets[i].kind == "adb" && !adb_error.empty()) {
+        out.error = adb_error;
+        return;
+      }
       RemoteTuneOptions options = base;
       options.prefix = "[" + targets[i].text + "] ";
       options.host_db.clear();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fork/exec with a pipe for the child's stdout and stderr; the parent either collects stdout or
 // relays both. posix_spawn would do, but exec failure must be reported distinctly (exit 127).
 #include "process.h"
@@ -83,8 +84,9 @@ int RunProcess(const std::vector<std::string>& argv, const ProcessOptions& optio
     const int in = open(options.stdin_path.c_str(), O_RDONLY);
     if (in >= 0) dup2(in, 0);
     dup2(out[1], 1);
-    // Captured output keeps stderr apart (it is the user's to read); streamed output merges them.
-    if (!options.capture) dup2(out[1], 2);
+    // Captured output keeps stderr apart (it is the user's to read) unless asked; streamed output
+    // merges them.
+    if (!options.capture || options.merge_stderr) dup2(out[1], 2);
     execvp(args[0], args.data());
     std::fprintf(stderr, "mace_tune: cannot run %s: %s\n", args[0], std::strerror(errno));
     _exit(127);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Child processes for the remote transports: fork/exec of an argv array (no shell on the host),
 // with the child's output captured or streamed line by line under a prefix. Also the quoting of
 // arguments for the one shell that does run: the target's (ssh and adb shell join their words).
@@ -12,6 +13,8 @@ struct ProcessOptions {
   std::string* capture = nullptr;  // stdout collected here instead of streamed
   std::string prefix;              // streamed lines start with it ("" streams bytes as they come)
   bool quiet = false;              // stream nothing (stderr still goes to ours)
+  bool merge_stderr = false;       // with capture: stderr is captured too, mixed in (a reason adb
+                                   // gives on stderr only)
   std::string stdin_path = "/dev/null";
 };
 

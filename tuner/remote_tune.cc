@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The steps of a remote session. Everything run on the target is one shell line built from quoted
 // words (ShellQuote); only the LD_LIBRARY_PATH prefix is ours, unquoted, so that $PWD expands.
 #include "remote_tune.h"
@@ -23,6 +24,12 @@ std::string HostArch() {
   return u.machine;
 }
 
+std::string HostOs() {
+  utsname u{};
+  uname(&u);
+  return u.sysname;
+}
+
 std::string RemoteCommand(const std::string& dir, const std::vector<std::string>& args) {
   return "cd " + ShellQuote(dir) + " && " + kLibraryPath + ShellJoin(args);
 }
@@ -31,9 +38,11 @@ void Prepare(Transport& t, const RemoteTuneOptions& o, const TargetInfo& info, c
   std::string binary = o.target_bin;
   std::vector<std::string> libs = o.target_libs;
   if (binary.empty()) {
-    if (info.arch != HostArch()) {
-      throw std::runtime_error(t.spec().text + " is " + info.arch + " but this mace_tune is " + HostArch() +
-                               ": build one for it (docs/remote.md) and pass --target-bin");
+    // By OS too: an x86_64 Android emulator has this host's architecture, but cannot run a
+    // glibc binary, nor this host's libfmt and libsqlite.
+    if (info.arch != HostArch() || info.os != HostOs()) {
+      throw std::runtime_error(t.spec().text + " is " + info.os + " " + info.arch + " but this mace_tune is built for " +
+                               HostOs() + " " + HostArch() + ": build one for it (docs/remote.md) and pass --target-bin");
     }
     binary = fs::read_symlink("/proc/self/exe").string();
     if (o.push_libs && libs.empty()) libs = NonSystemLibraries(binary);
@@ -57,8 +66,15 @@ std::string PullDatabase(Transport& t, const std::string& remote_db, const std::
   quiet.quiet = true;
   if (t.Shell("test -f " + ShellQuote(remote_db), quiet) != 0) return "";
   t.Pull(remote_db, local);
-  if (t.Shell("test -s " + ShellQuote(remote_db + "-wal"), quiet) == 0)
-    t.Pull(remote_db + "-wal", local + "-wal");
+  if (t.Shell("test -s " + ShellQuote(remote_db + "-wal"), quiet) == 0) {
+    // The database itself came: a -wal that cannot be pulled costs what only it held, not the rest.
+    try {
+      t.Pull(remote_db + "-wal", local + "-wal");
+    } catch (const std::exception& e) {
+      fs::remove(local + "-wal");
+      PrintLine("note: " + std::string(e.what()) + "; results committed only to the -wal stay on the target");
+    }
+  }
   return local;
 }
 

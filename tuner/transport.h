@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the host reaches a target (DESIGN.md "Flow" 7): the local machine, a phone over adb, or a
 // board over ssh. A transport probes the target, copies files both ways and runs shell command
 // lines there; remote_tune.h builds the tuning session on top of these few verbs.
@@ -65,6 +66,11 @@ std::unique_ptr<Transport> MakeTransport(const TargetSpec& spec, const Transport
 std::unique_ptr<Transport> MakeLocalTransport(const TargetSpec& spec);
 std::unique_ptr<Transport> MakeAdbTransport(const TargetSpec& spec);
 std::unique_ptr<Transport> MakeSshTransport(const TargetSpec& spec, const TransportOptions& options);
+
+// Starts the adb server, once, before threads reach adb targets in parallel: clients that find no
+// server each start one, and on a cold server all of them but one fail ("cannot connect to
+// daemon"). Throws with adb's reason when it cannot.
+void StartAdbServer();
 
 // Runs `command` on the target and returns its stdout without the trailing newline; throws
 // (with the output) if it fails.
