@@ -1,8 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune merge`, `mace_tune remote-tune` and `mace_tune farm` (docs/remote.md): databases from
 // other devices folded into one, and tuning on a phone (adb) or board (ssh), one or many at once.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -15,6 +18,8 @@
 #include "merge.h"
 #include "option_checks.h"
 #include "remote_tune.h"
+#include "results_json.h"
+#include "strategy.h"
 #include "workload.h"
 
 namespace mace_tune::cli {
@@ -36,7 +41,39 @@ void PrintMerge(const std::string& src, const std::string& dest, const MergeRepo
   fmt::print("\n");
 }
 
-// The options of a remote session, shared by remote-tune and farm; `tune` options pass through.
+// While alive, what is printed to stdout goes to stderr instead: with --json, stdout carries the
+// document alone, and the session's lines (the target's progress among them) stay readable.
+class StdoutToStderr {
+ public:
+  explicit StdoutToStderr(bool on) {
+    if (!on) return;
+    std::fflush(stdout);
+    saved_ = dup(1);
+    dup2(2, 1);
+  }
+  ~StdoutToStderr() { Restore(); }
+  StdoutToStderr(const StdoutToStderr&) = delete;
+  StdoutToStderr& operator=(const StdoutToStderr&) = delete;
+  void Restore() {
+    if (saved_ < 0) return;
+    std::fflush(stdout);
+    dup2(saved_, 1);
+    close(saved_);
+    saved_ = -1;
+  }
+
+ private:
+  int saved_ = -1;
+};
+
+std::vector<std::string> StrategyChoices() {
+  std::vector<std::string> names;
+  for (const auto& n : StrategyNames()) names.emplace_back(n);
+  return names;
+}
+
+// The options of a remote session, shared by remote-tune and farm. `tune` options pass through as
+// text, checked here as `tune` checks them, so that a typo fails on the host, not on the target.
 struct RemoteFlags {
   RemoteTuneOptions options;
   TransportOptions transport;
@@ -44,6 +81,7 @@ struct RemoteFlags {
   std::string strategy, max_evals, time_limit, seed, min_samples, timeout_ms;
   std::string cool_down, cool_down_temp, cool_down_max_wait, build_jobs, storage;
   bool quiet = false;
+  bool json = false;
   std::vector<std::string> kernels;
 
   void Register(CLI::App* cmd) {
@@ -78,7 +116,7 @@ struct RemoteFlags {
     cmd->add_flag("--emit", options.emit, "also emit both artifacts on the target and pull them");
     cmd->add_option("--ssh-config", transport.ssh_config, "ssh -F file");
     cmd->add_option("--ssh-option", transport.ssh_options, "ssh -o option (repeatable)");
-    cmd->add_option("-s,--strategy", strategy, "as for tune");
+    cmd->add_option("-s,--strategy", strategy, "as for tune")->check(CLI::IsMember(StrategyChoices()));
     // Checked here as tune checks them: a bad value fails before anything is pushed.
     cmd->add_option("--max-evals", max_evals, "as for tune")->check(IntWithin(0, kMaxEvals));
     cmd->add_option("--time-limit", time_limit, "as for tune")->check(Within(0, kMaxSeconds));
@@ -94,6 +132,7 @@ struct RemoteFlags {
         ->check(IntWithin(0, 64));
     cmd->add_option("--storage", storage, "as for tune: any, buffer or image")
         ->check(CLI::IsMember({"any", "buffer", "image"}));
+    cmd->add_flag("--json", json, "the sessions' results as JSON on stdout (their progress goes to stderr)");
     cmd->add_flag("-q,--quiet", quiet, "no progress output from the target");
   }
 
@@ -178,8 +217,15 @@ void AddMergeCommand(CLI::App& app, const GlobalOptions&) {
   static std::vector<std::string> sources;
   cmd->add_option("DEST", dest, "database merged into (created if missing)")->required();
   cmd->add_option("SRC", sources, "databases to merge from")->required();
+  static bool json = false;
+  cmd->add_flag("--json", json, "what was merged as JSON on stdout");
   cmd->callback([] {
-    for (const auto& src : sources) PrintMerge(src, dest, MergeStores(dest, src));
+    std::vector<std::pair<std::string, MergeReport>> merged;
+    for (const auto& src : sources) {
+      merged.emplace_back(src, MergeStores(dest, src));
+      if (!json) PrintMerge(src, dest, merged.back().second);
+    }
+    if (json) fmt::print("{}\n", MergeJson(dest, merged));
   });
 }
 
@@ -195,8 +241,11 @@ void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global) {
     const TargetSpec spec = ParseTarget(target);
     const RemoteTuneOptions options = flags.Resolve(global);
     auto transport = MakeTransport(spec, flags.transport);
+    StdoutToStderr redirect(flags.json);
     const RemoteTuneResult r = RemoteTune(*transport, options);
     exit_code = Report("", spec.text, r, options.host_db);
+    redirect.Restore();
+    if (flags.json) fmt::print("{}\n", RemoteJson({{spec.text, "", r}}, options.host_db, false));
   });
 }
 
@@ -221,6 +270,7 @@ void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
     const RemoteTuneOptions options = flags.Resolve(global);
     const std::vector<std::string> parts =
         split == "keys" ? SplitWorkload(options.workload, specs, options.results_dir) : std::vector<std::string>{};
+    StdoutToStderr redirect(flags.json);
     const auto outcomes = Farm(specs, flags.transport, options, parts);
     int failed = 0;
     for (const auto& o : outcomes) {
@@ -235,6 +285,12 @@ void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
     fmt::print("farm: {} of {} targets done\n", outcomes.size() - static_cast<size_t>(failed),
                outcomes.size());
     if (failed > 0) exit_code = 1;
+    redirect.Restore();
+    if (flags.json) {
+      std::vector<RemoteOutcome> all;
+      for (const auto& o : outcomes) all.push_back({o.target.text, o.error, o.result});
+      fmt::print("{}\n", RemoteJson(all, options.host_db, true));
+    }
   });
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
 // records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "description_file.h"
 #include "family_summary.h"
 #include "option_checks.h"
+#include "results_json.h"
 #include "strategy.h"
 #include "artifact_writer.h"
 #include "emit.h"
@@ -199,6 +201,8 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str()
       ->check(Within(0.001, kMaxSeconds * 1e3));
   cmd->add_flag("-q,--quiet", quiet, "no progress output");
+  static bool json = false;
+  cmd->add_flag("--json", json, "the summary as JSON on stdout (per key: default, best, config, speed-up, evaluations)");
   cmd->callback([&global, cmd] {
     std::string key_lines;
     for (const auto& key : keys) key_lines += key + "\n";
@@ -241,7 +245,11 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
     std::signal(SIGINT, OnSigint);
     const TuneReport report = Tune(ctx, store, request, &g_stop);
     std::signal(SIGINT, SIG_DFL);
-    PrintTuneSummary(ctx, report, measured_limits);
+    if (json) {
+      fmt::print("{}\n", TuneJson(ctx, request, report, db));
+    } else {
+      PrintTuneSummary(ctx, report, measured_limits);
+    }
     if (report.interrupted) {
       fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
                  report.measured, db);
@@ -264,17 +272,25 @@ void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {
                   "app loads, in MACE's own layout (docs/runtime.md)")
       ->check(CLI::IsMember({"bin", "cpp", "mace"}))->capture_default_str();
   AddMaceEmitOptions(cmd);
+  static bool json = false;
+  cmd->add_flag("--json", json, "what was written as JSON on stdout (files, and per key: config, tuned and default ms)");
   cmd->callback([&global] {
     struct stat info {};  // not std::ifstream: opening a FIFO would wait for a writer
     if (::stat(db.c_str(), &info) != 0) {
       throw std::runtime_error("database " + db + " not found: run `mace_tune tune --db " + db + "` first");
     }
     if (format != "mace" && MaceEmitOptionsGiven()) throw std::runtime_error("the --mace-* options need --format mace");
+    if (format == "mace" && json) throw std::runtime_error("--json describes the bin and cpp formats, not --format mace");
     if (format == "mace") return RunMaceEmit(global, db, request);
     request.tool_version = ToolVersion();
     TuneContext ctx = OpenDevice(global.platform, global.device);
     Store store = Store::Open(db);
     const EmitReport report = Emit(ctx, store, request);
+    if (json) {
+      const std::string cpp = format == "cpp" ? WriteCppArtifacts(request.out_dir, report) : "";
+      fmt::print("{}\n", EmitJson(report, db, cpp));
+      return;
+    }
     double def = 0, tuned = 0;
     for (const auto& e : report.entries) {
       if (e.default_ns > 0) {

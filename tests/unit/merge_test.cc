@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of `mace_tune merge` (tuner/merge.h) on real store files: idempotence, devices kept apart
 // by fingerprint (not by row id), conflicts resolved in DEST's favour and reported, runs mapped and
 // updated, samples copied once, and refusals that leave DEST untouched.
@@ -6,6 +7,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "catch.h"
@@ -273,4 +276,22 @@ TEST_CASE("final re-measurements, device states and cool-downs merge once, with 
 }
 
 }  // namespace
+TEST_CASE("merge reads its source without writing it: a v1 file merges and stays a v1 file, byte for byte") {
+  const char* source_dir = std::getenv("MACE_TUNE_SOURCE_DIR");
+  REQUIRE(source_dir != nullptr);
+  TempDir dir;
+  const std::string src = dir.File("v1.db"), dest = dir.File("host.db");
+  fs::copy_file(fs::path(source_dir) / "tests/data/store_v1.db", src);
+  auto bytes = [](const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = bytes(src);
+  const MergeReport r = MergeStores(dest, src);
+  CHECK(r.measurements_added > 0);
+  CHECK(bytes(src) == before);  // not migrated, not switched to WAL
+  CHECK_FALSE(fs::exists(src + "-wal"));
+  CHECK(MergeStores(dest, src).measurements_added == 0);
+}
+
 }  // namespace mace_tune
