@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """mace_tune's report generator: one or more result databases (and mace_bench JSON files) ->
 DIR/report.html (self-contained, plots embedded) + DIR/report.md, or the same tables as JSON, CSV
 or Kernel Tuner T4 files. Run by `mace_tune report`; also runs on its own with Debian's python3.
@@ -19,6 +20,7 @@ sys.path.insert(0, HERE)
 
 import report_data as rd  # noqa: E402
 import report_render as rr  # noqa: E402
+import report_states as rst  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -49,6 +51,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         for db in args.databases:
             rd.load_db(data, db)
+            rst.load_states(data, db)
         for b in args.bench:
             rd.load_bench(data, b)
         rd.apply_limits(data, rd.parse_limits(args.limits))

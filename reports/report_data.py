@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reads mace_tune result databases (schema v1, docs/database.md) and Google Benchmark JSON files
 into plain Python objects, and derives the report's tables from them. Standard library only, so
 the exports (json, csv, t4) work without matplotlib.
@@ -13,8 +14,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-KNOWN_SCHEMA = 3  # 2 and 3 only added tables (final re-measurement, device state, cool-down; users' kernel
-#                  descriptions) not read here
+KNOWN_SCHEMA = 3  # 2 added the final re-measurement, device state and cool-down tables (report_states.py
+#                  reads them), 3 users' kernel descriptions (not read)
 FAILURE_STATUSES = ("build_failed", "launch_failed", "wrong_result", "timeout", "invalid")
 
 
@@ -60,6 +61,7 @@ class Data:
     layer_counts: Dict[str, int] = field(default_factory=dict)  # key -> layers in the workload
     workloads: List[str] = field(default_factory=list)
     bench: List[Dict[str, Any]] = field(default_factory=list)  # one per --bench file
+    run_states: Dict[Tuple[str, int], Dict[str, Any]] = field(default_factory=dict)  # report_states.py
 
 
 def _connect(path: str) -> sqlite3.Connection:

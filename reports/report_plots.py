@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The report's figures, drawn with matplotlib's Agg backend and returned as base64 PNG so that the
 HTML page needs no other file and no network. Each function returns a list of Figure records.
 """
@@ -117,9 +118,17 @@ def throughput(data: rd.Data, tables: Dict[str, List[Dict[str, Any]]]) -> List[F
     ax.set_ylabel("achieved GFLOP/s, tuned (log)")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    with_limits = [d.label for d in data.devices if d.limits and any(dd is d for dd, _ in pts)]
+    if with_limits:
+        lines = f"Dashed lines: the limits of {', '.join(with_limits)} given with --limits."
+        missing = [d.label for d in data.devices if not d.limits and any(dd is d for dd, _ in pts)]
+        if missing:
+            lines += f" No limit line for {', '.join(missing)}: none given."
+    else:
+        lines = ("No limit lines are drawn: they need each device's peak GFLOP/s and GB/s "
+                 "(--limits DEVICE=GFLOPS,GBPS, e.g. from clpeak).")
     return [Figure("fig-roofline", "Achieved throughput (roofline view)",
-                   "One point per tuning key and device. Dashed lines: device limits given with --limits.",
-                   _png(fig))]
+                   "One point per tuning key and device. " + lines, _png(fig))]
 
 
 def ratio(data: rd.Data, comp: Dict[str, Any]) -> List[Figure]:

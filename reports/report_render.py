@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Writers of the report: one model of sections and tables, rendered as self-contained HTML,
 Markdown, JSON, CSV, and Kernel Tuner's T4 results format (schema 1.0.0).
 """
@@ -6,11 +7,14 @@ from __future__ import annotations
 import csv
 import html
 import json
+import math
 import os
 import re
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import report_data as rd
+import report_states as rst
+import report_summary as rsum
 
 FORMAT_VERSION = 1
 T4_SCHEMA_VERSION = "1.0.0"
@@ -33,8 +37,17 @@ def num(x: Any) -> str:
     return str(x)
 
 
+def sig(x: float, digits: int = 3) -> str:
+    """x with `digits` significant figures in fixed notation: 0.00412, 0.5, 1.20, 12.3, 4120."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{decimals}f}"
+
+
 def times(x: Any) -> str:
-    return "–" if x is None else f"{x:.2f}x"
+    """A ratio (speed-up, device vs device): significant figures, so H200 / PoCL reads 0.00412x, not 0.00x."""
+    return "–" if x is None else f"{sig(x)}x"
 
 
 def pct(x: Any) -> str:
@@ -78,9 +91,13 @@ class Report:
         self.convergence = rd.convergence(data)
         self.failures = rd.failures(data)
         self.bench = rd.bench_rows(data)
+        self.summary = rsum.summary(data, self.tables, self.totals)
+        self.states = rst.run_states(data)
         self.figures: Dict[str, List[Any]] = {}
         if plots is not None:
+            import report_figures  # matplotlib, like plots
             self.figures = plots.all_figures(data, self.tables, self.comparison, self.convergence)
+            self.figures.update(report_figures.all_figures(self.summary, self.states))
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -91,7 +108,10 @@ class Report:
             "comparison": self.comparison,
             "convergence": [{k: v for k, v in c.items() if k != "db"} | {"db": os.path.basename(c["db"])}
                             for c in self.convergence],
-            "failures": self.failures, "bench": self.bench, "bench_context": rd.bench_context(self.data)}
+            "failures": self.failures, "bench": self.bench, "bench_context": rd.bench_context(self.data),
+            "summary": self.summary,
+            "device_state": [{k: v for k, v in r.items() if k != "db"} | {"db": os.path.basename(r["db"])}
+                             for r in self.states]}
 
 
 def _totals_line(t: Dict[str, Any]) -> str:
@@ -112,6 +132,19 @@ def _comparison_totals(comp: Dict[str, Any]) -> str:
             + f". The best configs differ on {comp['disagree']} of {t['keys']} keys.")
 
 
+SUMMARY_COLUMNS: List[Column] = [("device", "device", text), ("keys", "keys", num), ("layers", "layers", num),
+                                 ("default_us", "default µs", num), ("tuned_us", "tuned µs", num),
+                                 ("speedup", "speed-up", times)]
+FAMILY_COLUMNS: List[Column] = [("device", "device", text), ("family", "family", text), ("keys", "keys", num),
+                                ("layers", "layers", num), ("tuned_us", "tuned µs", num), ("share", "share of time", pct),
+                                ("gflops", "GFLOP/s", num), ("gbps", "GB/s", num), ("bound", "bound by", text),
+                                ("of_limit", "of the limit", pct)]
+STATE_COLUMNS: List[Column] = [("run", "run", text), ("start_clock_mhz", "clock at start MHz", num),
+                               ("end_clock_mhz", "clock at end MHz", num), ("start_temperature_c", "temp. at start C", num),
+                               ("end_temperature_c", "temp. at end C", num), ("max_temperature_c", "hottest C", num),
+                               ("cool_downs", "cool-downs", num), ("cool_down_s", "cooling s", num),
+                               ("gave_up", "gave up", num), ("final_drift", "re-measured / first", times),
+                               ("flags", "flagged", text)]
 CONV_COLUMNS: List[Column] = [("label", "run", text), ("strategy", "strategy", text), ("seed", "seed", num),
                               ("keys", "keys", num), ("evaluations", "evaluations", num),
                               ("final", "final best / best known", num)]
@@ -148,14 +181,43 @@ def conv_rows(report: Report) -> List[Dict[str, Any]]:
     return out
 
 
+def _summary_section(report: Report) -> List[Any]:
+    blocks: List[Any] = [("p", "Per device: the whole workload (each tuning key times the layers that have it, over "
+                               "the keys measured with both the default and a tuned config), and each kernel "
+                               "family's share of the tuned time and of the device's limit (--limits).")]
+    blocks.append(("table", SUMMARY_COLUMNS, report.summary))
+    blocks.append(("table", FAMILY_COLUMNS, [f for s in report.summary for f in s["families"]]))
+    flagged = [r for r in report.states if r["flags"]]
+    for r in flagged:
+        blocks.append(("p", f"Flagged: {r['run']}: {r['flags']} (see Device state)."))
+    return blocks + [("fig", f) for f in report.figures.get("summary", [])]
+
+
+def _state_section(report: Report) -> List[Any]:
+    blocks: List[Any] = [("p", "What each run recorded of the device (tune stores the clocks and temperatures "
+                               "the platform exposes at a run's start and end, the GPU temperature around each "
+                               "cool-down, and with --final-top-k the fastest configs re-measured at the end). A run "
+                               f"is flagged when its clock fell by more than {100 * rst.CLOCK_DROP:.0f} %, a reading "
+                               f"reached {rst.HOT_C:g} C, a cool-down gave up above its threshold, or the configs "
+                               f"re-measured at the end ran more than {rst.DRIFT:g}x slower than when first measured: "
+                               "its later keys were likely measured on a throttled device.")]
+    blocks.append(("table", STATE_COLUMNS, report.states))
+    return blocks + [("fig", f) for f in report.figures.get("state", [])]
+
+
 def sections(report: Report) -> List[Tuple[str, List[Any]]]:
     """(title, blocks); a block is ("p", text), ("table", columns, rows) or ("fig", Figure)."""
     d = report.data
+    top: List[Tuple[str, List[Any]]] = []
+    if report.summary:
+        top.append(("Summary", _summary_section(report)))
+    if report.states:
+        top.append(("Device state", _state_section(report)))
     head: List[Any] = [("p", f"Generated {report.generated} by {report.tool}. Times are medians of "
                              "OpenCL profiling events (END - START), in microseconds (µs).")]
     head += [("table", DB_COLUMNS, report.header["databases"]), ("table", DEVICE_INFO_COLUMNS, report.header["devices"]),
              ("table", RUN_COLUMNS, report.header["runs"])]
-    out = [("Header", head)]
+    out = top + [("Header", head)]
     per: List[Any] = []
     for dev in d.devices:
         per.append(("h3", dev.label))
@@ -281,7 +343,9 @@ def write_csv(report: Report, out_dir: str) -> List[str]:
         "convergence.csv": [{"run": c["label"], "strategy": c["strategy"], "seed": c["seed"], "evaluation": i + 1,
                              "geomean_best_over_final": v}
                             for c in report.convergence for i, v in enumerate(c["geomean_best_over_final"])],
-        "failures.csv": report.failures, "bench.csv": report.bench}
+        "failures.csv": report.failures, "bench.csv": report.bench,
+        "summary.csv": [f for s in report.summary for f in s["families"]],
+        "device_state.csv": [{k: v for k, v in r.items() if k != "series"} for r in report.states]}
     written = []
     for name, rows in files.items():
         if rows:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """mace_bench on any OpenCL device (PoCL in CI): runs the small workload with default launch
 parameters, checks its Google Benchmark JSON (names, manual times, counters, context), and that
 the report generator reads it back. Exits 77 (skipped) when there is no OpenCL device.
@@ -49,6 +50,8 @@ def main() -> int:
             check(b.get("GFLOP/s", 0) > 0 and b.get("tuned") == 0, f"{b['name']} counters")
             check("manual_time" in b["name"], f"{b['name']} uses manual (event) time")
     check(doc["context"].get("mace_bench.workload") == "small", "context names the workload")
+    version = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout.strip()
+    check(doc["context"].get("mace_bench.version") == version, f"context names {version}")
     kernel_sum = sum(b["real_time"] for b in doc["benchmarks"] if b["name"].startswith("kernel/"))
     network = next(b["real_time"] for b in doc["benchmarks"] if b["name"].startswith("network/"))
     # Loose: a shared machine is noisy; this only catches a network that skips or repeats layers wildly.

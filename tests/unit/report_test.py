@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Test of the report generator (reports/mace_tune_report.py) and `mace_tune report`: builds two
-small schema-v1 databases from SQL (two devices, failures, two runs), makes every format, and
-checks the numbers in JSON, Markdown, CSV and T4 against the data, and that the HTML embeds every
-plot. Exits 77 (skipped) when the Python running it has no matplotlib.
+small schema-v1 databases from SQL (two devices, failures, two runs), adds the schema-v2 device
+state of a throttling run to one of them, makes every format, and checks the numbers in JSON,
+Markdown, CSV and T4 against the data (summary, ratios in significant figures, the flagged run),
+and that the HTML embeds every plot. Exits 77 (skipped) when the Python running it has no
+matplotlib.
 
   report_test.py SOURCE_DIR [MACE_TUNE_CLI]
 """
@@ -99,6 +102,34 @@ def make_db(path: str, dev: Dict[str, Any]) -> None:
     con.close()
 
 
+# Schema v2's run records (tuner/store_schema.cc), with a run that throttled: the clock fell from
+# 900 to 585 MHz, the GPU reached 88 C, a cool-down gave up, and the configs re-measured at the end
+# ran 1.3x slower than when first measured.
+SCHEMA_V2_STATES = """
+CREATE TABLE final_measurements(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, instance_id INTEGER NOT NULL,
+  config_id INTEGER NOT NULL, source_digest TEXT NOT NULL, slot INTEGER NOT NULL, first_median_ns REAL,
+  median_ns REAL, num_samples INTEGER NOT NULL, winner INTEGER NOT NULL, created_at TEXT NOT NULL,
+  UNIQUE(run_id, instance_id, config_id));
+CREATE TABLE device_states(run_id INTEGER NOT NULL, phase TEXT NOT NULL, idx INTEGER NOT NULL, source TEXT NOT NULL,
+  clock_mhz REAL, temperature_c REAL, raw TEXT, read_at TEXT NOT NULL, PRIMARY KEY(run_id, phase, idx)) WITHOUT ROWID;
+CREATE TABLE cool_downs(run_id INTEGER NOT NULL, instance_id INTEGER NOT NULL, slept_s REAL NOT NULL,
+  waited_s REAL NOT NULL, threshold_c REAL, temperature_before_c REAL, temperature_after_c REAL, reached INTEGER,
+  source TEXT, created_at TEXT NOT NULL, PRIMARY KEY(run_id, instance_id)) WITHOUT ROWID;
+PRAGMA user_version = 2;
+INSERT INTO device_states VALUES
+  (1, 'start', 0, '/sys/class/kgsl/kgsl-3d0/gpuclk', 900, NULL, '900000000', '2025-03-01T10:00:00.100Z'),
+  (1, 'start', 1, '/sys/class/kgsl/kgsl-3d0/temp', NULL, 41, '41000', '2025-03-01T10:00:00.100Z'),
+  (1, 'end', 0, '/sys/class/kgsl/kgsl-3d0/gpuclk', 585, NULL, '585000000', '2025-03-01T11:00:00.000Z'),
+  (1, 'end', 1, '/sys/class/kgsl/kgsl-3d0/temp', NULL, 88, '88000', '2025-03-01T11:00:00.000Z'),
+  (2, 'start', 0, '/sys/class/kgsl/kgsl-3d0/gpuclk', 900, NULL, '900000000', '2025-03-01T10:00:00.100Z'),
+  (2, 'end', 0, '/sys/class/kgsl/kgsl-3d0/gpuclk', 900, NULL, '900000000', '2025-03-01T11:00:00.000Z');
+INSERT INTO cool_downs VALUES (1, 2, 10, 120, 60, 79, 71, 0, '/sys/class/kgsl/kgsl-3d0/temp', '2025-03-01T10:30:00.000Z');
+INSERT INTO final_measurements VALUES
+  (1, 1, 1, 2, 'digest', 0, 954000, 1240200, 5, 1, '2025-03-01T10:59:00.000Z'),
+  (2, 1, 2, 1, 'digest', 1, 339000, 440700, 5, 0, '2025-03-01T10:59:00.000Z');
+"""
+
+
 def run(args: List[str], **kw: Any) -> subprocess.CompletedProcess:
     p = subprocess.run(args, capture_output=True, text=True, **kw)
     if p.returncode != 0:
@@ -119,6 +150,8 @@ def main() -> int:
     for name, dev in DEVICES.items():
         dbs[name] = os.path.join(tmp, name + ".db")
         make_db(dbs[name], dev)
+    with sqlite3.connect(dbs["cpu"]) as con:
+        con.executescript(SCHEMA_V2_STATES)
     workload = os.path.join(tmp, "w.workload")
     with open(workload, "w") as fh:
         fh.write(f"{KEY_A}  # layer 1\n{KEY_B}  # layer 2\n{KEY_B}  # layer 3\n")
@@ -192,11 +225,42 @@ def main() -> int:
     html = open(os.path.join(out["html"], "report.html"), encoding="utf-8").read()
     imgs = re.findall(r"<img [^>]*src='data:image/png;base64,[A-Za-z0-9+/=]{100,}'", html)
     ids = re.findall(r"<figure id='([^']+)'>", html)
-    expected = {"fig-speedup", "fig-roofline", "fig-ratio", "fig-convergence", "fig-spread-0", "fig-spread-1",
-                "fig-failures"}
+    expected = {"fig-summary", "fig-limits", "fig-state-0", "fig-state-1", "fig-speedup", "fig-roofline", "fig-ratio",
+                "fig-convergence", "fig-spread-0", "fig-spread-1", "fig-failures"}
     check(set(ids) == expected and len(imgs) == len(expected), f"figures {ids} / {len(imgs)} images")
     check("http://" not in html and "https://" not in html, "no network reference in the HTML")
+    check("Dashed lines: the limits of NVIDIA H100 80GB HBM3 given with --limits. No limit line for PoCL" in html,
+          "the roofline caption says which limit lines are drawn")
+    # Ratios in significant figures: H100 / PoCL is 0.00839, not 0.01x.
+    check("| 0.00839x |" in md, "device-vs-device ratio with significant figures")
+    # The summary comes first; the throttled run is flagged there and in its own section.
+    check(md.index("## Summary") < md.index("## Device state") < md.index("## Header"), "summary up top")
+    check("Flagged: PoCL skylake-avx512: run 1" in md, "the flagged run named in the summary")
+    summ = {s["device"]: s for s in rep["summary"]}
+    h100 = summ["NVIDIA H100 80GB HBM3"]
+    check(close(h100["tuned_us"], 8 + 2 * 5) and close(h100["speedup"], (20 + 2 * 10) / (8 + 2 * 5)), "summary totals")
+    fam = h100["families"][0]
+    flops, nbytes, us = FLOPS[KEY_A] + 2 * FLOPS[KEY_B], BYTES[KEY_A] + 2 * BYTES[KEY_B], 8 + 2 * 5
+    bound = "compute" if flops / nbytes >= 50000 / 3000 else "memory"
+    frac = flops / (us * 1e3) / 50000 if bound == "compute" else nbytes / (us * 1e3) / 3000
+    check(fam["family"] == "gemm" and fam["share"] == 1 and fam["bound"] == bound and close(fam["of_limit"], frac),
+          f"family against the limit {fam}")
+    check(summ["PoCL skylake-avx512"]["families"][0]["of_limit"] is None, "no limit, no fraction")
+    states = {(s["db"], s["id"]): s for s in rep["device_state"]}
+    st1, st2 = states[("cpu.db", 1)], states[("cpu.db", 2)]
+    check(st1["start_clock_mhz"] == 900 and st1["end_clock_mhz"] == 585 and st1["max_temperature_c"] == 88,
+          f"run 1 readings {st1}")
+    check(st1["cool_downs"] == 1 and st1["gave_up"] == 1 and close(st1["cool_down_s"], 130), "run 1 cool-down")
+    check(close(st1["final_drift"], 1.3), f"run 1 re-measured drift {st1['final_drift']}")
+    for part in ("clock fell 35 %", "reached 88 C", "1 cool-down(s) gave up", "1.3x slower"):
+        check(part in st1["flags"], f"run 1 flagged for {part!r}: {st1['flags']}")
+    check(st2["flags"] == "", f"run 2 not flagged: {st2['flags']}")
+    temps = st1["series"]["temperature"]["/sys/class/kgsl/kgsl-3d0/temp"]
+    check([t for _, t in temps] == [41, 79, 71, 88], f"temperature over run 1 {temps}")
+    check(("gpu.db", 1) not in states, "no device-state row for a run that recorded none")
     # CSV and T4.
+    check(len(list(csv.DictReader(open(os.path.join(out["csv"], "device_state.csv"))))) == 2, "device_state.csv")
+    check(len(list(csv.DictReader(open(os.path.join(out["csv"], "summary.csv"))))) == 2, "summary.csv")
     rows = list(csv.DictReader(open(os.path.join(out["csv"], "per_device.csv"))))
     check(len(rows) == 4 and {r["tuning_key"] for r in rows} == {KEY_A, KEY_B}, "per_device.csv rows")
     t4_files = [os.path.join(d, f) for d, _, fs in os.walk(out["t4"]) for f in fs if f != "metadata.json"]
