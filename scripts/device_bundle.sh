@@ -9,7 +9,10 @@ out="${1:-.carry}"
 build="${BUILD_DIR:-build-release}"
 BUILD_DIR="$build" BUILD_TYPE=Release scripts/build.sh >/dev/null
 rm -rf "$out" && mkdir -p "$out/bin" "$out/lib"
-for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench bench/harness_bench $(cd "$build" && ls tests/unit/*_test tests/cl/*_test 2>/dev/null); do
+# Only the tests that scripts/gpu_networks.sh runs: the device call carries at most 64 MiB.
+tests="${BUNDLE_TESTS:-tests/cl/families_test tests/cl/gemm_test tests/cl/runtime_test tests/cl/user_kernel_test}"
+for t in apps/mace_tune examples/gemm_runtime_example bench/runtime_bench bench/harness_bench bench/build_bench \
+         bench/strategy_bench $tests; do
   [ -x "$build/$t" ] && cp "$build/$t" "$out/bin/"
 done
 [ -x "$build/apps/mace_bench" ] && cp "$build/apps/mace_bench" "$out/bin/"

@@ -15,7 +15,9 @@
 # databases: --build-jobs 0 and $JOBS alternating, $JOBS_RUNS runs each; then one pair with the
 # random strategy, whose configs are the same both ways, for the timing comparison), jobsgemm
 # (GEMM 4096^3, 40 evaluations, jobs 0 / $JOBS), twogpus (MobileNet V2, 20 evaluations per key:
-# on one GPU, then split over the two GPUs of the host with farm --split keys).
+# on one GPU, then split over the two GPUs of the host with farm --split keys), buildbench (what a
+# program build costs with the driver cache off: serial, in P processes at once, k variants in one
+# program; bench/build_bench.cc).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
 set -uo pipefail
 repo="$PWD"
@@ -164,6 +166,11 @@ for phase in "$@"; do
       echo "two GPUs (farm --split keys): exit $?, $((SECONDS - start)) s wall" | tee -a "$summary"
       grep -E "farm:|merged" "$out/farm_two_gpus.txt" >> "$summary"
       unset CUDA_CACHE_DISABLE ;;
+    buildbench)  # what a build costs: serial, P processes at once, k variants in one program
+      CUDA_CACHE_DISABLE=1 timeout 400 "$bin/build_bench" --benchmark_out="$out/build_bench.json" \
+        --benchmark_out_format=json > "$out/build_bench.txt" 2>&1
+      echo "build_bench: exit $?" | tee -a "$summary"
+      grep -E "^BM_" "$out/build_bench.txt" | tee -a "$summary" ;;
     gemm1024) mace_gemm 1024 ;;
     gemm4096) mace_gemm 4096 ;;
     clblast1024) clblast_vs 1024 ;;
