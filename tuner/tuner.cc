@@ -19,6 +19,7 @@
 #include "kernel_limits.h"
 #include "kernel_family.h"
 #include "prior_results.h"
+#include "proposals.h"
 #include "search_space.h"
 #include "strategy.h"
 
@@ -322,6 +323,9 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         Consider(&r, *m);
         strategy->Tell(*at, EvalOutcome{m->status == "ok", m->median_ns});
       }
+      // With workers building ahead, the strategy proposes a batch per worker that builds ahead
+      // (all but worker 0), so their programs compile side by side (proposals.h).
+      ProposalQueue proposals(*strategy, pool && pool->jobs() > 1 ? static_cast<size_t>(pool->jobs() - 1) : 1);
       int64_t since_best = 0;
       std::vector<std::pair<double, size_t>> ranked;  // (median, config) of the ok ones, for Speculate
       while (!stopped()) {
@@ -332,12 +336,14 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
           break;
         }
         auto strategy_start = Clock::now();
-        const auto next = strategy->Next();
+        const size_t budget_left = request.max_evals > 0 ? static_cast<size_t>(request.max_evals - r.evaluated)
+                                                         : static_cast<size_t>(-1);
+        const auto next = proposals.Next(budget_left);
         if (!next) break;
         const int builders = pool ? pool->jobs() : cache.build_threads();
         if (builders > 0) {
           const size_t ahead = 2 * static_cast<size_t>(builders) + 1;
-          std::vector<size_t> upcoming = strategy->Upcoming(ahead);
+          std::vector<size_t> upcoming = proposals.Upcoming(ahead);
           // With workers to spare, guess too: strategies that learn step next to the best configs.
           if (pool && upcoming.size() < ahead) Speculate(space, ranked, ahead, &upcoming);
           for (size_t i : upcoming) prebuild(space.configs()[i]);
