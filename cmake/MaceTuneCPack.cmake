@@ -40,6 +40,9 @@ set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libmace-tune-runtime-dev)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libdevel)
 # An app links the static runtime with OpenCL and the C++ library it was built with.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS "ocl-icd-opencl-dev | opencl-dev, libstdc++-dev")
+if(MACE_TUNE_WITH_SODIUM)  # signature checks: the static runtime then links libsodium too
+  string(APPEND CPACK_DEBIAN_RUNTIME_PACKAGE_DEPENDS ", libsodium-dev")
+endif()
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SUGGESTS "pkg-config, cmake")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "mace_tune embedded runtime (static library and headers)
 Loads the compiled-program binaries and tuned-parameter files that mace_tune emits, with

@@ -6,6 +6,7 @@
 #include "catch.h"
 #include "json_value.h"
 #include "remote_test_util.h"
+#include "sqlite_db.h"
 #include "store.h"
 #include "test_device.h"
 
@@ -59,6 +60,19 @@ TEST_CASE("tune, emit and merge --json: one document each, agreeing with the sto
   CHECK(At(At(emit, "binary"), "path").string == "art/mace_cl_compiled_program.bin");
   REQUIRE(At(emit, "keys").array.size() == 2);
   CHECK(At(At(emit, "keys").array[0], "config").string == At(At(keys.array[0], "best"), "config").string);
+
+  // Every output names the version that wrote it: the database and both artifacts, too.
+  const std::string version = std::string("mace_tune ") + MACE_TUNE_TEST_VERSION;
+  {
+    const detail::Db db = detail::Db::OpenCopy(dir + "/t.db");
+    CHECK(db.QueryText("SELECT value FROM meta WHERE key = 'created_by'") == version);
+    CHECK(db.QueryInt64("SELECT COUNT(*) FROM runs WHERE tool_version != '" + version + "'") == 0);
+  }
+  for (const char* file : {"art/mace_cl_compiled_program.bin", "art/mace_tuned_params.bin"}) {
+    const test::CliResult r = test::RunCliIn({"inspect", file, "--json"}, dir);
+    REQUIRE(r.exit_code == 0);
+    CHECK(At(ParseJson(r.out), "writer").string == version);
+  }
 
   const JsonValue merged =
       Document(test::RunCliIn({"merge", "m.db", "t.db", "--json"}, dir), "mace_tune merge");

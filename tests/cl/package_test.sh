@@ -28,6 +28,10 @@ done
 field "$cli" Recommends | grep -q python3-matplotlib || fail "mace-tune does not recommend python3-matplotlib"
 field "$dev" Depends | grep -q "ocl-icd-opencl-dev | opencl-dev" || fail "runtime-dev Depends: $(field "$dev" Depends)"
 if field "$dev" Depends | grep -q "sqlite\|fmt\|toml"; then fail "the runtime package depends on the tuner's libraries"; fi
+# A runtime built with signatures links libsodium: its package must bring it.
+if grep -q -- "-lsodium" "$build/mace_tune_runtime.pc" 2>/dev/null && ! field "$dev" Depends | grep -q libsodium-dev; then
+  fail "the runtime links libsodium but its package does not depend on libsodium-dev"
+fi
 
 dpkg-deb -c "$cli" | awk '{print $6}' > "$work/cli.txt"
 dpkg-deb -c "$dev" | awk '{print $6}' > "$work/dev.txt"

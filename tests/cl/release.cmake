@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# The runtime's release features on a real device (bundles, mapped loading, cache-update mode,
+# The runtime's release features on a real device (bundles, file and memory loading, cache-update mode,
 # background builds, signatures, nearest-shape fallback) and the C API from C.
 mace_tune_test(NAME runtime_release_test LABEL cl
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_release_test.cc

@@ -113,7 +113,7 @@ TEST_CASE("A bundle gives the group of this device and driver", "[runtime][relea
   CHECK(config.origin == LaunchOrigin::kExact);
 }
 
-TEST_CASE("Files load mapped, memory loads copied or in place", "[runtime][release]") {
+TEST_CASE("Files load into memory, memory loads copied or in place", "[runtime][release]") {
   const std::string dir = ScratchDir("release_load");
   const auto bytes = EncodeProgramBinaryFile(GoodFile());
   WriteBytes(dir + "/programs.bin", bytes);
