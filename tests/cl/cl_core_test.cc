@@ -88,3 +88,38 @@ TEST_CASE("fingerprint of the test device") {
   CHECK_FALSE(other_driver.SameDriver(f));
   CHECK(QueryFingerprint(nullptr, &again).code() == StatusCode::kOpenClError);
 }
+
+// A blob the driver reads back as a compiled object (clCompileProgram, never linked) is refused
+// before clBuildProgram acts on it: what we store is always an executable.
+TEST_CASE("a binary that is not an executable is refused before the build") {
+  auto& d = test::Device();
+  const char* source = "__kernel void k(__global float* x) { x[get_global_id(0)] = 1.0f; }";
+  cl_int status = CL_SUCCESS;
+  Program object(clCreateProgramWithSource(d.context.get(), 1, &source, nullptr, &status));
+  REQUIRE(status == CL_SUCCESS);
+  const cl_device_id device = d.device();
+  if (clCompileProgram(object.get(), 1, &device, "", 0, nullptr, nullptr, nullptr, nullptr) != CL_SUCCESS) {
+    WARN("skipped: this device cannot compile without linking");
+    return;
+  }
+  const std::vector<unsigned char> blob = ProgramBinary(object.get());
+  REQUIRE(!blob.empty());
+  // The driver must itself call the reloaded blob a compiled object, or there is nothing to refuse.
+  const unsigned char* data = blob.data();
+  size_t length = blob.size();
+  cl_int binary_status = CL_SUCCESS;
+  Program reloaded(clCreateProgramWithBinary(d.context.get(), 1, &device, &length, &data, &binary_status, &status));
+  cl_program_binary_type type = CL_PROGRAM_BINARY_TYPE_NONE;
+  if (status != CL_SUCCESS ||
+      clGetProgramBuildInfo(reloaded.get(), device, CL_PROGRAM_BINARY_TYPE, sizeof(type), &type, nullptr) != CL_SUCCESS ||
+      type == CL_PROGRAM_BINARY_TYPE_EXECUTABLE) {
+    WARN("skipped: this device does not report a reloaded compiled object's binary type");
+    return;
+  }
+  try {
+    BuildFromBinary(d.context.get(), device, blob, "");
+    FAIL("a compiled object was accepted as an executable");
+  } catch (const ClError& e) {
+    CHECK(std::string(e.what()).find("not CL_PROGRAM_BINARY_TYPE_EXECUTABLE") != std::string::npos);
+  }
+}
