@@ -26,9 +26,11 @@ std::vector<std::vector<float>> ConvReference(const TuningKey& key, const Window
   const auto& in = *inputs[0];
   const auto& wt = *inputs[1];
   std::vector<float> out(static_cast<size_t>(n_ * w.oh * w.ow * k_));
-  std::vector<double> acc(static_cast<size_t>(k_));
-  for (int64_t n = 0; n < n_; ++n) {
-    for (int64_t oh = 0; oh < w.oh; ++oh) {
+  // Output rows (n, oh) are independent: one range of them per thread.
+  ParallelRanges(n_ * w.oh, 1, [&](int64_t first, int64_t last) {
+    std::vector<double> acc(static_cast<size_t>(k_));
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t n = row / w.oh, oh = row % w.oh;
       for (int64_t ow = 0; ow < w.ow; ++ow) {
         for (int64_t k = 0; k < k_; ++k) acc[k] = bias ? (*inputs[2])[k] : 0.0;
         for (int64_t kh = 0; kh < w.kh; ++kh) {
@@ -49,7 +51,7 @@ std::vector<std::vector<float>> ConvReference(const TuningKey& key, const Window
         for (int64_t k = 0; k < k_; ++k) o[k] = static_cast<float>(Activate(acc[k], act));
       }
     }
-  }
+  });
   return {std::move(out)};
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <thread>
+#include <vector>
 
 namespace mace_tune {
 
@@ -32,6 +34,23 @@ Tolerance SumTolerance(double terms, const TuningKey& key) {
     tol.abs_max += 1e-6;
   }
   return tol;
+}
+
+void ParallelRanges(int64_t count, int64_t grain, const std::function<void(int64_t, int64_t)>& body) {
+  grain = std::max<int64_t>(grain, 1);
+  const int64_t blocks = (count + grain - 1) / grain;
+  const int64_t threads = std::min<int64_t>(std::max(1u, std::thread::hardware_concurrency()), blocks);
+  if (threads <= 1) {
+    if (count > 0) body(0, count);
+    return;
+  }
+  const int64_t per = (blocks + threads - 1) / threads * grain;
+  std::vector<std::thread> pool;
+  for (int64_t begin = per; begin < count; begin += per) {
+    pool.emplace_back(body, begin, std::min(count, begin + per));
+  }
+  body(0, std::min(count, per));
+  for (auto& t : pool) t.join();
 }
 
 }  // namespace mace_tune

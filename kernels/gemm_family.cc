@@ -13,6 +13,7 @@
 // or by a whole |C| ~ sqrt(K)/3) exceeds them by orders of magnitude; NaN always fails.
 #include <algorithm>
 
+#include "family_util.h"
 #include "kernel_family.h"
 
 namespace mace_tune {
@@ -27,23 +28,26 @@ std::vector<std::vector<float>> Reference(const TuningKey& key,
   std::vector<float> c(m * n);
   // Loop order i, k, j over blocks of kRows rows: each row of B, streamed once per block, updates
   // kRows double accumulator rows that stay in cache; the j loop is contiguous and vectorizes.
+  // Blocks of rows are independent: one range of them per thread.
   constexpr size_t kRows = 4;
-  std::vector<double> acc(kRows * n);
-  for (size_t i0 = 0; i0 < m; i0 += kRows) {
-    const size_t rows = std::min(kRows, m - i0);
-    std::fill(acc.begin(), acc.end(), 0.0);
-    for (size_t kk = 0; kk < k; ++kk) {
-      const float* brow = b + kk * n;
+  ParallelRanges(static_cast<int64_t>(m), kRows, [&](int64_t first, int64_t last) {
+    std::vector<double> acc(kRows * n);
+    for (auto i0 = static_cast<size_t>(first); i0 < static_cast<size_t>(last); i0 += kRows) {
+      const size_t rows = std::min(kRows, static_cast<size_t>(last) - i0);
+      std::fill(acc.begin(), acc.end(), 0.0);
+      for (size_t kk = 0; kk < k; ++kk) {
+        const float* brow = b + kk * n;
+        for (size_t r = 0; r < rows; ++r) {
+          const double av = a[(i0 + r) * k + kk];
+          double* crow = acc.data() + r * n;
+          for (size_t j = 0; j < n; ++j) crow[j] += av * static_cast<double>(brow[j]);
+        }
+      }
       for (size_t r = 0; r < rows; ++r) {
-        const double av = a[(i0 + r) * k + kk];
-        double* crow = acc.data() + r * n;
-        for (size_t j = 0; j < n; ++j) crow[j] += av * static_cast<double>(brow[j]);
+        for (size_t j = 0; j < n; ++j) c[(i0 + r) * n + j] = static_cast<float>(acc[r * n + j]);
       }
     }
-    for (size_t r = 0; r < rows; ++r) {
-      for (size_t j = 0; j < n; ++j) c[(i0 + r) * n + j] = static_cast<float>(acc[r * n + j]);
-    }
-  }
+  });
   return {std::move(c)};
 }
 
