@@ -85,6 +85,14 @@ TEST_CASE("audit 1: a key whose sizes overflow, or that the device cannot hold, 
   const std::string dir = test::ScratchDir("hardening_sizes");
   ExpectOneErrorLine(Run(WithDevice({"tune", "--key", kAuditKey, "--db", "a.db"}), dir), "overflow");
   CHECK(!fs::exists(dir + "/a.db"));
+  // The same key in a workload (the audit's way in) names the file and line.
+  {
+    std::ofstream(dir + "/w.workload") << "# audit\n" << kAuditKey << "\n";
+  }
+  const test::CliResult from_workload = Run(WithDevice({"tune", "-w", "w.workload", "--db", "w.db"}), dir);
+  ExpectOneErrorLine(from_workload, "overflow");
+  CHECK(from_workload.err.find("w.workload:2") != std::string::npos);
+  CHECK(!fs::exists(dir + "/w.db"));
   // Valid for the description (2^31 elements per tensor) but 24 GiB of host copies: refused
   // before anything is allocated, whatever this machine has (ulimit -v 3 GB).
   const test::CliResult huge = Shell(
