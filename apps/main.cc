@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   CLI::App app{"mace_tune: tune OpenCL kernels per device, emit compiled-program binaries and tuned parameters"};
   app.set_version_flag("--version", ToolVersion());
   app.require_subcommand(1);
+  // The global options are read after the command too: `mace_tune tune --device NVIDIA ...`.
+  app.fallthrough();
   GlobalOptions global;
   app.add_option("--platform", global.platform, "OpenCL platform name substring (default: $MACE_TUNE_PLATFORM)");
   app.add_option("--device", global.device, "OpenCL device name substring (default: $MACE_TUNE_DEVICE, else first GPU, else first device)");

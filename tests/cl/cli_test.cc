@@ -124,6 +124,8 @@ TEST_CASE("bad input: one clear line, non-zero exit, database intact") {
     CHECK(r.err.find(needle) != std::string::npos);
   };
   expect_error({"--device", "NoSuchGPU 9000", "tune", "--workload", workload, "--db", db}, "no OpenCL device matches");
+  // After the command too, and the error lists the devices that are there.
+  expect_error({"tune", "--device", "NoSuchGPU 9000", "--workload", workload, "--db", db}, "; present: ");
   std::ofstream(dir + "/bad.workload") << "gemm:K=4,M=4,N=4:fp32\nwinograd:K=3:fp32\n";
   expect_error({"tune", "--workload", dir + "/bad.workload", "--db", db}, "bad.workload:2: unknown kernel family");
   std::ofstream(dir + "/zero.workload") << "gemm:K=0,M=4,N=4:fp32\n";
