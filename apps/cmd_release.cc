@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "artifact_writer.h"
-#include "commands.h"
+#include "tuner/artifact_writer.h"
+#include "apps/commands.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/signature.h"
 

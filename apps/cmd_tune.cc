@@ -10,16 +10,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "commands.h"
-#include "description_file.h"
-#include "family_summary.h"
-#include "option_checks.h"
-#include "results_json.h"
-#include "strategy.h"
-#include "artifact_writer.h"
-#include "emit.h"
-#include "store.h"
-#include "tuner.h"
+#include "apps/commands.h"
+#include "kernels/description_file.h"
+#include "apps/family_summary.h"
+#include "apps/option_checks.h"
+#include "apps/results_json.h"
+#include "search_strategies/strategy.h"
+#include "tuner/artifact_writer.h"
+#include "tuner/emit.h"
+#include "tuner/store.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune::cli {
 namespace {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Per-family summary of a tune run.
-#include "family_summary.h"
+#include "apps/family_summary.h"
 
 #include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune::cli {
 

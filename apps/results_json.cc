@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writes the JSON documents of results_json.h. Times are in milliseconds (as the tables print
 // them), a missing value is null, never 0: a key whose default failed has no speed-up.
-#include "results_json.h"
+#include "apps/results_json.h"
 
-#include "commands.h"
-#include "json.h"
+#include "apps/commands.h"
+#include "tuner/json.h"
 
 namespace mace_tune::cli {
 namespace {

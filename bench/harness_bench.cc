@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "description_file.h"
-#include "evaluator.h"
-#include "kernel_family.h"
-#include "store.h"
-#include "tuner.h"
+#include "kernels/description_file.h"
+#include "tuner/evaluator.h"
+#include "kernels/kernel_family.h"
+#include "tuner/store.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune {
 namespace {

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "json_value.h"
-#include "replay.h"
+#include "tuner/json_value.h"
+#include "tuner/replay.h"
 
 namespace {
 

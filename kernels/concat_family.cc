@@ -2,9 +2,9 @@
 // The concat family's CPU reference: channel concatenation. Everything else about the family is its
 // description, kernels/concat.toml.
 
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

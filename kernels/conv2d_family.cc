@@ -2,9 +2,9 @@
 // The convolution families' CPU reference (conv2d_1x1, conv2d_3x3, conv2d; double accumulation),
 // one function over the window each family's key gives. Everything else about the families is
 // their descriptions, kernels/conv2d_1x1.toml, conv2d_3x3.toml and conv2d.toml.
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

@@ -3,9 +3,9 @@
 // accumulation). Everything else about the family is its description, kernels/depthwise_3x3.toml.
 #include <stdexcept>
 
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

@@ -3,9 +3,9 @@
 // activation. Everything else about the family is its description, kernels/eltwise.toml.
 #include <algorithm>
 
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

@@ -2,9 +2,9 @@
 // The fully_connected family's CPU reference: fully connected layer (double accumulation).
 // Everything else about the family is its description, kernels/fully_connected.toml.
 
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

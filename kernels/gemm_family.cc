@@ -13,8 +13,8 @@
 // or by a whole |C| ~ sqrt(K)/3) exceeds them by orders of magnitude; NaN always fails.
 #include <algorithm>
 
-#include "family_util.h"
-#include "kernel_family.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune {
 namespace {

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "cl/cl_config.h"
-#include "desc/kernel_description.h"
+#include "runtime/cl/cl_config.h"
+#include "runtime/desc/kernel_description.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "family_util.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "kernels/family_util.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Atomic artifact writing (the runtime's temp file, fsync, rename, fsync of the directory) and
 // the program-binary file builder.
-#include "artifact_writer.h"
+#include "tuner/artifact_writer.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,8 +14,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "cl/cl_core.h"
-#include "src/artifact_bytes.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/src/artifact_bytes.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {

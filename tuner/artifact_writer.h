@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "cl/cl_config.h"
+#include "runtime/cl/cl_config.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/status.h"
 

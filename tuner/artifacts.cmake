@@ -7,6 +7,5 @@ add_library(mace_tune_artifact_writer
   ${CMAKE_CURRENT_LIST_DIR}/mace_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/json.cc)
 add_library(mace_tune::artifact_writer ALIAS mace_tune_artifact_writer)
-target_include_directories(mace_tune_artifact_writer PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(mace_tune_artifact_writer PUBLIC mace_tune::runtime)
 mace_tune_warnings(mace_tune_artifact_writer)

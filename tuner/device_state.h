@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "store.h"
+#include "tuner/store.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Choosing the winners and writing both artifacts atomically.
-#include "emit.h"
+#include "tuner/emit.h"
 
 #include <cstdint>
 #include <ctime>
@@ -8,9 +8,9 @@
 #include <set>
 #include <stdexcept>
 
-#include "artifact_writer.h"
-#include "desc/registry.h"
-#include "description_file.h"
+#include "tuner/artifact_writer.h"
+#include "runtime/desc/registry.h"
+#include "kernels/description_file.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 

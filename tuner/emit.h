@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "mace_tune/artifacts.h"
-#include "store.h"
-#include "tune_context.h"
+#include "tuner/store.h"
+#include "tuner/tune_context.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Build, verify and time one config.
-#include "evaluator.h"
+#include "tuner/evaluator.h"
 
 #include <algorithm>
 #include <chrono>

@@ -10,12 +10,12 @@
 #include <optional>
 #include <vector>
 
-#include "device_lock.h"
-#include "instance_data.h"
-#include "kernel_family.h"
-#include "program_cache.h"
-#include "store.h"
-#include "tune_context.h"
+#include "tuner/device_lock.h"
+#include "kernels/instance_data.h"
+#include "kernels/kernel_family.h"
+#include "tuner/program_cache.h"
+#include "tuner/store.h"
+#include "tuner/tune_context.h"
 
 namespace mace_tune {
 

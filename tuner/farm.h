@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "remote_tune.h"
+#include "tuner/remote_tune.h"
 
 namespace mace_tune {
 

@@ -8,8 +8,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "json_value.h"
-#include "replay.h"
+#include "tuner/json_value.h"
+#include "tuner/replay.h"
 
 namespace mace_tune {
 namespace {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Text and JSON descriptions of both artifacts.
-#include "inspect.h"
+#include "tuner/inspect.h"
 
 #include <cstdio>
 #include <ctime>
 
-#include "desc/kernel_description.h"
-#include "json.h"
-#include "mace_format.h"
+#include "runtime/desc/kernel_description.h"
+#include "tuner/json.h"
+#include "tuner/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Learning and applying CL_KERNEL_WORK_GROUP_SIZE per variant (build options).
-#include "kernel_limits.h"
+#include "tuner/kernel_limits.h"
 
 #include "mace_tune/families.h"
 

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // emit --format mace (mace_emit.h): the same winners as `emit`, keyed and laid out as MACE reads them.
-#include "mace_emit.h"
+#include "tuner/mace_emit.h"
 
 #include <filesystem>
 #include <stdexcept>
 
-#include "artifact_writer.h"
-#include "cl/cl_core.h"
-#include "emit.h"
+#include "tuner/artifact_writer.h"
+#include "runtime/cl/cl_core.h"
+#include "tuner/emit.h"
 #include "mace_tune/families.h"
-#include "mace_writer.h"
+#include "tuner/mace_writer.h"
 
 namespace mace_tune {
 namespace {

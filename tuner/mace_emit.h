@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "mace_format.h"
-#include "mace_naming.h"
-#include "store.h"
-#include "tune_context.h"
+#include "tuner/mace_format.h"
+#include "tuner/mace_naming.h"
+#include "tuner/store.h"
+#include "tuner/tune_context.h"
 
 namespace mace_tune {
 

@@ -2,14 +2,14 @@
 // MACE's tuned parameters as priors (mace_import.h). MACE's local sizes come from its own fixed
 // candidate list (fractions of the global size), so most are not powers of two: each is moved to
 // the nearest value of the parameter's domain, which is what a search seed needs.
-#include "mace_import.h"
+#include "tuner/mace_import.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-#include "desc/registry.h"
-#include "mace_format.h"
+#include "runtime/desc/registry.h"
+#include "tuner/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

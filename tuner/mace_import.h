@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "mace_naming.h"
+#include "tuner/mace_naming.h"
 #include "mace_tune/families.h"
-#include "prior_results.h"
+#include "tuner/prior_results.h"
 
 namespace mace_tune {
 

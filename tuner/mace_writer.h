@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mace_format.h"
+#include "tuner/mace_format.h"
 
 namespace mace_tune {
 

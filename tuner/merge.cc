@@ -2,7 +2,7 @@
 // Merging stores with SQL over an ATTACHed source: rows are mapped by their natural keys
 // (fingerprint id, tuning key, family + params, run identity), never by row ids, which differ
 // from file to file. One immediate transaction: a failure leaves DEST as it was.
-#include "merge.h"
+#include "tuner/merge.h"
 
 #include <unistd.h>
 
@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <system_error>
 
-#include "sqlite_db.h"
-#include "store.h"
-#include "store_schema.h"
+#include "tuner/sqlite_db.h"
+#include "tuner/store.h"
+#include "tuner/store_schema.h"
 
 namespace mace_tune {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prior results for the transfer strategy, from the store (prior_results.h).
-#include "prior_results.h"
+#include "tuner/prior_results.h"
 
 #include <algorithm>
 #include <cmath>

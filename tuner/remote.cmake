@@ -15,6 +15,5 @@ add_library(mace_tune_remote STATIC
   ${CMAKE_CURRENT_LIST_DIR}/remote_tune.cc
   ${CMAKE_CURRENT_LIST_DIR}/farm.cc)
 add_library(mace_tune::remote ALIAS mace_tune_remote)
-target_include_directories(mace_tune_remote PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_LIST_DIR}>)
 target_link_libraries(mace_tune_remote PUBLIC mace_tune::merge Threads::Threads)
 mace_tune_warnings(mace_tune_remote)

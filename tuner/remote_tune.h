@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "merge.h"
-#include "transport.h"
+#include "tuner/merge.h"
+#include "tuner/transport.h"
 
 namespace mace_tune {
 

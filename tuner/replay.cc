@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The replay engine and the loader of spaces from our store (replay.h).
-#include "replay.h"
+#include "tuner/replay.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "prior_results.h"
+#include "tuner/prior_results.h"
 
 namespace mace_tune {
 

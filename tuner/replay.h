@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "store.h"
-#include "strategy.h"
+#include "tuner/store.h"
+#include "search_strategies/strategy.h"
 
 namespace mace_tune {
 

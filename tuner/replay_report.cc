@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "json.h"
-#include "replay.h"
+#include "tuner/json.h"
+#include "tuner/replay.h"
 
 namespace mace_tune {
 namespace {

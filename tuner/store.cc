@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The results store over SQLite: small queries over the schema of store_schema.cc.
 // Every write is its own committed transaction, so a kill -9 after a call returns loses nothing.
-#include "store.h"
+#include "tuner/store.h"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "store_internal.h"
-#include "store_schema.h"
+#include "tuner/store_internal.h"
+#include "tuner/store_schema.h"
 
 namespace mace_tune {
 

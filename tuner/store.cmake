@@ -9,7 +9,6 @@ add_library(mace_tune_store STATIC
   ${CMAKE_CURRENT_LIST_DIR}/store_records.cc
   ${CMAKE_CURRENT_LIST_DIR}/store_claims.cc)
 add_library(mace_tune::store ALIAS mace_tune_store)
-target_include_directories(mace_tune_store PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_LIST_DIR}>)
 target_link_libraries(mace_tune_store PUBLIC mace_tune::runtime PRIVATE SQLite::SQLite3 fmt::fmt)
 target_compile_definitions(mace_tune_store PRIVATE
   MACE_TUNE_STORE_WRITER="mace_tune ${PROJECT_VERSION}")

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "store_internal.h"
+#include "tuner/store_internal.h"
 
 namespace mace_tune {
 namespace detail {

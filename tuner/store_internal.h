@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "sqlite_db.h"
-#include "store.h"
+#include "tuner/sqlite_db.h"
+#include "tuner/store.h"
 
 namespace mace_tune::detail {
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "store.h"
-#include "store_internal.h"
+#include "tuner/store.h"
+#include "tuner/store_internal.h"
 
 namespace mace_tune {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "process.h"
+#include "tuner/process.h"
 
 namespace mace_tune {
 

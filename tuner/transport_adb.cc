@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "transport.h"
+#include "tuner/transport.h"
 
 namespace mace_tune {
 namespace {

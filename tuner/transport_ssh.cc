@@ -4,7 +4,7 @@
 // remote process up instead of leaving it running unseen.
 #include <stdexcept>
 
-#include "transport.h"
+#include "tuner/transport.h"
 
 namespace mace_tune {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The tuning loop and its progress line.
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 #include <unistd.h>
 
@@ -14,14 +14,14 @@
 
 #include <fmt/format.h>
 
-#include "build_pool.h"
-#include "device_state.h"
-#include "kernel_limits.h"
-#include "kernel_family.h"
-#include "prior_results.h"
-#include "proposals.h"
-#include "search_space.h"
-#include "strategy.h"
+#include "tuner/build_pool.h"
+#include "tuner/device_state.h"
+#include "tuner/kernel_limits.h"
+#include "kernels/kernel_family.h"
+#include "tuner/prior_results.h"
+#include "tuner/proposals.h"
+#include "search_strategies/search_space.h"
+#include "search_strategies/strategy.h"
 
 namespace mace_tune {
 namespace {

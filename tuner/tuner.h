@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "evaluator.h"
-#include "prior_results.h"
-#include "store.h"
-#include "tune_context.h"
-#include "worker.h"
-#include "workload.h"
+#include "tuner/evaluator.h"
+#include "tuner/prior_results.h"
+#include "tuner/store.h"
+#include "tuner/tune_context.h"
+#include "tuner/worker.h"
+#include "tuner/workload.h"
 
 namespace mace_tune {
 

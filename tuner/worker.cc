@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The evaluation worker and its watchdog (worker.h). One line per message, tab-separated fields.
-#include "worker.h"
+#include "tuner/worker.h"
 
 #include <poll.h>
 #include <signal.h>

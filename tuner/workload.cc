@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading and validating workload files.
-#include "workload.h"
+#include "tuner/workload.h"
 
 #include <sys/stat.h>
 
@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "description_file.h"
-#include "kernel_family.h"
+#include "kernels/description_file.h"
+#include "kernels/kernel_family.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {

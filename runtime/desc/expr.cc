@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parser (recursive descent, C precedence, nesting bounded) and checked evaluator of description
 // expressions.
-#include "desc/expr.h"
+#include "runtime/desc/expr.h"
 
 #include <algorithm>
 #include <cctype>

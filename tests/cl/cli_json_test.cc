@@ -4,10 +4,10 @@
 #include <string>
 
 #include "catch.h"
-#include "json_value.h"
+#include "tuner/json_value.h"
 #include "remote_test_util.h"
-#include "sqlite_db.h"
-#include "store.h"
+#include "tuner/sqlite_db.h"
+#include "tuner/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "catch.h"
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 

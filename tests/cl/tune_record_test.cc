@@ -12,11 +12,11 @@
 #include <thread>
 
 #include "catch.h"
-#include "device_state.h"
-#include "emit.h"
-#include "kernel_family.h"
+#include "tuner/device_state.h"
+#include "tuner/emit.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 

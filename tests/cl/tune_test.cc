@@ -3,9 +3,9 @@
 // one that computes wrong numbers, one that leaves an element unwritten), and a repeated tune
 // measures nothing again.
 #include "catch.h"
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "catch.h"
-#include "cl/cl_core.h"
-#include "description_file.h"
-#include "emit.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/description_file.h"
+#include "tuner/emit.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 

@@ -2,7 +2,7 @@
 // Device-free: a variant's CL_KERNEL_WORK_GROUP_SIZE, once learnt, answers the configs of that
 // variant with larger work-groups as invalid without a build; other variants are not affected.
 #include "catch.h"
-#include "kernel_limits.h"
+#include "tuner/kernel_limits.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "catch.h"
-#include "mace_format.h"
-#include "mace_naming.h"
-#include "mace_writer.h"
+#include "tuner/mace_format.h"
+#include "tuner/mace_naming.h"
+#include "tuner/mace_writer.h"
 
 namespace mace_tune {
 namespace {

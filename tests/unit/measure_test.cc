@@ -6,8 +6,8 @@
 #include <random>
 
 #include "catch.h"
-#include "evaluator.h"
-#include "worker.h"
+#include "tuner/evaluator.h"
+#include "tuner/worker.h"
 
 using namespace mace_tune;
 

@@ -10,8 +10,8 @@
 #include <limits>
 
 #include "catch.h"
-#include "json_value.h"
-#include "replay.h"
+#include "tuner/json_value.h"
+#include "tuner/replay.h"
 
 using namespace mace_tune;
 

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "catch.h"
-#include "sqlite_db.h"
-#include "store.h"
+#include "tuner/sqlite_db.h"
+#include "tuner/store.h"
 
 namespace mace_tune {
 namespace {
