@@ -9,7 +9,7 @@
 #include "tuner/emit.h"
 #include "tuner/mace_emit.h"
 #include "tuner/mace_import.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune::cli {

@@ -15,7 +15,7 @@
 #include "kernels/description_file.h"
 #include "tuner/farm.h"
 #include "kernels/kernel_family.h"
-#include "tuner/merge.h"
+#include "store/merge.h"
 #include "apps/option_checks.h"
 #include "tuner/remote_tune.h"
 #include "apps/results_json.h"

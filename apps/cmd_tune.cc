@@ -18,7 +18,7 @@
 #include "search_strategies/strategy.h"
 #include "tuner/artifact_writer.h"
 #include "tuner/emit.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune::cli {

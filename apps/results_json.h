@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tuner/emit.h"
-#include "tuner/merge.h"
+#include "store/merge.h"
 #include "tuner/remote_tune.h"
 #include "tuner/tuner.h"
 

@@ -12,7 +12,7 @@
 #include "kernels/description_file.h"
 #include "tuner/evaluator.h"
 #include "kernels/kernel_family.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/store.h"
+#include "store/store.h"
 
 namespace mace_tune {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "mace_tune/artifacts.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tune_context.h"
 
 namespace mace_tune {

@@ -14,7 +14,7 @@
 #include "kernels/instance_data.h"
 #include "kernels/kernel_family.h"
 #include "tuner/program_cache.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tune_context.h"
 
 namespace mace_tune {

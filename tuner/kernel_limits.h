@@ -9,7 +9,7 @@
 #include <string>
 
 #include "mace_tune/tuning_key.h"
-#include "tuner/store.h"
+#include "store/store.h"
 
 namespace mace_tune {
 

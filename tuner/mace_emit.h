@@ -10,7 +10,7 @@
 
 #include "tuner/mace_format.h"
 #include "tuner/mace_naming.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tune_context.h"
 
 namespace mace_tune {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/merge.h"
+#include "store/merge.h"
 #include "tuner/transport.h"
 
 namespace mace_tune {

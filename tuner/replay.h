@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/store.h"
+#include "store/store.h"
 #include "search_strategies/strategy.h"
 
 namespace mace_tune {

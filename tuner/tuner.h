@@ -12,7 +12,7 @@
 
 #include "tuner/evaluator.h"
 #include "tuner/prior_results.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "tuner/tune_context.h"
 #include "tuner/worker.h"
 #include "tuner/workload.h"

@@ -6,8 +6,8 @@
 #include "catch.h"
 #include "tuner/json_value.h"
 #include "remote_test_util.h"
-#include "tuner/sqlite_db.h"
-#include "tuner/store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;

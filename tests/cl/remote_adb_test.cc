@@ -13,7 +13,7 @@
 #include "catch.h"
 #include "tuner/json_value.h"
 #include "remote_test_util.h"
-#include "tuner/store.h"
+#include "store/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;

@@ -2,7 +2,7 @@
 // Tests of `mace_tune merge` (tuner/merge.h) on real store files: idempotence, devices kept apart
 // by fingerprint (not by row id), conflicts resolved in DEST's favour and reported, runs mapped and
 // updated, samples copied once, and refusals that leave DEST untouched.
-#include "tuner/merge.h"
+#include "store/merge.h"
 
 #include <stdlib.h>
 
@@ -12,8 +12,8 @@
 #include <string>
 
 #include "catch.h"
-#include "tuner/sqlite_db.h"
-#include "tuner/store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace mace_tune {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "catch.h"
-#include "tuner/sqlite_db.h"
-#include "tuner/store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace mace_tune {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SQLite RAII wrappers: one place that turns a SQLite result code into a StoreError with the
 // file, the operation and SQLite's message. Destructors never throw; a failed close is logged.
-#include "tuner/sqlite_db.h"
+#include "store/sqlite_db.h"
 
 #include <filesystem>
 

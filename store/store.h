@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "mace_tune/fingerprint.h"
-#include "tuner/sqlite_db.h"
+#include "store/sqlite_db.h"
 
 namespace mace_tune {
 

@@ -3,7 +3,7 @@
 // application's, newer than this code) and the migrations that bring it to the current version.
 #pragma once
 
-#include "tuner/sqlite_db.h"
+#include "store/sqlite_db.h"
 
 namespace mace_tune {
 namespace detail {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The results store over SQLite: small queries over the schema of store_schema.cc.
 // Every write is its own committed transaction, so a kill -9 after a call returns loses nothing.
-#include "tuner/store.h"
+#include "store/store.h"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "tuner/store_internal.h"
-#include "tuner/store_schema.h"
+#include "store/store_internal.h"
+#include "store/store_schema.h"
 
 namespace mace_tune {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The store's schema, version by version, and the checks made before the first write to a file.
 // A new schema version appends one step to kMigrations; nothing else changes here.
-#include "tuner/store_schema.h"
+#include "store/store_schema.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 #include <iterator>
 #include <string>
 
-#include "tuner/store.h"
+#include "store/store.h"
 
 #ifndef MACE_TUNE_STORE_WRITER
 #define MACE_TUNE_STORE_WRITER "mace_tune"

@@ -2,7 +2,7 @@
 // Merging stores with SQL over an ATTACHed source: rows are mapped by their natural keys
 // (fingerprint id, tuning key, family + params, run identity), never by row ids, which differ
 // from file to file. One immediate transaction: a failure leaves DEST as it was.
-#include "tuner/merge.h"
+#include "store/merge.h"
 
 #include <unistd.h>
 
@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <system_error>
 
-#include "tuner/sqlite_db.h"
-#include "tuner/store.h"
-#include "tuner/store_schema.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+#include "store/store_schema.h"
 
 namespace mace_tune {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "tuner/store_internal.h"
+#include "store/store_internal.h"
 
 namespace mace_tune {
 namespace detail {

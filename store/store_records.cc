@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "tuner/store.h"
-#include "tuner/store_internal.h"
+#include "store/store.h"
+#include "store/store_internal.h"
 
 namespace mace_tune {
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "tuner/sqlite_db.h"
-#include "tuner/store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace mace_tune::detail {
 
