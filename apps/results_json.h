@@ -10,7 +10,7 @@
 
 #include "tuner/emit.h"
 #include "store/merge.h"
-#include "tuner/remote_tune.h"
+#include "remote/remote_tune.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune::cli {

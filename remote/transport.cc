@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Target specs, the shared helpers of every transport, and the local transport (a folder on this
 // machine: the same code path as a phone or board, without the copy over a wire).
-#include "tuner/transport.h"
+#include "remote/transport.h"
 
 #include <sys/utsname.h>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/process.h"
+#include "remote/process.h"
 
 namespace mace_tune {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/remote_tune.h"
+#include "remote/remote_tune.h"
 
 namespace mace_tune {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Workers share nothing but the output lock (process.h): each has its own transport, target folder
 // and local database. Merging waits until all are done so that one slow device blocks no other.
-#include "tuner/farm.h"
+#include "remote/farm.h"
 
 #include <algorithm>
 #include <exception>

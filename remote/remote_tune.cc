@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The steps of a remote session. Everything run on the target is one shell line built from quoted
 // words (ShellQuote); only the LD_LIBRARY_PATH prefix is ours, unquoted, so that $PWD expands.
-#include "tuner/remote_tune.h"
+#include "remote/remote_tune.h"
 
 #include <sys/utsname.h>
 

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "tuner/transport.h"
+#include "remote/transport.h"
 
 namespace mace_tune {
 namespace {

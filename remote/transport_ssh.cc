@@ -4,7 +4,7 @@
 // remote process up instead of leaving it running unseen.
 #include <stdexcept>
 
-#include "tuner/transport.h"
+#include "remote/transport.h"
 
 namespace mace_tune {
 namespace {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // fork/exec with a pipe for the child's stdout and stderr; the parent either collects stdout or
 // relays both. posix_spawn would do, but exec failure must be reported distinctly (exit 127).
-#include "tuner/process.h"
+#include "remote/process.h"
 
 #include <fcntl.h>
 #include <sys/wait.h>

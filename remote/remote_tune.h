@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "store/merge.h"
-#include "tuner/transport.h"
+#include "remote/transport.h"
 
 namespace mace_tune {
 
