@@ -5,7 +5,7 @@
 #include "runtime/cl/device_select.h"
 #include "apps/commands.h"
 #include "device_profiles/device_profile.h"
-#include "tuner/json.h"
+#include "formats/json.h"
 #include "mace_tune/fingerprint.h"
 
 namespace mace_tune::cli {

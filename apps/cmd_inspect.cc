@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "apps/commands.h"
-#include "tuner/inspect.h"
-#include "tuner/json.h"
+#include "formats/inspect.h"
+#include "formats/json.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune::cli {

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "apps/commands.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/signature.h"

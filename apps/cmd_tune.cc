@@ -16,7 +16,7 @@
 #include "apps/option_checks.h"
 #include "apps/results_json.h"
 #include "search_strategies/strategy.h"
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "tuner/emit.h"
 #include "store/store.h"
 #include "tuner/tuner.h"

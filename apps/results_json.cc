@@ -4,7 +4,7 @@
 #include "apps/results_json.h"
 
 #include "apps/commands.h"
-#include "tuner/json.h"
+#include "formats/json.h"
 
 namespace mace_tune::cli {
 namespace {

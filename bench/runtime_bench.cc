@@ -15,7 +15,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "runtime/cl/cl_core.h"
 #include "kernels/kernel_family.h"
 #include "mace_tune/runtime.h"

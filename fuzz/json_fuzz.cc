@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "tuner/json_value.h"
+#include "formats/json_value.h"
 #include "tuner/replay.h"
 
 namespace {

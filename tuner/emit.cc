@@ -8,7 +8,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "runtime/desc/registry.h"
 #include "kernels/description_file.h"
 #include "mace_tune/artifacts.h"

@@ -6,7 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "tuner/json_value.h"
+#include "formats/json_value.h"
 #include "tuner/replay.h"
 
 namespace mace_tune {

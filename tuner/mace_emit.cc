@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "runtime/cl/cl_core.h"
 #include "tuner/emit.h"
 #include "mace_tune/families.h"
-#include "tuner/mace_writer.h"
+#include "formats/mace_writer.h"
 
 namespace mace_tune {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "tuner/mace_format.h"
-#include "tuner/mace_naming.h"
+#include "formats/mace_format.h"
+#include "formats/mace_naming.h"
 #include "store/store.h"
 #include "tuner/tune_context.h"
 

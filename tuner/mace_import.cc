@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "runtime/desc/registry.h"
-#include "tuner/mace_format.h"
+#include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tuner/mace_naming.h"
+#include "formats/mace_naming.h"
 #include "mace_tune/families.h"
 #include "tuner/prior_results.h"
 

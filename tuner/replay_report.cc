@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "tuner/json.h"
+#include "formats/json.h"
 #include "tuner/replay.h"
 
 namespace mace_tune {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "catch.h"
-#include "tuner/json_value.h"
+#include "formats/json_value.h"
 #include "remote_test_util.h"
 #include "store/store.h"
 #include "test_device.h"

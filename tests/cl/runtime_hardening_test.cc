@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "mace_tune/signature.h"
 #include "runtime_test_util.h"

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "mace_tune/c_api.h"
 #include "mace_tune/signature.h"

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <thread>
 
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "runtime_test_util.h"
 #include "runtime/src/format.h"

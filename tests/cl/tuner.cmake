@@ -10,4 +10,4 @@ target_compile_definitions(tune_test PRIVATE MACE_TUNE_TEST_VERSION="${PROJECT_V
 # choice) and the build threads, on a real device.
 mace_tune_test(NAME tune_record_test LABEL cl SOURCES tune_record_test.cc prebuild_test.cc LIBS mace_tune::tuner)
 # A user's kernel (tests/data/user_kernels/scale.toml) tuned, emitted and launched by the runtime.
-mace_tune_test(NAME user_kernel_test LABEL cl SOURCES user_kernel_test.cc LIBS mace_tune::tuner mace_tune::artifact_writer)
+mace_tune_test(NAME user_kernel_test LABEL cl SOURCES user_kernel_test.cc LIBS mace_tune::tuner mace_tune::formats)

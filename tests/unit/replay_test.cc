@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "catch.h"
-#include "tuner/json_value.h"
+#include "formats/json_value.h"
 #include "tuner/replay.h"
 
 using namespace mace_tune;

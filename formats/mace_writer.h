@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tuner/mace_format.h"
+#include "formats/mace_format.h"
 
 namespace mace_tune {
 

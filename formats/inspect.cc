@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Text and JSON descriptions of both artifacts.
-#include "tuner/inspect.h"
+#include "formats/inspect.h"
 
 #include <cstdio>
 #include <ctime>
 
 #include "runtime/desc/kernel_description.h"
-#include "tuner/json.h"
-#include "tuner/mace_format.h"
+#include "formats/json.h"
+#include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

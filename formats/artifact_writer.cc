@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Atomic artifact writing (the runtime's temp file, fsync, rename, fsync of the directory) and
 // the program-binary file builder.
-#include "tuner/artifact_writer.h"
+#include "formats/artifact_writer.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // JSON string escaping, number formatting and the writer's bookkeeping.
-#include "tuner/json.h"
+#include "formats/json.h"
 
 #include <cmath>
 #include <cstdio>

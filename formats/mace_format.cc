@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // MACE's key/value files: raw layout and protobuf container (docs/formats.md "MACE's files").
-#include "tuner/mace_format.h"
+#include "formats/mace_format.h"
 
 #include <array>
 #include <cstdio>
 #include <cstring>
 
-#include "tuner/json.h"
+#include "formats/json.h"
 
 namespace mace_tune {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // MACE's key/value files, written (mace_writer.h); a hand-written protobuf encoder, no dependency.
-#include "tuner/mace_writer.h"
+#include "formats/mace_writer.h"
 
 #include <limits>
 #include <stdexcept>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Recursive-descent JSON parser (RFC 8259; \u escapes become UTF-8) for json_value.h. Nesting is
 // bounded (kMaxDepth) so that a file of a million '[' is an error, not a stack overflow.
-#include "tuner/json_value.h"
+#include "formats/json_value.h"
 
 #include <cmath>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // MACE's names for keys, programs and devices (mace_naming.h); the facts and their sources are in
 // docs/formats.md "MACE's files".
-#include "tuner/mace_naming.h"
+#include "formats/mace_naming.h"
 
 #include <algorithm>
 #include <regex>
