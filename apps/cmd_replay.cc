@@ -9,7 +9,7 @@
 
 #include "apps/commands.h"
 #include "apps/option_checks.h"
-#include "tuner/replay.h"
+#include "replay/replay.h"
 #include "search_strategies/strategy.h"
 
 namespace mace_tune::cli {

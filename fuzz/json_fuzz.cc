@@ -12,7 +12,7 @@
 #include <string>
 
 #include "formats/json_value.h"
-#include "tuner/replay.h"
+#include "replay/replay.h"
 
 namespace {
 

@@ -7,7 +7,4 @@ target_sources(mace_tune_tuner PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/worker.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/build_pool.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/device_lock.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/replay.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/replay_report.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/import_clblast.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/import_kernel_tuner.cc)
+)

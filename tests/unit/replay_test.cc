@@ -11,7 +11,7 @@
 
 #include "catch.h"
 #include "formats/json_value.h"
-#include "tuner/replay.h"
+#include "replay/replay.h"
 
 using namespace mace_tune;
 

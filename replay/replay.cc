@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The replay engine and the loader of spaces from our store (replay.h).
-#include "tuner/replay.h"
+#include "replay/replay.h"
 
 #include <algorithm>
 #include <cmath>

@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "formats/json_value.h"
-#include "tuner/replay.h"
+#include "replay/replay.h"
 
 namespace mace_tune {
 namespace {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "formats/json.h"
-#include "tuner/replay.h"
+#include "replay/replay.h"
 
 namespace mace_tune {
 namespace {
