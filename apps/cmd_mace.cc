@@ -6,9 +6,9 @@
 
 #include "apps/commands.h"
 #include "kernels/description_file.h"
-#include "tuner/emit.h"
-#include "tuner/mace_emit.h"
-#include "tuner/mace_import.h"
+#include "emit/emit.h"
+#include "emit/mace_emit.h"
+#include "emit/mace_import.h"
 #include "store/store.h"
 #include "tuner/tuner.h"
 

@@ -17,7 +17,7 @@
 #include "apps/results_json.h"
 #include "search_strategies/strategy.h"
 #include "formats/artifact_writer.h"
-#include "tuner/emit.h"
+#include "emit/emit.h"
 #include "store/store.h"
 #include "tuner/tuner.h"
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "tuner/emit.h"
+#include "emit/emit.h"
 #include "store/merge.h"
 #include "remote/remote_tune.h"
 #include "tuner/tuner.h"

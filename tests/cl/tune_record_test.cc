@@ -13,7 +13,7 @@
 
 #include "catch.h"
 #include "tuner/device_state.h"
-#include "tuner/emit.h"
+#include "emit/emit.h"
 #include "kernels/kernel_family.h"
 #include "test_device.h"
 #include "tuner/tuner.h"

@@ -10,7 +10,7 @@
 #include "catch.h"
 #include "runtime/cl/cl_core.h"
 #include "kernels/description_file.h"
-#include "tuner/emit.h"
+#include "emit/emit.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 #include "test_device.h"

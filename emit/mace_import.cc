@@ -2,7 +2,7 @@
 // MACE's tuned parameters as priors (mace_import.h). MACE's local sizes come from its own fixed
 // candidate list (fractions of the global size), so most are not powers of two: each is moved to
 // the nearest value of the parameter's domain, which is what a search seed needs.
-#include "tuner/mace_import.h"
+#include "emit/mace_import.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Choosing the winners and writing both artifacts atomically.
-#include "tuner/emit.h"
+#include "emit/emit.h"
 
 #include <cstdint>
 #include <ctime>

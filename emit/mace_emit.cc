@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // emit --format mace (mace_emit.h): the same winners as `emit`, keyed and laid out as MACE reads them.
-#include "tuner/mace_emit.h"
+#include "emit/mace_emit.h"
 
 #include <filesystem>
 #include <stdexcept>
 
 #include "formats/artifact_writer.h"
 #include "runtime/cl/cl_core.h"
-#include "tuner/emit.h"
+#include "emit/emit.h"
 #include "mace_tune/families.h"
 #include "formats/mace_writer.h"
 
