@@ -20,7 +20,7 @@
 #include "remote/remote_tune.h"
 #include "apps/results_json.h"
 #include "search_strategies/strategy.h"
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 namespace mace_tune::cli {
 namespace {

@@ -23,7 +23,7 @@
 #include "kernels/tensor_io.h"
 #include "mace_tune/runtime.h"
 #include "tuner/tune_context.h"
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
 namespace {

@@ -21,7 +21,7 @@
 #include "mace_tune/runtime.h"
 #include "kernels/tensor_io.h"
 #include "tuner/tune_context.h"
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
 namespace {

@@ -15,7 +15,7 @@
 #include "store/store.h"
 #include "tuner/tune_context.h"
 #include "tuner/worker.h"
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
 

@@ -2,7 +2,7 @@
 // Workload files: parsing, merging repeated keys, and clear errors for bad lines.
 #include "catch.h"
 #include "tuner/evaluator.h"
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 using namespace mace_tune;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading and validating workload files.
-#include "tuner/workload.h"
+#include "workloads/workload.h"
 
 #include <sys/stat.h>
 
