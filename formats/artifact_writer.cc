@@ -15,7 +15,7 @@
 #include <stdexcept>
 
 #include "runtime/cl/cl_core.h"
-#include "runtime/src/artifact_bytes.h"
+#include "runtime/io/artifact_bytes.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {

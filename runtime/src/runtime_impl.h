@@ -16,7 +16,7 @@
 #include "runtime/src/format.h"
 #include "runtime/src/launch_table.h"
 #include "mace_tune/runtime.h"
-#include "runtime/src/artifact_bytes.h"
+#include "runtime/io/artifact_bytes.h"
 
 namespace mace_tune {
 

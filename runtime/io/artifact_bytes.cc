@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Artifact bytes read into memory, and atomic file replacement (shared by the tuner's writers and
 // the runtime's cache-update mode, so both write files the same way).
-#include "runtime/src/artifact_bytes.h"
+#include "runtime/io/artifact_bytes.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
