@@ -39,7 +39,7 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const De
              "default ms", "tuned ms", "speed-up", "best config");
   double net_default = 0, net_tuned = 0;
   for (const auto& r : report.instances) {
-    const double def = r.default_config && r.default_config->status == "ok" ? r.default_config->median_ns : 0;
+    const double def = r.default_config && r.default_config->ok() ? r.default_config->median_ns : 0;
     const double best = r.best ? r.best->median_ns : 0;
     net_default += def * r.count;
     net_tuned += best * r.count;

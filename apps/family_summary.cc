@@ -40,7 +40,7 @@ void PrintFamilySummary(const TuneReport& report, const DeviceLimitsMeasured& li
     Sum& s = families[key.family];
     s.layers += r.count;
     ++s.keys;
-    const bool has_default = r.default_config && r.default_config->status == "ok";
+    const bool has_default = r.default_config && r.default_config->ok();
     if (!has_default || !r.best || family == nullptr) {
       s.complete = false;
       continue;

@@ -37,9 +37,9 @@ void Config(JsonWriter& out, std::string_view name, const std::optional<Measurem
     out.Null(name);
     return;
   }
-  out.BeginObject(name).Field("config", m->params).Field("status", m->status);
-  Ms(out, "median_ms", m->status == "ok" ? m->median_ns : 0);
-  if (m->status != "ok") out.Field("reason", m->reason);
+  out.BeginObject(name).Field("config", m->params).Field("status", MeasurementStatusName(m->status));
+  Ms(out, "median_ms", m->ok() ? m->median_ns : 0);
+  if (!m->ok()) out.Field("reason", m->reason);
   out.EndObject();
 }
 
@@ -66,7 +66,7 @@ std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const T
   double net_default = 0, net_tuned = 0;
   out.BeginArray("keys");
   for (const auto& r : report.instances) {
-    const double def = r.default_config && r.default_config->status == "ok" ? r.default_config->median_ns : 0;
+    const double def = r.default_config && r.default_config->ok() ? r.default_config->median_ns : 0;
     const double best = r.best ? r.best->median_ns : 0;
     net_default += def * r.count;
     net_tuned += best * r.count;

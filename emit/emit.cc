@@ -72,7 +72,7 @@ TunedSelection SelectTuned(Store& store, int64_t device_id) {
     out.programs.emplace(program, e.build_options);
     if (s.default_config) {
       e.default_params = s.default_config->params;
-      if (s.default_config->status == "ok") e.default_ns = s.default_config->median_ns;
+      if (s.default_config->ok()) e.default_ns = s.default_config->median_ns;
       ParamMap dp;
       std::string default_options;
       if (ParseParams(e.default_params, &dp).ok() && FamilyBuildOptions(key, dp, &default_options).ok()) {

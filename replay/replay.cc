@@ -114,8 +114,8 @@ RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_
   space.origin = path;
   for (const auto& m : store.Measurements(chosen->id, key)) {
     ParamMap p;
-    if (!ParseParams(m.params, &p).ok() || m.status == "invalid") continue;
-    const double t = m.status == "ok" ? m.median_ns : std::numeric_limits<double>::infinity();
+    if (!ParseParams(m.params, &p).ok() || m.status == MeasurementStatus::kInvalid) continue;
+    const double t = m.status == MeasurementStatus::kOk ? m.median_ns : std::numeric_limits<double>::infinity();
     auto [it, inserted] = space.times.emplace(p, t);
     if (!inserted) it->second = std::min(it->second, t);  // several source digests: keep the best
   }

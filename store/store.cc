@@ -16,8 +16,6 @@
 
 namespace mace_tune {
 
-const char* const kMeasurementStatuses[6] = {"ok",           "build_failed", "launch_failed",
-                                             "wrong_result", "timeout",      "invalid"};
 const char* const kRunStatuses[4] = {"running", "done", "interrupted", "failed"};
 
 namespace detail {
@@ -49,8 +47,8 @@ void CheckMeasurement(const std::string& path, const Measurement& m) {
                             "source_digest (got key '" + m.tuning_key + "', params '" +
                      m.params + "')");
   }
-  if (!OneOf(m.status, kMeasurementStatuses, std::size(kMeasurementStatuses))) {
-    throw StoreError(path + ": record: unknown measurement status '" + m.status + "'");
+  if (MeasurementStatusName(m.status) == nullptr) {
+    throw StoreError(path + ": record: unknown measurement status " + std::to_string(static_cast<int>(m.status)));
   }
 }
 
@@ -82,7 +80,10 @@ std::vector<std::pair<int64_t, Measurement>> Select(const Db& db, const std::str
     m.family = stmt.ColumnText(2);
     m.params = stmt.ColumnText(3);
     m.source_digest = stmt.ColumnText(4);
-    m.status = stmt.ColumnText(5);
+    const std::string status = stmt.ColumnText(5);
+    const std::optional<MeasurementStatus> parsed = ParseMeasurementStatus(status);
+    if (!parsed) throw StoreError(db.path() + ": unknown measurement status '" + status + "'");
+    m.status = *parsed;
     m.reason = stmt.ColumnText(6);
     m.median_ns = stmt.ColumnDouble(7);
     m.min_ns = stmt.ColumnDouble(8);
@@ -314,10 +315,10 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   } else {
     insert.BindNull(5);
   }
-  insert.BindText(6, m.status);
+  insert.BindText(6, MeasurementStatusName(m.status));
   insert.BindTextOrNull(7, m.reason);
   // A failure without samples has no timing: NULL keeps it out of naive ORDER BY median_ns.
-  const bool timed = m.status == "ok" || !m.samples_ns.empty();
+  const bool timed = m.ok() || !m.samples_ns.empty();
   const double timing[] = {m.median_ns, m.min_ns, m.max_ns, m.mad_ns};
   for (int i = 0; i < 4; ++i) {
     if (timed) {

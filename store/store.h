@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "mace_tune/fingerprint.h"
+#include "results/device_reading.h"
+#include "results/measurement.h"
 #include "store/sqlite_db.h"
 
 namespace mace_tune {
@@ -23,34 +25,6 @@ struct RunInfo {
   double time_limit_s = 0;
 };
 
-// Where one evaluation's wall time went, in ms (not stored per measurement; summed per run).
-struct EvalPhases {
-  double build = 0;         // compiling, as the evaluation waited for it
-  double setup = 0;         // kernel object, limits, arguments, device memory (first use: inputs uploaded)
-  double first_launch = 0;  // the verification run (PoCL also compiles its work-group function here)
-  double verify = 0;        // poisoning the outputs, reading them back, comparing with the reference
-  double warmup = 0;
-  double sampling = 0;      // the timed runs, wall time (the kernels' own time is subtracted later)
-};
-
-// One evaluated config. status is one of kMeasurementStatuses; failures carry a reason.
-struct Measurement {
-  std::string tuning_key, family, params, source_digest;
-  std::string status = "ok";
-  std::string reason;
-  std::vector<double> samples_ns;  // every sample kept
-  double median_ns = 0, min_ns = 0, max_ns = 0, mad_ns = 0, max_error = 0, build_ms = 0,
-         eval_ms = 0;
-  int64_t run_id = 0;  // 0: recorded outside a run
-  EvalPhases phases;
-  // Not stored: the built kernel's CL_KERNEL_WORK_GROUP_SIZE and its build options, so the tuner
-  // learns each variant's limit once (0 / "" when it was not built).
-  uint64_t kernel_max_work_group = 0;
-  std::string build_options;
-};
-
-// "ok", "build_failed", "launch_failed", "wrong_result", "timeout", "invalid" (docs/database.md).
-extern const char* const kMeasurementStatuses[6];
 // "running", "done", "interrupted", "failed".
 extern const char* const kRunStatuses[4];
 
@@ -62,24 +36,6 @@ struct FinalResult {
   std::vector<double> samples_ns;  // one per round; empty when it failed in the re-measurement
   double median_ns = 0;            // of samples_ns; 0 (NULL in SQL) when empty
   bool winner = false;             // at most one per (run, key)
-};
-
-// One reading of what the platform exposes about clocks and temperature (device_state.h).
-struct DeviceReading {
-  std::string source;  // "nvidia-smi", or the sysfs file read, e.g. /sys/class/devfreq/X/cur_freq
-  std::optional<double> clock_mhz, temperature_c;
-  std::string raw;  // the text read, as read
-};
-
-// The cool-down before one tuning key (`tune --cool-down`, `--cool-down-temp`).
-struct CoolDown {
-  double slept_s = 0;                 // the fixed sleep of --cool-down
-  double waited_s = 0;                // waiting for the temperature to drop below threshold_c
-  std::optional<double> threshold_c;  // --cool-down-temp; nullopt when not asked for
-  std::optional<double> temperature_before_c, temperature_after_c;
-  std::optional<bool> reached;  // below the threshold before the cap; nullopt without a threshold
-                                // or a temperature to read
-  std::string source;           // where the temperature came from
 };
 
 struct InstanceSummary {

@@ -14,7 +14,7 @@
 #include "kernels/instance_data.h"
 #include "kernels/kernel_family.h"
 #include "tuner/program_cache.h"
-#include "store/store.h"
+#include "results/measurement.h"
 #include "tuner/tune_context.h"
 
 namespace mace_tune {
@@ -69,7 +69,7 @@ class InstanceEvaluator {
   double init_ms() const { return init_ms_; }
 
  private:
-  Measurement Fail(Measurement m, const char* status, std::string reason) const;
+  Measurement Fail(Measurement m, MeasurementStatus status, std::string reason) const;
 
   TuneContext& ctx_;
   ProgramCache& cache_;

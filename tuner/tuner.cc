@@ -46,7 +46,7 @@ void Progress(const InstanceReport& r, size_t index, size_t total, int64_t budge
 }
 
 void Consider(InstanceReport* r, const Measurement& m) {
-  if (m.status != "ok") {
+  if (!m.ok()) {
     ++r->failed;
     return;
   }
@@ -127,7 +127,7 @@ void Remeasure(InstanceReport* r, Store& store, int64_t device_id, int64_t run_i
   const std::string digest = ProgramSourceDigest(FindFamily(evaluator.key().family)->program);
   std::vector<Measurement> ok;
   for (auto& m : store.Measurements(device_id, r->tuning_key)) {
-    if (m.status == "ok" && m.source_digest == digest) ok.push_back(std::move(m));
+    if (m.ok() && m.source_digest == digest) ok.push_back(std::move(m));
   }
   std::sort(ok.begin(), ok.end(), [](const auto& a, const auto& b) { return a.median_ns < b.median_ns; });
   if (ok.size() > static_cast<size_t>(request.final_top_k)) ok.resize(static_cast<size_t>(request.final_top_k));
@@ -312,7 +312,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
       auto strategy = MakeStrategy(request.strategy, space, options);
       // The default is already measured: strategies start from what it taught.
       if (const auto at = space.Match(default_params)) {
-        strategy->Tell(*at, EvalOutcome{r.default_config->status == "ok", r.default_config->median_ns});
+        strategy->Tell(*at, EvalOutcome{r.default_config->ok(), r.default_config->median_ns});
       }
       for (const ParamMap& extra : request.extra_configs) {
         const auto at = space.Match(extra);
@@ -321,7 +321,7 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         if (!m) break;
         ++r.evaluated;
         Consider(&r, *m);
-        strategy->Tell(*at, EvalOutcome{m->status == "ok", m->median_ns});
+        strategy->Tell(*at, EvalOutcome{m->ok(), m->median_ns});
       }
       // With workers building ahead, the strategy proposes a batch per worker that builds ahead
       // (all but worker 0), so their programs compile side by side (proposals.h).
@@ -361,8 +361,8 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
         Consider(&r, *m);
         since_best = r.best && r.best->median_ns != best_before ? 0 : since_best + 1;
         strategy_start = Clock::now();
-        strategy->Tell(*next, EvalOutcome{m->status == "ok", m->median_ns});
-        if (m->status == "ok") ranked.emplace_back(m->median_ns, *next);
+        strategy->Tell(*next, EvalOutcome{m->ok(), m->median_ns});
+        if (m->ok()) ranked.emplace_back(m->median_ns, *next);
         report.overhead.strategy += SecondsSince(strategy_start);
         if (tty) Progress(r, index, request.workload.items.size(), request.max_evals, SecondsSince(instance_start));
       }
@@ -379,8 +379,8 @@ TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, cons
                      static_cast<long long>(r.evaluated), static_cast<long long>(r.measured),
                      static_cast<long long>(r.failed), r.space_size,
                      r.best ? Ms(r.best->median_ns).c_str() : "none",
-                     r.default_config->status == "ok" ? Ms(r.default_config->median_ns).c_str()
-                                                      : r.default_config->status.c_str());
+                     r.default_config->ok() ? Ms(r.default_config->median_ns).c_str()
+                                                      : MeasurementStatusName(r.default_config->status));
       }
       report.instances.push_back(std::move(r));
     }

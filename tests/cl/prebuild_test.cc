@@ -69,7 +69,7 @@ TEST_CASE("a prebuilt program is served from the build thread's work") {
   cache2.WaitForBuilds();
   InstanceEvaluator evaluator(Ctx(), cache2, *FindKernelFamily("gemm"), key, 7, MeasureOptions{});
   const Measurement m = evaluator.Evaluate(c);
-  CHECK(m.status == "ok");
+  CHECK(m.status == MeasurementStatus::kOk);
   CHECK(m.build_ms == 0);
   CHECK(cache2.prebuilt_used() == 1);
 }
@@ -101,7 +101,7 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     for (const auto& m : plain_store.Measurements(dev, key)) plain_params.push_back(m.params);
     for (const auto& m : threaded_store.Measurements(threaded_store.Devices().at(0).id, key)) {
       threaded_params.push_back(m.params);
-      if (m.status != "invalid" && m.build_ms == 0) ++zero_build;
+      if (m.status != MeasurementStatus::kInvalid && m.build_ms == 0) ++zero_build;
     }
     CHECK(plain_params == threaded_params);  // same configs in the same order
     CHECK(zero_build >= 1);

@@ -45,7 +45,7 @@ TEST_CASE("the evaluator records failures as results, with reasons") {
   InstanceEvaluator evaluator(Ctx(), cache, family, key, 7, MeasureOptions{});
 
   const Measurement good = evaluator.Evaluate(Scalar());
-  CHECK(good.status == "ok");
+  CHECK(good.status == MeasurementStatus::kOk);
   CHECK(good.samples_ns.size() >= 5);
   CHECK(good.min_ns <= good.median_ns);
   CHECK(good.median_ns <= good.max_ns);
@@ -54,21 +54,21 @@ TEST_CASE("the evaluator records failures as results, with reasons") {
 
   cache.OverrideSource("gemm", "__kernel void gemm(int M) { this does not compile }");
   const Measurement broken = evaluator.Evaluate(Scalar());
-  CHECK(broken.status == "build_failed");
+  CHECK(broken.status == MeasurementStatus::kBuildFailed);
   CHECK(broken.reason.find("CL_BUILD_PROGRAM_FAILURE") != std::string::npos);
 
   cache.OverrideSource("gemm", kWrongKernel);
   const Measurement wrong = evaluator.Evaluate(Scalar());
-  CHECK(wrong.status == "wrong_result");
+  CHECK(wrong.status == MeasurementStatus::kWrongResult);
   CHECK_FALSE(wrong.reason.empty());
 
   cache.OverrideSource("gemm", kMissesLastKernel);
   const Measurement missing = evaluator.Evaluate(Scalar());
-  CHECK(missing.status == "wrong_result");  // the poisoned element stayed NaN
+  CHECK(missing.status == MeasurementStatus::kWrongResult);  // the poisoned element stayed NaN
 
   ParamMap too_big = Scalar();
   too_big["LX"] = 1 << 20;
-  CHECK(evaluator.Evaluate(too_big).status == "invalid");
+  CHECK(evaluator.Evaluate(too_big).status == MeasurementStatus::kInvalid);
 }
 
 TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
