@@ -59,7 +59,7 @@ std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const T
                      const std::string& db) {
   JsonWriter out = Begin("mace_tune tune");
   out.Field("db", db).Field("run_id", report.run_id).Field("workload", request.workload.name)
-      .Field("strategy", request.strategy).Field("seed", request.seed).Field("max_evals", request.max_evals)
+      .Field("strategy", request.strategy).Field("seed", request.seed).Field("max_evals", request.budget.max_evals)
       .Field("interrupted", report.interrupted);
   out.BeginObject("device").Field("id", ctx.fingerprint.Id()).Field("description", ctx.fingerprint.Describe())
       .EndObject();

@@ -83,7 +83,7 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     request.strategy = strategy;
     // Within model's random start (5 configs, the default among them): after it, its proposals
     // follow the measured times, which differ between any two runs.
-    request.max_evals = 4;
+    request.budget.max_evals = 4;
     request.seed = 9;
     request.tool_version = "test";
     Store plain_store = Store::Open(dir + "/" + strategy + "_plain.db");

@@ -76,7 +76,7 @@ TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
   Store store = Store::Open(dir + "/t.db");
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\ngemm:K=5,M=9,N=33:fp32\n");
-  request.max_evals = 4;
+  request.budget.max_evals = 4;
   request.seed = 11;
   request.tool_version = "test";
   const TuneReport first = Tune(Ctx(), store, request, nullptr);
@@ -97,7 +97,7 @@ TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
   CHECK(store.CountRows("measurements") == first.measured);
   CHECK(second.instances[0].best->params == first.instances[0].best->params);
 
-  request.max_evals = 6;  // a larger budget continues where the first stopped
+  request.budget.max_evals = 6;  // a larger budget continues where the first stopped
   const TuneReport third = Tune(Ctx(), store, request, nullptr);
   CHECK(third.measured >= 3);
   CHECK(third.measured <= 4);
@@ -110,7 +110,7 @@ TEST_CASE("exhaustive proposes configs in space order") {
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=4,M=4,N=4:fp32\n");
   request.strategy = "exhaustive";
-  request.max_evals = 3;
+  request.budget.max_evals = 3;
   const TuneReport report = Tune(Ctx(), store, request, nullptr);
   CHECK(report.instances[0].evaluated == 3);
   CHECK(report.instances[0].space_size > 3);
@@ -123,7 +123,7 @@ TEST_CASE("tune --storage buffer keeps every config in buffers, image in images"
     TuneRequest request;
     request.workload = ParseWorkload("t", "eltwise:ACT=0,BC=0,C=8,H=4,N=1,OP=0,W=6:fp32\n");
     request.strategy = "random";
-    request.max_evals = 12;
+    request.budget.max_evals = 12;
     request.storage = storage;
     request.tool_version = "test";
     Tune(Ctx(), store, request, nullptr);
