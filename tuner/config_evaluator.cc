@@ -9,9 +9,9 @@ InstanceEvaluator& LocalEvaluator::Instance() {
   return *instance_;
 }
 
-Measurement LocalEvaluator::Evaluate(const ParamMap& params, bool* ahead) {
+Measurement LocalEvaluator::Evaluate(const ParamMap& params, const std::string& text, bool* ahead) {
   if (ahead != nullptr) *ahead = false;
-  return Instance().Evaluate(params);
+  return Instance().Evaluate(params, text);
 }
 
 void LocalEvaluator::Prebuild(const ParamMap& params, const std::string& options) {
@@ -19,7 +19,9 @@ void LocalEvaluator::Prebuild(const ParamMap& params, const std::string& options
   cache_.Prebuild(program_, options);
 }
 
-Measurement IsolatedEvaluator::Evaluate(const ParamMap& params, bool* ahead) {
+// The worker writes the config's text on its pipe itself.
+Measurement IsolatedEvaluator::Evaluate(const ParamMap& params, const std::string& text, bool* ahead) {
+  (void)text;
   if (ahead != nullptr) *ahead = false;
   return worker_.Evaluate(params);
 }
@@ -29,7 +31,10 @@ void IsolatedEvaluator::Prebuild(const ParamMap& params, const std::string& opti
   (void)options;
 }
 
-Measurement PoolEvaluator::Evaluate(const ParamMap& params, bool* ahead) { return pool_.Evaluate(params, ahead); }
+Measurement PoolEvaluator::Evaluate(const ParamMap& params, const std::string& text, bool* ahead) {
+  (void)text;
+  return pool_.Evaluate(params, ahead);
+}
 
 void PoolEvaluator::Prebuild(const ParamMap& params, const std::string& options) {
   (void)options;

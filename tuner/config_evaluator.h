@@ -23,9 +23,10 @@ namespace mace_tune {
 class ConfigEvaluator {
  public:
   virtual ~ConfigEvaluator() = default;
-  // Every field of the Measurement but run_id; a failure, a crash or a hang is a result. `ahead`
-  // (if given): set when a build made ahead served it.
-  virtual Measurement Evaluate(const ParamMap& params, bool* ahead) = 0;
+  // Every field of the Measurement but run_id; a failure, a crash or a hang is a result. `text`:
+  // FormatParams(params), made once by the loop. `ahead` (if given): set when a build made ahead
+  // served it.
+  virtual Measurement Evaluate(const ParamMap& params, const std::string& text, bool* ahead) = 0;
   // Starts building a config the strategy will propose soon (`options`: its build options).
   virtual void Prebuild(const ParamMap& params, const std::string& options) = 0;
   // Threads or workers that build ahead; 0: asking for the configs to come is pointless.
@@ -46,7 +47,7 @@ class LocalEvaluator final : public ConfigEvaluator {
                  uint64_t seed, const MeasureOptions& measure)
       : ctx_(ctx), cache_(cache), family_(family), key_(key), seed_(seed), measure_(measure),
         program_(FindFamily(key.family)->program) {}
-  Measurement Evaluate(const ParamMap& params, bool* ahead) override;
+  Measurement Evaluate(const ParamMap& params, const std::string& text, bool* ahead) override;
   void Prebuild(const ParamMap& params, const std::string& options) override;
   int builders() const override { return cache_.build_threads(); }
 
@@ -70,7 +71,7 @@ class IsolatedEvaluator final : public ConfigEvaluator {
  public:
   IsolatedEvaluator(const WorkerOptions& options, const TuningKey& key, uint64_t seed, const MeasureOptions& measure)
       : worker_(options, key, seed, measure) {}
-  Measurement Evaluate(const ParamMap& params, bool* ahead) override;
+  Measurement Evaluate(const ParamMap& params, const std::string& text, bool* ahead) override;
   void Prebuild(const ParamMap& params, const std::string& options) override;
   int builders() const override { return 0; }
   int restarts() const override { return worker_.restarts(); }
@@ -83,7 +84,7 @@ class IsolatedEvaluator final : public ConfigEvaluator {
 class PoolEvaluator final : public ConfigEvaluator {
  public:
   PoolEvaluator(BuildPool& pool, const TuningKey& key, uint64_t seed) : pool_(pool) { pool_.SetKey(key, seed); }
-  Measurement Evaluate(const ParamMap& params, bool* ahead) override;
+  Measurement Evaluate(const ParamMap& params, const std::string& text, bool* ahead) override;
   void Prebuild(const ParamMap& params, const std::string& options) override;
   int builders() const override { return pool_.jobs(); }
   bool speculates() const override { return true; }

@@ -56,7 +56,8 @@ double MedianCiRelative(std::vector<double> v) {
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
                                      const TuningKey& key, uint64_t seed, const MeasureOptions& options,
                                      Clock::time_point created)
-    : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options),
+    : ctx_(ctx), cache_(cache), family_(family), key_(key), key_text_(key.ToString()), info_(FindFamily(key.family)),
+      digest_(ProgramSourceDigest(info_->program)), options_(options),
       data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits),
       init_ms_(MsSince(created)) {}
 
@@ -68,15 +69,23 @@ Measurement InstanceEvaluator::Fail(Measurement m, MeasurementStatus status, std
 
 Measurement InstanceEvaluator::Evaluate(const ParamMap& params) { return Time(Prepare(params)); }
 
+Measurement InstanceEvaluator::Evaluate(const ParamMap& params, const std::string& params_text) {
+  return Time(Prepare(params, params_text));
+}
+
 InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
+  return Prepare(params, FormatParams(params));
+}
+
+InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params, const std::string& params_text) {
   const auto start = Clock::now();
   Prepared p;
   Measurement& m = p.m;
-  m.tuning_key = key_.ToString();
+  m.tuning_key = key_text_;
   m.family = key_.family;
-  m.params = FormatParams(params);
-  const FamilyInfo* info = FindFamily(key_.family);
-  m.source_digest = ProgramSourceDigest(info->program);
+  m.params = params_text;
+  const FamilyInfo* info = info_;
+  m.source_digest = digest_;
   auto finish = [&](Measurement r) {
     r.eval_ms = MsSince(start);
     p.m = std::move(r);
@@ -190,7 +199,7 @@ Measurement InstanceEvaluator::Time(Prepared p) {
 }
 
 std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<ParamMap>& configs, int rounds) {
-  const FamilyInfo* info = FindFamily(key_.family);
+  const FamilyInfo* info = info_;
   std::vector<std::optional<Kernel>> kernels(configs.size());
   std::vector<LaunchGeometry> geometry(configs.size());
   for (size_t i = 0; i < configs.size(); ++i) {

@@ -122,7 +122,7 @@ class InstanceTuner {
   void Start();
   std::optional<Measurement> Evaluate(const ParamMap& params);
   bool Claim(const std::string& text, std::optional<Measurement>* recorded);
-  Measurement Measure(const ParamMap& params);
+  Measurement Measure(const ParamMap& params, const std::string& text);
   void Prebuild(const ParamMap& params);
   void PrebuildUpcoming(ProposalQueue& proposals);
   std::unique_ptr<SearchStrategy> MakeSearch(const ParamMap& default_params);
@@ -219,7 +219,7 @@ std::optional<Measurement> InstanceTuner::Evaluate(const ParamMap& params) {
   }
   std::optional<Measurement> recorded;
   if (!Claim(text, &recorded)) return recorded;
-  return Measure(params);
+  return Measure(params, text);
 }
 
 // Waits until this process holds the claim on the config (true), or another process recorded it
@@ -238,10 +238,10 @@ bool InstanceTuner::Claim(const std::string& text, std::optional<Measurement>* r
 }
 
 // Measures a claimed config, records it and accounts for where the time went.
-Measurement InstanceTuner::Measure(const ParamMap& params) {
+Measurement InstanceTuner::Measure(const ParamMap& params, const std::string& text) {
   const auto eval_start = Clock::now();
   bool ahead = false;
-  Measurement m = evaluator().Evaluate(params, &ahead);
+  Measurement m = evaluator().Evaluate(params, text, &ahead);
   m.run_id = report_.run_id;
   limits_.Learn(m);
   const auto store_start = Clock::now();
