@@ -13,6 +13,7 @@
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "store/store_schema.h"
+#include "store/tables.h"
 
 namespace mace_tune {
 namespace {
@@ -91,22 +92,18 @@ int64_t Run(const detail::Db& db, const std::string& sql) {
 void MapTables(const detail::Db& db, MergeReport* report) {
   db.Exec(kDropMaps);
   report->devices_added =
-      Run(db,
-          "INSERT INTO main.devices(fingerprint_id, platform_name, platform_version, device_name, "
-          "device_vendor, driver_version, opencl_c_version, compute_units, max_work_group_size, "
-          "local_mem_size, global_mem_size, profile) SELECT fingerprint_id, platform_name, "
-          "platform_version, device_name, device_vendor, driver_version, opencl_c_version, "
-          "compute_units, max_work_group_size, local_mem_size, global_mem_size, profile "
-          "FROM src.devices WHERE true ORDER BY id ON CONFLICT(fingerprint_id) DO NOTHING");
+      Run(db, "INSERT INTO main.devices(" + detail::kDeviceColumns + ") SELECT " + detail::kDeviceColumns +
+                  " FROM src.devices WHERE true ORDER BY id ON CONFLICT(fingerprint_id) DO NOTHING");
+  using detail::kConfigColumns, detail::kInstanceColumns;
   db.Exec(
       "CREATE TEMP TABLE merge_dev AS SELECT s.id AS src_id, d.id AS dst_id FROM src.devices s "
       "JOIN main.devices d ON d.fingerprint_id = s.fingerprint_id;"
-      "INSERT INTO main.instances(tuning_key, family, flops, bytes) SELECT tuning_key, family, "
-      "flops, bytes FROM src.instances WHERE true ORDER BY id ON CONFLICT(tuning_key) DO NOTHING;"
+      "INSERT INTO main.instances(" + kInstanceColumns + ") SELECT " + kInstanceColumns +
+      " FROM src.instances WHERE true ORDER BY id ON CONFLICT(tuning_key) DO NOTHING;"
       "CREATE TEMP TABLE merge_inst AS SELECT s.id AS src_id, d.id AS dst_id FROM src.instances s "
       "JOIN main.instances d ON d.tuning_key = s.tuning_key;"
-      "INSERT INTO main.configs(family, params) SELECT family, params FROM src.configs "
-      "WHERE true ORDER BY id ON CONFLICT(family, params) DO NOTHING;"
+      "INSERT INTO main.configs(" + kConfigColumns + ") SELECT " + kConfigColumns +
+      " FROM src.configs WHERE true ORDER BY id ON CONFLICT(family, params) DO NOTHING;"
       "CREATE TEMP TABLE merge_cfg AS SELECT s.id AS src_id, d.id AS dst_id FROM src.configs s "
       "JOIN main.configs d ON d.family = s.family AND d.params = s.params;");
 }
@@ -117,8 +114,7 @@ void MergeRuns(const detail::Db& db, MergeReport* report) {
           " AS dst_id FROM src.runs s JOIN temp.merge_dev md ON md.src_id = s.device_id");
   report->runs_added =
       Run(db,
-          "INSERT INTO main.runs(started_at, finished_at, tool_version, device_id, workload, strategy, "
-          "seed, max_evals, time_limit_s, command, status) SELECT s.started_at, s.finished_at, "
+          "INSERT INTO main.runs(" + detail::kRunColumns + ") SELECT s.started_at, s.finished_at, "
           "s.tool_version, md.dst_id, s.workload, s.strategy, s.seed, s.max_evals, s.time_limit_s, "
           "s.command, s.status FROM src.runs s JOIN temp.merge_run r ON r.src_id = s.id "
           "JOIN temp.merge_dev md ON md.src_id = s.device_id WHERE r.dst_id IS NULL ORDER BY s.id");
@@ -151,9 +147,8 @@ void MergeMeasurements(const detail::Db& db, MergeReport* report) {
       report->measurements_identical;
   report->measurements_added =
       Run(db,
-          "INSERT INTO main.measurements(device_id, instance_id, config_id, source_digest, run_id, "
-          "status, reason, median_ns, min_ns, max_ns, mad_ns, num_samples, max_error, build_ms, "
-          "eval_ms, created_at) SELECT mm.device_id, mm.instance_id, mm.config_id, mm.source_digest, "
+          "INSERT INTO main.measurements(" + detail::kMeasurementColumns +
+              ") SELECT mm.device_id, mm.instance_id, mm.config_id, mm.source_digest, "
           "r.dst_id, s.status, s.reason, s.median_ns, s.min_ns, s.max_ns, s.mad_ns, s.num_samples, "
           "s.max_error, s.build_ms, s.eval_ms, s.created_at FROM temp.merge_meas mm "
           "JOIN src.measurements s ON s.id = mm.src_id LEFT JOIN temp.merge_run r ON r.src_id = s.run_id "
@@ -161,11 +156,11 @@ void MergeMeasurements(const detail::Db& db, MergeReport* report) {
   db.Exec("UPDATE temp.merge_meas AS mm SET is_new = 1, dst_id = " + match + " WHERE mm.dst_id IS NULL");
   report->samples_added =
       Run(db,
-          "INSERT INTO main.samples(measurement_id, idx, ns) SELECT mm.dst_id, s.idx, s.ns "
+          "INSERT INTO main.samples(" + detail::kSampleColumns + ") SELECT mm.dst_id, s.idx, s.ns "
           "FROM src.samples s JOIN temp.merge_meas mm ON mm.src_id = s.measurement_id "
           "WHERE mm.is_new = 1");
   report->default_configs_added = Run(db,
-                                      "INSERT INTO main.default_configs(device_id, instance_id, config_id) "
+                                      "INSERT INTO main.default_configs(" + detail::kDefaultConfigColumns + ") "
                                       "SELECT md.dst_id, mi.dst_id, mc.dst_id FROM src.default_configs s "
                                       "JOIN temp.merge_dev md ON md.src_id = s.device_id "
                                       "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
@@ -178,8 +173,7 @@ void MergeMeasurements(const detail::Db& db, MergeReport* report) {
 void MergeRunRows(const detail::Db& db, MergeReport* report) {
   report->finals_added = Run(
       db,
-      "INSERT INTO main.final_measurements(run_id, instance_id, config_id, source_digest, slot, "
-      "first_median_ns, median_ns, num_samples, winner, created_at) SELECT r.dst_id, mi.dst_id, "
+      "INSERT INTO main.final_measurements(" + detail::kFinalColumns + ") SELECT r.dst_id, mi.dst_id, "
       "mc.dst_id, s.source_digest, s.slot, s.first_median_ns, s.median_ns, s.num_samples, "
       "s.winner, s.created_at FROM src.final_measurements s "
       "JOIN temp.merge_run r ON r.src_id = s.run_id "
@@ -196,28 +190,27 @@ void MergeRunRows(const detail::Db& db, MergeReport* report) {
       "AND d.config_id = mc.dst_id");
   report->final_samples_added =
       Run(db,
-          "INSERT INTO main.final_samples(final_id, round, ns) SELECT mf.dst_id, s.round, s.ns "
+          "INSERT INTO main.final_samples(" + detail::kFinalSampleColumns + ") SELECT mf.dst_id, s.round, s.ns "
           "FROM src.final_samples s JOIN temp.merge_final mf ON mf.src_id = s.final_id "
           "WHERE true ON CONFLICT(final_id, round) DO NOTHING");
   report->device_states_added =
       Run(db,
-          "INSERT INTO main.device_states(run_id, phase, idx, source, clock_mhz, temperature_c, "
-          "raw, read_at) SELECT r.dst_id, s.phase, s.idx, s.source, s.clock_mhz, s.temperature_c, "
+          "INSERT INTO main.device_states(" + detail::kDeviceStateColumns +
+              ") SELECT r.dst_id, s.phase, s.idx, s.source, s.clock_mhz, s.temperature_c, "
           "s.raw, s.read_at FROM src.device_states s JOIN temp.merge_run r ON r.src_id = s.run_id "
           "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, phase, idx) DO NOTHING");
   report->cool_downs_added =
       Run(db,
-          "INSERT INTO main.cool_downs(run_id, instance_id, slept_s, waited_s, threshold_c, "
-          "temperature_before_c, temperature_after_c, reached, source, created_at) "
-          "SELECT r.dst_id, mi.dst_id, s.slept_s, s.waited_s, s.threshold_c, "
+          "INSERT INTO main.cool_downs(" + detail::kCoolDownColumns +
+              ") SELECT r.dst_id, mi.dst_id, s.slept_s, s.waited_s, s.threshold_c, "
           "s.temperature_before_c, s.temperature_after_c, s.reached, s.source, s.created_at "
           "FROM src.cool_downs s JOIN temp.merge_run r ON r.src_id = s.run_id "
           "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
           "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, instance_id) DO NOTHING");
   report->descriptions_added =
       Run(db,
-          "INSERT INTO main.kernel_descriptions(source_digest, family, description, created_at) "
-          "SELECT source_digest, family, description, created_at FROM src.kernel_descriptions "
+          "INSERT INTO main.kernel_descriptions(" + detail::kDescriptionColumns + ") SELECT " +
+              detail::kDescriptionColumns + " FROM src.kernel_descriptions "
           "WHERE true ON CONFLICT(source_digest) DO NOTHING");
 }
 

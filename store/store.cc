@@ -13,6 +13,7 @@
 
 #include "store/store_internal.h"
 #include "store/store_schema.h"
+#include "store/tables.h"
 
 namespace mace_tune {
 
@@ -116,9 +117,7 @@ int64_t Store::AddDevice(const DeviceFingerprint& f, const std::string& profile)
   const std::string id = f.Id();
   detail::Transaction tx(db_);
   detail::Statement insert = db_.Prepare(
-      "INSERT INTO devices(fingerprint_id, platform_name, platform_version, device_name, "
-      "device_vendor, driver_version, opencl_c_version, compute_units, max_work_group_size, "
-      "local_mem_size, global_mem_size, profile) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+      "INSERT INTO devices(" + detail::kDeviceColumns + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
       "ON CONFLICT(fingerprint_id) DO UPDATE SET profile = excluded.profile");
   insert.BindText(1, id);
   insert.BindText(2, f.platform_name);
@@ -207,8 +206,8 @@ void Store::FinishRun(int64_t run_id, const std::string& status) {
 void Store::AddDescription(const std::string& source_digest, const std::string& family,
                            const std::vector<uint8_t>& description) {
   detail::Statement stmt = db_.Prepare(
-      "INSERT INTO kernel_descriptions(source_digest, family, description, created_at) "
-      "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(source_digest) DO NOTHING");
+      "INSERT INTO kernel_descriptions(" + detail::kDescriptionColumns +
+      ") VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(source_digest) DO NOTHING");
   stmt.BindText(1, source_digest);
   stmt.BindText(2, family);
   stmt.BindBlob(3, description.data(), description.size());
@@ -226,7 +225,7 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> Store::Descriptions() 
 void Store::AddInstance(const std::string& tuning_key, const std::string& family, double flops,
                         double bytes) {
   detail::Statement stmt = db_.Prepare(
-      "INSERT INTO instances(tuning_key, family, flops, bytes) VALUES (?1, ?2, ?3, ?4) "
+      "INSERT INTO instances(" + detail::kInstanceColumns + ") VALUES (?1, ?2, ?3, ?4) "
       "ON CONFLICT(tuning_key) DO UPDATE SET family = excluded.family, flops = excluded.flops, "
       "bytes = excluded.bytes");
   stmt.BindText(1, tuning_key);
@@ -244,7 +243,7 @@ int64_t Store::InstanceId(const std::string& tuning_key) const {
 
 int64_t Store::EnsureConfig(const std::string& family, const std::string& params) {
   detail::Statement insert = db_.Prepare(
-      "INSERT INTO configs(family, params) VALUES (?1, ?2) ON CONFLICT(family, params) DO NOTHING");
+      "INSERT INTO configs(" + detail::kConfigColumns + ") VALUES (?1, ?2) ON CONFLICT(family, params) DO NOTHING");
   insert.BindText(1, family);
   insert.BindText(2, params);
   insert.Run();
@@ -301,11 +300,9 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   }
   const int64_t config_id = EnsureConfig(m.family, m.params);
   detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO measurements(device_id, instance_id, config_id, source_digest, run_id, status, "
-      "reason, median_ns, min_ns, max_ns, mad_ns, num_samples, max_error, build_ms, eval_ms, "
-      "created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,{}) "
+      "INSERT INTO measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,{}) "
       "ON CONFLICT(device_id, instance_id, config_id, source_digest) DO NOTHING",
-      detail::kNow));
+      detail::kMeasurementColumns, detail::kNow));
   insert.BindInt64(1, device_id);
   insert.BindInt64(2, instance_id);
   insert.BindInt64(3, config_id);
@@ -335,7 +332,7 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   if (db_.Changes() == 0) return false;  // already recorded; tx rolls back what it added
   const int64_t measurement_id = db_.LastInsertRowId();
   detail::Statement sample =
-      db_.Prepare("INSERT INTO samples(measurement_id, idx, ns) VALUES (?1, ?2, ?3)");
+      db_.Prepare("INSERT INTO samples(" + detail::kSampleColumns + ") VALUES (?1, ?2, ?3)");
   for (size_t i = 0; i < m.samples_ns.size(); ++i) {
     sample.BindInt64(1, measurement_id);
     sample.BindInt64(2, static_cast<int64_t>(i));
@@ -359,7 +356,7 @@ void Store::SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
   family.Step();
   const int64_t config_id = EnsureConfig(family.ColumnText(0), params);
   detail::Statement stmt = db_.Prepare(
-      "INSERT INTO default_configs(device_id, instance_id, config_id) VALUES (?1, ?2, ?3) "
+      "INSERT INTO default_configs(" + detail::kDefaultConfigColumns + ") VALUES (?1, ?2, ?3) "
       "ON CONFLICT(device_id, instance_id) DO UPDATE SET config_id = excluded.config_id");
   stmt.BindInt64(1, device_id);
   stmt.BindInt64(2, instance_id);

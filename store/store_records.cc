@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "store/store_internal.h"
+#include "store/tables.h"
 
 namespace mace_tune {
 
@@ -24,11 +25,9 @@ void Store::RecordFinal(int64_t run_id, const std::string& tuning_key, const std
   for (const FinalResult& r : results) {
     const int64_t config_id = EnsureConfig(family, r.params);
     detail::Statement insert = db_.Prepare(fmt::format(
-        "INSERT INTO final_measurements(run_id, instance_id, config_id, source_digest, slot, "
-        "first_median_ns, median_ns, num_samples, winner, created_at) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) "
+        "INSERT INTO final_measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) "
         "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING",
-        detail::kNow));
+        detail::kFinalColumns, detail::kNow));
     insert.BindInt64(1, run_id);
     insert.BindInt64(2, instance_id);
     insert.BindInt64(3, config_id);
@@ -43,7 +42,7 @@ void Store::RecordFinal(int64_t run_id, const std::string& tuning_key, const std
     if (db_.Changes() == 0) continue;
     const int64_t final_id = db_.LastInsertRowId();
     detail::Statement sample =
-        db_.Prepare("INSERT INTO final_samples(final_id, round, ns) VALUES (?1, ?2, ?3)");
+        db_.Prepare("INSERT INTO final_samples(" + detail::kFinalSampleColumns + ") VALUES (?1, ?2, ?3)");
     for (size_t i = 0; i < r.samples_ns.size(); ++i) {
       sample.BindInt64(1, final_id);
       sample.BindInt64(2, static_cast<int64_t>(i));
@@ -108,9 +107,8 @@ void Store::RecordDeviceState(int64_t run_id, const std::string& phase,
   }
   detail::Transaction tx(db_);
   detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO device_states(run_id, phase, idx, source, clock_mhz, temperature_c, raw, "
-      "read_at) VALUES (?1,?2,?3,?4,?5,?6,?7,{}) ON CONFLICT DO NOTHING",
-      detail::kNow));
+      "INSERT INTO device_states({}) VALUES (?1,?2,?3,?4,?5,?6,?7,{}) ON CONFLICT DO NOTHING",
+      detail::kDeviceStateColumns, detail::kNow));
   for (size_t i = 0; i < readings.size(); ++i) {
     insert.BindInt64(1, run_id);
     insert.BindText(2, phase);
@@ -149,10 +147,8 @@ void Store::RecordCoolDown(int64_t run_id, const std::string& tuning_key, const 
     throw StoreError(path() + ": record cool-down: unknown tuning key '" + tuning_key + "'");
   }
   detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO cool_downs(run_id, instance_id, slept_s, waited_s, threshold_c, "
-      "temperature_before_c, temperature_after_c, reached, source, created_at) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) ON CONFLICT DO NOTHING",
-      detail::kNow));
+      "INSERT INTO cool_downs({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) ON CONFLICT DO NOTHING",
+      detail::kCoolDownColumns, detail::kNow));
   insert.BindInt64(1, run_id);
   insert.BindInt64(2, instance_id);
   insert.BindDouble(3, c.slept_s);
