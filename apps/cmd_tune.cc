@@ -253,7 +253,8 @@ void AddEvaluationOptions(CLI::App* cmd, TuneOptions& o) {
   cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str()
       ->check(Within(0.001, kMaxSeconds * 1e3));
   cmd->add_flag("-q,--quiet", o.quiet, "no progress output");
-  cmd->add_flag("--json", o.json, "the summary as JSON on stdout (per key: default, best, config, speed-up, evaluations)");
+  cmd->add_flag("--json", o.json,
+                "the summary as JSON on stdout (per key: default, best, config, speed-up, evaluations)");
 }
 
 // The request from the parsed options, before the device is opened: the workload, the extra
@@ -274,7 +275,8 @@ DeviceLimitsMeasured PrepareRequest(const CLI::App* cmd, TuneOptions& o) {
   request.worker.kernels = RegisteredKernelPaths();
   const auto names = StrategyNames();
   if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
-    throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
+    throw std::runtime_error(
+        fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
   }
   request.tool_version = ToolVersion();
   request.command = "mace_tune tune";

@@ -81,7 +81,8 @@ std::string Num(double v) {
 std::string EncodeMeasurement(const Measurement& m) {
   std::string samples;
   for (double v : m.samples_ns) samples += (samples.empty() ? "" : ",") + Num(v);
-  return "RESULT\t" + Escape(MeasurementStatusName(m.status)) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) + "\t" + Num(m.min_ns) +
+  return "RESULT\t" + Escape(MeasurementStatusName(m.status)) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) +
+         "\t" + Num(m.min_ns) +
          "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" + Num(m.build_ms) + "\t" +
          Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" + Num(m.phases.setup) + "\t" +
          Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" + Num(m.phases.warmup) + "\t" +
@@ -389,7 +390,8 @@ class WorkerSession {
     if (!ParseParams(text, &params).ok()) return "BUILT\tinvalid\t0";
     TestHooks(text);
     InstanceEvaluator::Prepared p = evaluator_->Prepare(params);
-    const std::string reply = "BUILT\t" + Escape(MeasurementStatusName(p.failed ? p.m.status : MeasurementStatus::kOk)) + "\t" + Num(p.m.build_ms);
+    const MeasurementStatus status = p.failed ? p.m.status : MeasurementStatus::kOk;
+    const std::string reply = "BUILT\t" + Escape(MeasurementStatusName(status)) + "\t" + Num(p.m.build_ms);
     prepared_.emplace_back(text, std::move(p));
     if (prepared_.size() > kKeep) prepared_.pop_front();
     return reply;
