@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tests of `mace_tune merge` (tuner/merge.h) on real store files: idempotence, devices kept apart
+// Tests of `mace_tune merge` (store/merge.h) on real store files: idempotence, devices kept apart
 // by fingerprint (not by row id), conflicts resolved in DEST's favour and reported, runs mapped and
 // updated, samples copied once, and refusals that leave DEST untouched.
 #include "store/merge.h"
