@@ -2,10 +2,10 @@
 // `mace_tune devices`: every platform and device, its fingerprint and matched profile.
 #include <fmt/format.h>
 
-#include "cl/device_select.h"
-#include "commands.h"
-#include "device_profile.h"
-#include "json.h"
+#include "runtime/cl/device_select.h"
+#include "apps/commands.h"
+#include "device_profiles/device_profile.h"
+#include "formats/json.h"
 #include "mace_tune/fingerprint.h"
 
 namespace mace_tune::cli {

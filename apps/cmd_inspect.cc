@@ -2,9 +2,9 @@
 // `mace_tune inspect FILE`: either artifact in words, or as JSON.
 #include <fmt/format.h>
 
-#include "commands.h"
-#include "inspect.h"
-#include "json.h"
+#include "apps/commands.h"
+#include "formats/inspect.h"
+#include "formats/json.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune::cli {

@@ -4,13 +4,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "commands.h"
-#include "description_file.h"
-#include "emit.h"
-#include "mace_emit.h"
-#include "mace_import.h"
-#include "store.h"
-#include "tuner.h"
+#include "apps/commands.h"
+#include "kernels/description_file.h"
+#include "emit/emit.h"
+#include "emit/mace_emit.h"
+#include "emit/mace_import.h"
+#include "store/store.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune::cli {
 namespace {

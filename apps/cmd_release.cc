@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "artifact_writer.h"
-#include "commands.h"
+#include "formats/artifact_writer.h"
+#include "apps/commands.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/signature.h"
 
@@ -114,6 +114,79 @@ void RequireSodium() {
 #endif
 }
 
+// keygen: a new Ed25519 key pair, PREFIX.key and PREFIX.pub.
+void Keygen(const std::string& prefix, bool force) {
+  RequireSodium();
+#ifdef MACE_TUNE_WITH_SODIUM
+  // A key pair that signed releases cannot be made again: never replaced by accident.
+  for (const std::string& path : {prefix + ".key", prefix + ".pub"}) {
+    struct stat info {};
+    if (!force && ::lstat(path.c_str(), &info) == 0) {
+      throw std::runtime_error(path + " exists: not replacing a key pair (--force replaces it)");
+    }
+  }
+  std::vector<uint8_t> pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
+  crypto_sign_keypair(pk.data(), sk.data());
+  std::string sk_hex = Hex(sk.data(), sk.size()) + "\n";
+  const std::string pk_hex = Hex(pk.data(), pk.size()) + "\n";
+  std::vector<uint8_t> sk_bytes(sk_hex.begin(), sk_hex.end());
+  sodium_memzero(sk.data(), sk.size());
+  sodium_memzero(sk_hex.data(), sk_hex.size());
+  const Status written = WriteFileAtomic(prefix + ".key", sk_bytes, 0600, force);  // whatever the umask
+  sodium_memzero(sk_bytes.data(), sk_bytes.size());
+  if (!written.ok()) throw std::runtime_error(written.ToString());
+  WriteOrThrow(prefix + ".pub", std::vector<uint8_t>(pk_hex.begin(), pk_hex.end()), 0644, force);
+  fmt::print("secret key: {}.key (keep it off the build machines)\npublic key: {}.pub {}\n", prefix, prefix,
+             pk_hex.substr(0, 64));
+#else
+  (void)prefix;
+  (void)force;
+#endif
+}
+
+// sign: an Ed25519 signature over the artifact's digest (re-signing replaces the old one).
+void Sign(const std::string& key_path, const std::string& file, const std::string& sign_out) {
+  RequireSodium();
+#ifdef MACE_TUNE_WITH_SODIUM
+  const auto sk = ReadHexKey(key_path, crypto_sign_SECRETKEYBYTES);
+  std::vector<uint8_t> bytes;
+  Status status = StripSignature(ReadOrThrow(file), &bytes);  // re-signing replaces the old one
+  if (!status.ok()) throw std::runtime_error(file + ": " + status.ToString());
+  std::array<uint8_t, 64> signature{};
+  std::array<uint8_t, 32> pk{};
+  crypto_sign_ed25519_sk_to_pk(pk.data(), sk.data());
+  crypto_sign_detached(signature.data(), nullptr, bytes.data() + bytes.size() - kDigestSize, kDigestSize, sk.data());
+  std::vector<uint8_t> signed_bytes;
+  if (!(status = AppendSignature(bytes, pk, signature, &signed_bytes)).ok()) {
+    throw std::runtime_error(file + ": " + status.ToString());
+  }
+  const std::string target = sign_out.empty() ? file : sign_out;
+  WriteOrThrow(target, signed_bytes);
+  fmt::print("{}: signed with key {}\n", target, Hex(pk.data(), 8));
+#else
+  (void)key_path;
+  (void)file;
+  (void)sign_out;
+#endif
+}
+
+// verify: the artifact's signature against a public key.
+void Verify(const std::string& pub_path, const std::string& verify_file) {
+  RequireSodium();
+#ifdef MACE_TUNE_WITH_SODIUM
+  const auto pk = ReadHexKey(pub_path, crypto_sign_PUBLICKEYBYTES);
+  std::array<uint8_t, 32> key{};
+  std::copy(pk.begin(), pk.end(), key.begin());
+  const auto bytes = ReadOrThrow(verify_file);
+  const Status status = VerifyArtifactSignature(bytes.data(), bytes.size(), key);
+  if (!status.ok()) throw std::runtime_error(verify_file + ": " + status.ToString());
+  fmt::print("{}: signature ok (key {})\n", verify_file, Hex(key.data(), 8));
+#else
+  (void)pub_path;
+  (void)verify_file;
+#endif
+}
+
 }  // namespace
 
 void AddReleaseCommands(CLI::App& app, const GlobalOptions&) {
@@ -129,74 +202,20 @@ void AddReleaseCommands(CLI::App& app, const GlobalOptions&) {
   static bool force = false;
   keygen->add_option("prefix", prefix, "path prefix of the two files")->required();
   keygen->add_flag("--force", force, "replace an existing key pair (the old secret key is lost)");
-  keygen->callback([] {
-    RequireSodium();
-#ifdef MACE_TUNE_WITH_SODIUM
-    // A key pair that signed releases cannot be made again: never replaced by accident.
-    for (const std::string& path : {prefix + ".key", prefix + ".pub"}) {
-      struct stat info {};
-      if (!force && ::lstat(path.c_str(), &info) == 0) {
-        throw std::runtime_error(path + " exists: not replacing a key pair (--force replaces it)");
-      }
-    }
-    std::vector<uint8_t> pk(crypto_sign_PUBLICKEYBYTES), sk(crypto_sign_SECRETKEYBYTES);
-    crypto_sign_keypair(pk.data(), sk.data());
-    std::string sk_hex = Hex(sk.data(), sk.size()) + "\n";
-    const std::string pk_hex = Hex(pk.data(), pk.size()) + "\n";
-    std::vector<uint8_t> sk_bytes(sk_hex.begin(), sk_hex.end());
-    sodium_memzero(sk.data(), sk.size());
-    sodium_memzero(sk_hex.data(), sk_hex.size());
-    const Status written = WriteFileAtomic(prefix + ".key", sk_bytes, 0600, force);  // whatever the umask
-    sodium_memzero(sk_bytes.data(), sk_bytes.size());
-    if (!written.ok()) throw std::runtime_error(written.ToString());
-    WriteOrThrow(prefix + ".pub", std::vector<uint8_t>(pk_hex.begin(), pk_hex.end()), 0644, force);
-    fmt::print("secret key: {}.key (keep it off the build machines)\npublic key: {}.pub {}\n", prefix, prefix,
-               pk_hex.substr(0, 64));
-#endif
-  });
+  keygen->callback([] { Keygen(prefix, force); });
 
   auto* sign = app.add_subcommand("sign", "sign an artifact or bundle with an Ed25519 secret key (in place)");
   static std::string key_path, file, sign_out;
   sign->add_option("--key", key_path, "secret key file from `mace_tune keygen`")->required();
   sign->add_option("file", file, "the artifact")->required();
   sign->add_option("-o,--out", sign_out, "write the signed file here instead of in place");
-  sign->callback([] {
-    RequireSodium();
-#ifdef MACE_TUNE_WITH_SODIUM
-    const auto sk = ReadHexKey(key_path, crypto_sign_SECRETKEYBYTES);
-    std::vector<uint8_t> bytes;
-    Status status = StripSignature(ReadOrThrow(file), &bytes);  // re-signing replaces the old one
-    if (!status.ok()) throw std::runtime_error(file + ": " + status.ToString());
-    std::array<uint8_t, 64> signature{};
-    std::array<uint8_t, 32> pk{};
-    crypto_sign_ed25519_sk_to_pk(pk.data(), sk.data());
-    crypto_sign_detached(signature.data(), nullptr, bytes.data() + bytes.size() - kDigestSize, kDigestSize, sk.data());
-    std::vector<uint8_t> signed_bytes;
-    if (!(status = AppendSignature(bytes, pk, signature, &signed_bytes)).ok()) {
-      throw std::runtime_error(file + ": " + status.ToString());
-    }
-    const std::string target = sign_out.empty() ? file : sign_out;
-    WriteOrThrow(target, signed_bytes);
-    fmt::print("{}: signed with key {}\n", target, Hex(pk.data(), 8));
-#endif
-  });
+  sign->callback([] { Sign(key_path, file, sign_out); });
 
   auto* verify = app.add_subcommand("verify", "check an artifact's Ed25519 signature against a public key");
   static std::string pub_path, verify_file;
   verify->add_option("--pub", pub_path, "public key file from `mace_tune keygen`")->required();
   verify->add_option("file", verify_file, "the artifact")->required();
-  verify->callback([] {
-    RequireSodium();
-#ifdef MACE_TUNE_WITH_SODIUM
-    const auto pk = ReadHexKey(pub_path, crypto_sign_PUBLICKEYBYTES);
-    std::array<uint8_t, 32> key{};
-    std::copy(pk.begin(), pk.end(), key.begin());
-    const auto bytes = ReadOrThrow(verify_file);
-    const Status status = VerifyArtifactSignature(bytes.data(), bytes.size(), key);
-    if (!status.ok()) throw std::runtime_error(verify_file + ": " + status.ToString());
-    fmt::print("{}: signature ok (key {})\n", verify_file, Hex(key.data(), 8));
-#endif
-  });
+  verify->callback([] { Verify(pub_path, verify_file); });
 }
 
 }  // namespace mace_tune::cli

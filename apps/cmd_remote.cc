@@ -10,17 +10,17 @@
 #include <fstream>
 #include <memory>
 
-#include "commands.h"
-#include "desc/registry.h"
-#include "description_file.h"
-#include "farm.h"
-#include "kernel_family.h"
-#include "merge.h"
-#include "option_checks.h"
-#include "remote_tune.h"
-#include "results_json.h"
-#include "strategy.h"
-#include "workload.h"
+#include "apps/commands.h"
+#include "runtime/desc/registry.h"
+#include "kernels/description_file.h"
+#include "remote/farm.h"
+#include "kernels/kernel_family.h"
+#include "store/merge.h"
+#include "apps/option_checks.h"
+#include "remote/remote_tune.h"
+#include "apps/results_json.h"
+#include "search_strategies/strategy.h"
+#include "workloads/workload.h"
 
 namespace mace_tune::cli {
 namespace {

@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "commands.h"
-#include "option_checks.h"
-#include "replay.h"
-#include "strategy.h"
+#include "apps/commands.h"
+#include "apps/option_checks.h"
+#include "replay/replay.h"
+#include "search_strategies/strategy.h"
 
 namespace mace_tune::cli {
 

@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "commands.h"
+#include "apps/commands.h"
 
 #ifndef MACE_TUNE_REPORTS_SOURCE_DIR
 #define MACE_TUNE_REPORTS_SOURCE_DIR ""

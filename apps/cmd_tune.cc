@@ -2,24 +2,26 @@
 // `mace_tune tune` and `mace_tune emit`. Ctrl-C during tune finishes the evaluation in hand,
 // records it and exits 130; a second Ctrl-C exits at once (every finished one is already saved).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "commands.h"
-#include "description_file.h"
-#include "family_summary.h"
-#include "option_checks.h"
-#include "results_json.h"
-#include "strategy.h"
-#include "artifact_writer.h"
-#include "emit.h"
-#include "store.h"
-#include "tuner.h"
+#include "apps/commands.h"
+#include "kernels/description_file.h"
+#include "apps/family_summary.h"
+#include "apps/option_checks.h"
+#include "apps/results_json.h"
+#include "search_strategies/strategy.h"
+#include "formats/artifact_writer.h"
+#include "emit/emit.h"
+#include "store/store.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune::cli {
 namespace {
@@ -39,7 +41,7 @@ void PrintTuneSummary(const TuneContext& ctx, const TuneReport& report, const De
              "default ms", "tuned ms", "speed-up", "best config");
   double net_default = 0, net_tuned = 0;
   for (const auto& r : report.instances) {
-    const double def = r.default_config && r.default_config->status == "ok" ? r.default_config->median_ns : 0;
+    const double def = r.default_config && r.default_config->ok() ? r.default_config->median_ns : 0;
     const double best = r.best ? r.best->median_ns : 0;
     net_default += def * r.count;
     net_tuned += best * r.count;
@@ -115,49 +117,95 @@ std::string WriteCppArtifacts(const std::string& dir, const EmitReport& report) 
   return path;
 }
 
-}  // namespace
+// The live progress of `tune` on stderr: on a terminal a line rewritten after each evaluation, and
+// a line per key once it is done (not with --quiet: then there is no reporter at all).
+class ConsoleReporter final : public TuneReporter {
+ public:
+  explicit ConsoleReporter(int64_t max_evals) : tty_(isatty(STDERR_FILENO) != 0), max_evals_(max_evals) {}
 
-void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("tune", "tune every instance of a workload on the device; resumable");
-  static TuneRequest request;
-  static std::string workload = "small";
-  static std::string db = "mace_tune.db";
-  static bool quiet = false;
-  static int64_t batch = 1;
-  static std::vector<std::string> keys;
-  static std::string limits;
-  cmd->add_option("-w,--workload", workload,
+  void OnProgress(const InstanceReport& r, size_t index, size_t total, double elapsed_s) override {
+    if (!tty_) return;
+    const int64_t space = static_cast<int64_t>(r.space_size);
+    const int64_t goal = max_evals_ > 0 ? std::min<int64_t>(max_evals_, space) : space;
+    const double eta = r.evaluated > 0 ? elapsed_s / static_cast<double>(r.evaluated) *
+                                             static_cast<double>(goal - r.evaluated)
+                                       : 0;
+    std::fprintf(stderr, "\r\033[K[%zu/%zu] %s  %lld/%lld  best %s  ETA %.0fs", index + 1, total,
+                 r.tuning_key.c_str(), static_cast<long long>(r.evaluated), static_cast<long long>(goal),
+                 r.best ? WithUnit(r.best->median_ns).c_str() : "-", eta);
+    std::fflush(stderr);
+  }
+
+  void OnInstanceDone(const InstanceReport& r, size_t index, size_t total) override {
+    if (tty_) std::fprintf(stderr, "\r\033[K");
+    std::fprintf(stderr, "[%zu/%zu] %s: %lld configs (%lld new, %lld failed) of %zu, best %s, default %s\n",
+                 index + 1, total, r.tuning_key.c_str(), static_cast<long long>(r.evaluated),
+                 static_cast<long long>(r.measured), static_cast<long long>(r.failed), r.space_size,
+                 r.best ? WithUnit(r.best->median_ns).c_str() : "none",
+                 r.default_config->ok() ? WithUnit(r.default_config->median_ns).c_str()
+                                        : MeasurementStatusName(r.default_config->status));
+  }
+
+ private:
+  static std::string WithUnit(double ns) { return fmt::format("{:.3f} ms", ns / 1e6); }
+
+  bool tty_;
+  int64_t max_evals_;
+};
+
+// `tune`'s options as parsed, before they become a TuneRequest.
+struct TuneOptions {
+  TuneRequest request;
+  std::string workload = "small";
+  std::string db = "mace_tune.db";
+  bool quiet = false;
+  bool json = false;
+  int64_t batch = 1;
+  std::vector<std::string> keys, extra_configs, kernels, mace_keys;
+  std::string limits, prior_from;
+  int build_threads = -1;
+  int build_jobs = 0;
+};
+
+// What to tune: the keys, their extra configs and priors, the users' kernels, the database.
+void AddWorkloadOptions(CLI::App* cmd, TuneOptions& o) {
+  cmd->add_option("-w,--workload", o.workload,
                   "workload file, or a bundled name (small, mobilenet_v1, mobilenet_v2, resnet18, resnet50, "
                   "mobilenet_v2_gemm, gemm_square)")
       ->capture_default_str();
-  cmd->add_option("--batch", batch, "batch size: scales every key's batch dimension")->capture_default_str()
+  cmd->add_option("--batch", o.batch, "batch size: scales every key's batch dimension")->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{4096}));
-  cmd->add_option("--limits", limits,
+  cmd->add_option("--limits", o.limits,
                   "the device's measured FP32 GFLOP/s and GB/s (clpeak), e.g. 64503,4386: the summary then gives "
                   "each family's fraction of them");
-  static std::vector<std::string> extra_configs;
-  cmd->add_option("--config", extra_configs,
+  cmd->add_option("--config", o.extra_configs,
                   "also measure this config (NAME=VALUE,...) for every key whose space holds it, right after the "
                   "default (repeatable)");
-  cmd->add_option("-k,--key", keys, "tune these tuning keys instead of a workload (repeatable)");
-  static std::vector<std::string> kernels;
-  static std::string prior_from;
-  static std::vector<std::string> mace_keys;
-  AddPriorFromOptions(cmd, &prior_from, &mace_keys);
-  cmd->add_option("--kernel", kernels,
+  cmd->add_option("-k,--key", o.keys, "tune these tuning keys instead of a workload (repeatable)");
+  AddPriorFromOptions(cmd, &o.prior_from, &o.mace_keys);
+  cmd->add_option("--kernel", o.kernels,
                   "a user's kernel description (.toml, docs/user_kernels.md) or a folder of them, whose keys can "
                   "then be tuned like the built-in families' (repeatable)");
-  cmd->add_option("--db", db, "SQLite results database (created if missing)")->capture_default_str();
+  cmd->add_option("--db", o.db, "SQLite results database (created if missing)")->capture_default_str();
+}
+
+// How to search: the strategy, its budgets and seed.
+void AddSearchOptions(CLI::App* cmd, TuneRequest& request) {
   request.strategy = std::string(DefaultStrategyName());
   cmd->add_option("-s,--strategy", request.strategy,
                   "search strategy: " + fmt::format("{}", fmt::join(StrategyNames(), ", ")))->capture_default_str();
-  cmd->add_option("--max-evals", request.max_evals, "configs per instance, 0 = no limit")->capture_default_str()
+  cmd->add_option("--max-evals", request.budget.max_evals, "configs per instance, 0 = no limit")->capture_default_str()
       ->check(IntWithin(0, kMaxEvals));
-  cmd->add_option("--time-limit", request.time_limit_s, "seconds per instance, 0 = no limit")->capture_default_str()
-      ->check(Within(0, kMaxSeconds));
-  cmd->add_option("--patience", request.patience, "stop an instance after this many evaluations without a new best, 0 = off")
+  cmd->add_option("--time-limit", request.budget.time_limit_s, "seconds per instance, 0 = no limit")
+      ->capture_default_str()->check(Within(0, kMaxSeconds));
+  cmd->add_option("--patience", request.budget.patience,
+                  "stop an instance after this many evaluations without a new best, 0 = off")
       ->capture_default_str()->check(IntWithin(0, kMaxEvals));
   cmd->add_option("--seed", request.seed, "random seed (recorded)")->capture_default_str()->check(IntWithin(0, kMaxSeed));
+}
+
+// How to measure: samples, the final re-measurement, the cool-down between keys.
+void AddMeasureOptions(CLI::App* cmd, TuneRequest& request) {
   cmd->add_option("--min-samples", request.measure.min_samples, "timed runs per config, at least")->capture_default_str()
       ->check(IntWithin(1, kMaxSamples));
   cmd->add_option("--ci-target", request.measure.ci_target,
@@ -165,26 +213,30 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       ->check(Within(0, 1));
   cmd->add_option("--max-samples", request.measure.max_samples, "timed runs per config, at most")->capture_default_str()
       ->check(IntWithin(1, kMaxSamples));
-  cmd->add_option("--final-top-k", request.final_top_k, "re-measure the k fastest interleaved to pick the winner, 0 = off")
+  cmd->add_option("--final-top-k", request.remeasure.top_k,
+                  "re-measure the k fastest interleaved to pick the winner, 0 = off")
       ->capture_default_str()->check(IntWithin(0, 1000));
-  cmd->add_option("--final-rounds", request.final_rounds, "rounds of that re-measurement")->capture_default_str()
+  cmd->add_option("--final-rounds", request.remeasure.rounds, "rounds of that re-measurement")->capture_default_str()
       ->check(IntWithin(1, kMaxSamples));
-  cmd->add_option("--cool-down", request.cool_down_s, "phones: seconds to sleep between tuning keys, 0 = off")
+  cmd->add_option("--cool-down", request.cool_down.sleep_s, "phones: seconds to sleep between tuning keys, 0 = off")
       ->capture_default_str()->check(Within(0, kMaxSeconds));
-  cmd->add_option("--cool-down-temp", request.cool_down_temp_c,
+  cmd->add_option("--cool-down-temp", request.cool_down.temp_c,
                   "phones: before each key, wait until the GPU is below this temperature (C), 0 = off")
       ->capture_default_str()->check(Within(0, 200));
-  cmd->add_option("--cool-down-max-wait", request.cool_down_max_wait_s, "cap on that wait, seconds")->capture_default_str()
-      ->check(Within(0, kMaxSeconds));
-  cmd->add_option("--cool-down-poll", request.cool_down_poll_s, "seconds between temperature readings")
+  cmd->add_option("--cool-down-max-wait", request.cool_down.max_wait_s, "cap on that wait, seconds")
+      ->capture_default_str()->check(Within(0, kMaxSeconds));
+  cmd->add_option("--cool-down-poll", request.cool_down.poll_s, "seconds between temperature readings")
       ->capture_default_str()->check(Within(0.01, 3600));
-  static int build_threads = -1;
-  cmd->add_option("--build-threads", build_threads,
+}
+
+// Where configs are built and evaluated, and what is printed.
+void AddEvaluationOptions(CLI::App* cmd, TuneOptions& o) {
+  TuneRequest& request = o.request;
+  cmd->add_option("--build-threads", o.build_threads,
                   "threads that build the next candidates' programs while the device measures; -1 = auto "
                   "(1, but 0 on a CPU device, whose cores also run the timed kernels)")
       ->capture_default_str()->check(IntWithin(-1, kMaxBuildThreads));
-  static int build_jobs = 0;
-  cmd->add_option("--build-jobs", build_jobs,
+  cmd->add_option("--build-jobs", o.build_jobs,
                   "worker processes that build the next candidates ahead and evaluate them (one times at a "
                   "time; on a CPU device the others are paused meanwhile); 0 = off (measured no faster on "
                   "NVIDIA's OpenCL, which compiles one program at a time per machine: docs/performance.md)")
@@ -200,62 +252,85 @@ void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str()->check(Within(0.1, kMaxSeconds));
   cmd->add_option("--timeout-ms", request.measure.timeout_ms, "a single run slower than this is a timeout")->capture_default_str()
       ->check(Within(0.001, kMaxSeconds * 1e3));
-  cmd->add_flag("-q,--quiet", quiet, "no progress output");
-  static bool json = false;
-  cmd->add_flag("--json", json, "the summary as JSON on stdout (per key: default, best, config, speed-up, evaluations)");
-  cmd->callback([&global, cmd] {
-    std::string key_lines;
-    for (const auto& key : keys) key_lines += key + "\n";
-    for (const auto& text : extra_configs) {
-      ParamMap params;
-      const Status parsed = ParseParams(text, &params);
-      if (!parsed.ok()) throw std::runtime_error("--config " + text + ": " + parsed.ToString());
-      request.extra_configs.push_back(params);
+  cmd->add_flag("-q,--quiet", o.quiet, "no progress output");
+  cmd->add_flag("--json", o.json,
+                "the summary as JSON on stdout (per key: default, best, config, speed-up, evaluations)");
+}
+
+// The request from the parsed options, before the device is opened: the workload, the extra
+// configs, the users' kernels, and the command line recorded with the run. Returns --limits.
+DeviceLimitsMeasured PrepareRequest(const CLI::App* cmd, TuneOptions& o) {
+  TuneRequest& request = o.request;
+  std::string key_lines;
+  for (const auto& key : o.keys) key_lines += key + "\n";
+  for (const auto& text : o.extra_configs) {
+    ParamMap params;
+    const Status parsed = ParseParams(text, &params);
+    if (!parsed.ok()) throw std::runtime_error("--config " + text + ": " + parsed.ToString());
+    request.extra_configs.push_back(params);
+  }
+  const DeviceLimitsMeasured measured_limits = ParseMeasuredLimits(o.limits);  // before tuning, not after
+  for (const auto& path : o.kernels) RegisterKernelPath(path);
+  request.workload = WithBatch(o.keys.empty() ? LoadWorkload(o.workload) : ParseWorkload("--key", key_lines), o.batch);
+  request.worker.kernels = RegisteredKernelPaths();
+  const auto names = StrategyNames();
+  if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
+    throw std::runtime_error(
+        fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
+  }
+  request.tool_version = ToolVersion();
+  request.command = "mace_tune tune";
+  for (const auto* opt : cmd->get_options()) {
+    if (opt->count() > 0 && !opt->get_lnames().empty()) {
+      request.command += " --" + opt->get_lnames()[0] + (opt->get_type_size() != 0 ? " " + opt->as<std::string>() : "");
     }
-    const DeviceLimitsMeasured measured_limits = ParseMeasuredLimits(limits);  // before tuning, not after
-    for (const auto& path : kernels) RegisterKernelPath(path);
-    request.workload = WithBatch(keys.empty() ? LoadWorkload(workload) : ParseWorkload("--key", key_lines), batch);
-    request.worker.kernels = RegisteredKernelPaths();
-    const auto names = StrategyNames();
-    if (std::find(names.begin(), names.end(), request.strategy) == names.end()) {
-      throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", request.strategy, fmt::join(names, ", ")));
-    }
-    request.tool_version = ToolVersion();
-    request.progress = !quiet;
-    request.command = "mace_tune tune";
-    for (const auto* opt : cmd->get_options()) {
-      if (opt->count() > 0 && !opt->get_lnames().empty()) {
-        request.command += " --" + opt->get_lnames()[0] + (opt->get_type_size() != 0 ? " " + opt->as<std::string>() : "");
-      }
-    }
-    TuneContext ctx = OpenDevice(global.platform, global.device);
-    cl_device_type type = 0;
-    clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
-    const bool cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
-    request.build_jobs = build_jobs;
-    request.build_threads = build_threads >= 0 ? build_threads : cpu ? 0 : 1;
-    ApplyPriorFrom(prior_from, mace_keys, ctx.limits, quiet, &request);
-    request.worker.platform = global.platform;
-    request.worker.device = global.device;
-    Store store = Store::Open(db);
-    if (!quiet) {
-      fmt::print(stderr, "tuning workload '{}' ({} distinct keys) on {} into {}\n", request.workload.name,
-                 request.workload.items.size(), ctx.fingerprint.Describe(), db);
-    }
-    std::signal(SIGINT, OnSigint);
-    const TuneReport report = Tune(ctx, store, request, &g_stop);
-    std::signal(SIGINT, SIG_DFL);
-    if (json) {
-      fmt::print("{}\n", TuneJson(ctx, request, report, db));
-    } else {
-      PrintTuneSummary(ctx, report, measured_limits);
-    }
-    if (report.interrupted) {
-      fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
-                 report.measured, db);
-      exit_code = 130;
-    }
-  });
+  }
+  return measured_limits;
+}
+
+void RunTune(const GlobalOptions& global, const CLI::App* cmd, TuneOptions& o) {
+  TuneRequest& request = o.request;
+  const DeviceLimitsMeasured measured_limits = PrepareRequest(cmd, o);
+  TuneContext ctx = OpenDevice(global.platform, global.device);
+  cl_device_type type = 0;
+  clGetDeviceInfo(ctx.device(), CL_DEVICE_TYPE, sizeof type, &type, nullptr);
+  const bool cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+  request.build_jobs = o.build_jobs;
+  request.build_threads = o.build_threads >= 0 ? o.build_threads : cpu ? 0 : 1;
+  ApplyPriorFrom(o.prior_from, o.mace_keys, ctx.limits, o.quiet, &request);
+  request.worker.platform = global.platform;
+  request.worker.device = global.device;
+  Store store = Store::Open(o.db);
+  if (!o.quiet) {
+    fmt::print(stderr, "tuning workload '{}' ({} distinct keys) on {} into {}\n", request.workload.name,
+               request.workload.items.size(), ctx.fingerprint.Describe(), o.db);
+  }
+  ConsoleReporter console(request.budget.max_evals);
+  std::signal(SIGINT, OnSigint);
+  const TuneReport report = Tune(ctx, store, request, &g_stop, o.quiet ? nullptr : &console);
+  std::signal(SIGINT, SIG_DFL);
+  if (o.json) {
+    fmt::print("{}\n", TuneJson(ctx, request, report, o.db));
+  } else {
+    PrintTuneSummary(ctx, report, measured_limits);
+  }
+  if (report.interrupted) {
+    fmt::print(stderr, "interrupted: {} measurements of this run are recorded in {}; run the same command to resume\n",
+               report.measured, o.db);
+    exit_code = 130;
+  }
+}
+
+}  // namespace
+
+void AddTuneCommand(CLI::App& app, const GlobalOptions& global) {
+  auto* cmd = app.add_subcommand("tune", "tune every instance of a workload on the device; resumable");
+  static TuneOptions options;
+  AddWorkloadOptions(cmd, options);
+  AddSearchOptions(cmd, options.request);
+  AddMeasureOptions(cmd, options.request);
+  AddEvaluationOptions(cmd, options);
+  cmd->callback([&global, cmd] { RunTune(global, cmd, options); });
 }
 
 void AddEmitCommand(CLI::App& app, const GlobalOptions& global) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mace_tune eval-worker` (hidden): the child process of `tune --isolate`, which evaluates configs
 // sent on stdin and answers on stdout (tuner/worker.h). Not meant to be run by hand.
-#include "commands.h"
-#include "description_file.h"
-#include "worker.h"
+#include "apps/commands.h"
+#include "kernels/description_file.h"
+#include "tuner/worker.h"
 
 namespace mace_tune::cli {
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Per-family summary of a tune run.
-#include "family_summary.h"
+#include "apps/family_summary.h"
 
 #include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune::cli {
 
@@ -40,7 +40,7 @@ void PrintFamilySummary(const TuneReport& report, const DeviceLimitsMeasured& li
     Sum& s = families[key.family];
     s.layers += r.count;
     ++s.keys;
-    const bool has_default = r.default_config && r.default_config->status == "ok";
+    const bool has_default = r.default_config && r.default_config->ok();
     if (!has_default || !r.best || family == nullptr) {
       s.complete = false;
       continue;

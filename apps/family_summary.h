@@ -4,7 +4,7 @@
 // the device's measured limits (clpeak), the fraction of the limit that binds the family.
 #pragma once
 
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune::cli {
 

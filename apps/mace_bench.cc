@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "cl/cl_core.h"
-#include "kernel_family.h"
-#include "tensor_io.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 #include "mace_tune/runtime.h"
-#include "tune_context.h"
-#include "workload.h"
+#include "tuner/tune_context.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
 namespace {

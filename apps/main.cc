@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "commands.h"
+#include "apps/commands.h"
 
 namespace mace_tune::cli {
 int exit_code = 0;

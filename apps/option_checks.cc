@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Numeric option validators (option_checks.h).
-#include "option_checks.h"
+#include "apps/option_checks.h"
 
 #include <cerrno>
 #include <cmath>

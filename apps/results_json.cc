@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writes the JSON documents of results_json.h. Times are in milliseconds (as the tables print
 // them), a missing value is null, never 0: a key whose default failed has no speed-up.
-#include "results_json.h"
+#include "apps/results_json.h"
 
-#include "commands.h"
-#include "json.h"
+#include "apps/commands.h"
+#include "formats/json.h"
 
 namespace mace_tune::cli {
 namespace {
@@ -37,9 +37,9 @@ void Config(JsonWriter& out, std::string_view name, const std::optional<Measurem
     out.Null(name);
     return;
   }
-  out.BeginObject(name).Field("config", m->params).Field("status", m->status);
-  Ms(out, "median_ms", m->status == "ok" ? m->median_ns : 0);
-  if (m->status != "ok") out.Field("reason", m->reason);
+  out.BeginObject(name).Field("config", m->params).Field("status", MeasurementStatusName(m->status));
+  Ms(out, "median_ms", m->ok() ? m->median_ns : 0);
+  if (!m->ok()) out.Field("reason", m->reason);
   out.EndObject();
 }
 
@@ -59,14 +59,14 @@ std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const T
                      const std::string& db) {
   JsonWriter out = Begin("mace_tune tune");
   out.Field("db", db).Field("run_id", report.run_id).Field("workload", request.workload.name)
-      .Field("strategy", request.strategy).Field("seed", request.seed).Field("max_evals", request.max_evals)
+      .Field("strategy", request.strategy).Field("seed", request.seed).Field("max_evals", request.budget.max_evals)
       .Field("interrupted", report.interrupted);
   out.BeginObject("device").Field("id", ctx.fingerprint.Id()).Field("description", ctx.fingerprint.Describe())
       .EndObject();
   double net_default = 0, net_tuned = 0;
   out.BeginArray("keys");
   for (const auto& r : report.instances) {
-    const double def = r.default_config && r.default_config->status == "ok" ? r.default_config->median_ns : 0;
+    const double def = r.default_config && r.default_config->ok() ? r.default_config->median_ns : 0;
     const double best = r.best ? r.best->median_ns : 0;
     net_default += def * r.count;
     net_tuned += best * r.count;

@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "emit.h"
-#include "merge.h"
-#include "remote_tune.h"
-#include "tuner.h"
+#include "emit/emit.h"
+#include "store/merge.h"
+#include "remote/remote_tune.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune::cli {
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "mace_tune/families.h"
-#include "tune_context.h"
+#include "tuner/tune_context.h"
 
 extern char** environ;
 

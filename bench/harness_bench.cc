@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "description_file.h"
-#include "evaluator.h"
-#include "kernel_family.h"
-#include "store.h"
-#include "tuner.h"
+#include "kernels/description_file.h"
+#include "tuner/evaluator.h"
+#include "kernels/kernel_family.h"
+#include "store/store.h"
+#include "tuner/tuner.h"
 
 namespace mace_tune {
 namespace {
@@ -97,7 +97,7 @@ void BM_TuneLoop(benchmark::State& state) {
     TuneRequest request;
     request.workload = ParseWorkload("bench", f.key.ToString() + "\n");
     request.strategy = state.range(0) == 0 ? "random" : "model";
-    request.max_evals = 30;
+    request.budget.max_evals = 30;
     request.measure = Quick();
     const TuneReport report = Tune(f.ctx, store, request, nullptr);
     evaluations += report.measured;

@@ -15,13 +15,13 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "artifact_writer.h"
-#include "cl/cl_core.h"
-#include "kernel_family.h"
+#include "formats/artifact_writer.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/kernel_family.h"
 #include "mace_tune/runtime.h"
-#include "tensor_io.h"
-#include "tune_context.h"
-#include "workload.h"
+#include "kernels/tensor_io.h"
+#include "tuner/tune_context.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
 namespace {

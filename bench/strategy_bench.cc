@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string>
 
-#include "strategy.h"
+#include "search_strategies/strategy.h"
 
 namespace mace_tune {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parsing of profiles.ini (the embedded one, or any text: the fuzzer) and the fingerprint matcher.
-#include "device_profile.h"
+#include "device_profiles/device_profile.h"
 
 #include <algorithm>
 #include <cctype>

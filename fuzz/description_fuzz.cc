@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "description_file.h"
-#include "desc/expr.h"
-#include "desc/kernel_description.h"
+#include "kernels/description_file.h"
+#include "runtime/desc/expr.h"
+#include "runtime/desc/kernel_description.h"
 
 namespace {
 

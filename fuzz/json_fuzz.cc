@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "json_value.h"
-#include "replay.h"
+#include "formats/json_value.h"
+#include "replay/replay.h"
 
 namespace {
 

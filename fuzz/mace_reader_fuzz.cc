@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "mace_format.h"
+#include "formats/mace_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   mace_tune::MaceKvFile file;

@@ -10,7 +10,7 @@
 
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
-#include "artifact_bytes.h"
+#include "runtime/io/artifact_bytes.h"
 
 namespace {
 

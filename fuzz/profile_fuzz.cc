@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "device_profile.h"
+#include "device_profiles/device_profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

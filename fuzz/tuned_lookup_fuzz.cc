@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "desc/registry.h"
-#include "format.h"
-#include "launch_table.h"
+#include "runtime/desc/registry.h"
+#include "runtime/src/format.h"
+#include "runtime/src/launch_table.h"
 #include "mace_tune/artifacts.h"
 
 namespace {

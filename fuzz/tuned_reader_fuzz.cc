@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "format.h"
+#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"

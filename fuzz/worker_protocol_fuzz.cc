@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "worker.h"
+#include "tuner/worker.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string line(reinterpret_cast<const char*>(data), size);

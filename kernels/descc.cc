@@ -6,7 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "description_file.h"
+#include "kernels/description_file.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {

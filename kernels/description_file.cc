@@ -2,7 +2,7 @@
 // TOML (toml++, Debian's libtomlplusplus-dev) to DescriptionText, with the line of every field kept
 // for error messages. Tables whose order matters (parameters, let, defaults, defines) are read in
 // the order of their lines: TOML tables are unordered, toml++ keeps each key's source position.
-#include "description_file.h"
+#include "kernels/description_file.h"
 
 #include <sys/stat.h>
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "desc/registry.h"
+#include "runtime/desc/registry.h"
 
 namespace mace_tune {
 

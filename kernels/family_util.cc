@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Activations and the accumulation tolerance model of the built-in families.
-#include "family_util.h"
+#include "kernels/family_util.h"
 
 #include <algorithm>
 #include <cfloat>

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Inputs, reference and device memory of one kernel instance; RunAndVerify for tests.
-#include "instance_data.h"
+#include "kernels/instance_data.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -11,8 +11,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "cl/cl_core.h"
-#include "tensor_io.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {

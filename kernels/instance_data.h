@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "cl/cl_handle.h"
-#include "kernel_family.h"
-#include "verify.h"
+#include "runtime/cl/cl_handle.h"
+#include "kernels/kernel_family.h"
+#include "kernels/verify.h"
 
 namespace mace_tune {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The generic kernel family: everything from the description, the CPU reference from the family's
 // own .cc file.
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 #include <stdexcept>
 
-#include "cl/cl_core.h"
-#include "family_util.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/family_util.h"
 
 namespace mace_tune {
 namespace {

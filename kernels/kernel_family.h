@@ -11,17 +11,13 @@
 #include <string_view>
 #include <vector>
 
-#include "cl/cl_config.h"
-#include "desc/kernel_description.h"
+#include "runtime/cl/cl_config.h"
+#include "runtime/desc/kernel_description.h"
+#include "runtime/desc/tunable_param.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"
 
 namespace mace_tune {
-
-struct TunableParam {
-  std::string name;
-  std::vector<int64_t> values;
-};
 
 // One memory argument of an instance (a buffer or a tensor), in kernel-argument order among the
 // memory arguments. Tensors (`nhwc` set) are stored NHWC4 (kernels/mt_tensor.cl), in a buffer or,

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "desc/registry.h"
-#include "kernel_family.h"
+#include "runtime/desc/registry.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune {
 namespace {

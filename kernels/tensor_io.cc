@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // NHWC4 padding, fp16 conversion and device storage (buffers, image2d) for the NHWC kernels.
-#include "tensor_io.h"
+#include "kernels/tensor_io.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 namespace {

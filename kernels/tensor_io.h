@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "cl/cl_handle.h"
-#include "desc/kernel_description.h"
+#include "runtime/cl/cl_handle.h"
+#include "runtime/desc/kernel_description.h"
 
 namespace mace_tune {
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "description_file.h"
+#include "kernels/description_file.h"
 
 namespace mace_tune {
 namespace {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Output checking, deterministic random inputs and NaN poisoning (see verify.h).
-#include "verify.h"
+#include "kernels/verify.h"
 
 #include <algorithm>
 #include <cmath>

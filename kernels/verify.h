@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune {
 

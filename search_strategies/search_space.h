@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel_family.h"
+#include "runtime/desc/tunable_param.h"
 
 namespace mace_tune {
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "cl/cl_core.h"
-#include "cl/device_select.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/cl/device_select.h"
 
 namespace mace_tune::test {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The pool of build-and-evaluate workers: placement of builds and evaluations, pausing on CPUs.
-#include "build_pool.h"
+#include "tuner/build_pool.h"
 
 #include <unistd.h>
 

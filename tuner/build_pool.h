@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "worker.h"
+#include "tuner/worker.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // flock(2): released by the kernel when a holder dies, so a crashed worker never blocks the others.
-#include "device_lock.h"
+#include "tuner/device_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

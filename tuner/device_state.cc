@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Clocks and temperature from nvidia-smi, devfreq, kgsl and thermal zones (device_state.h).
-#include "device_state.h"
+#include "tuner/device_state.h"
 
 #include <fmt/format.h>
 

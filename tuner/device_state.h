@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "store.h"
+#include "results/device_reading.h"
 
 namespace mace_tune {
 

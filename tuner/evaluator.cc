@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Build, verify and time one config.
-#include "evaluator.h"
+#include "tuner/evaluator.h"
 
 #include <algorithm>
 #include <chrono>
@@ -56,11 +56,12 @@ double MedianCiRelative(std::vector<double> v) {
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
                                      const TuningKey& key, uint64_t seed, const MeasureOptions& options,
                                      Clock::time_point created)
-    : ctx_(ctx), cache_(cache), family_(family), key_(key), options_(options),
+    : ctx_(ctx), cache_(cache), family_(family), key_(key), key_text_(key.ToString()), info_(FindFamily(key.family)),
+      digest_(ProgramSourceDigest(info_->program)), options_(options),
       data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits),
       init_ms_(MsSince(created)) {}
 
-Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::string reason) const {
+Measurement InstanceEvaluator::Fail(Measurement m, MeasurementStatus status, std::string reason) const {
   m.status = status;
   m.reason = FirstLines(reason, 4000);
   return m;
@@ -68,15 +69,23 @@ Measurement InstanceEvaluator::Fail(Measurement m, const char* status, std::stri
 
 Measurement InstanceEvaluator::Evaluate(const ParamMap& params) { return Time(Prepare(params)); }
 
+Measurement InstanceEvaluator::Evaluate(const ParamMap& params, const std::string& params_text) {
+  return Time(Prepare(params, params_text));
+}
+
 InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
+  return Prepare(params, FormatParams(params));
+}
+
+InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params, const std::string& params_text) {
   const auto start = Clock::now();
   Prepared p;
   Measurement& m = p.m;
-  m.tuning_key = key_.ToString();
+  m.tuning_key = key_text_;
   m.family = key_.family;
-  m.params = FormatParams(params);
-  const FamilyInfo* info = FindFamily(key_.family);
-  m.source_digest = ProgramSourceDigest(info->program);
+  m.params = params_text;
+  const FamilyInfo* info = info_;
+  m.source_digest = digest_;
   auto finish = [&](Measurement r) {
     r.eval_ms = MsSince(start);
     p.m = std::move(r);
@@ -84,12 +93,12 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
   };
 
   if (std::string why = family_.CheckConfig(key_, params, ctx_.limits); !why.empty()) {
-    return finish(Fail(m, "invalid", why));
+    return finish(Fail(m, MeasurementStatus::kInvalid, why));
   }
   std::string options;
   Status status = FamilyBuildOptions(key_, params, &options);
   if (status.ok()) status = FamilyGeometry(key_, params, &p.geometry);
-  if (!status.ok()) return finish(Fail(m, "invalid", status.ToString()));
+  if (!status.ok()) return finish(Fail(m, MeasurementStatus::kInvalid, status.ToString()));
 
   bool cached = false;
   double waited_ms = 0;
@@ -99,7 +108,7 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
   // measured the config before): only what this evaluation waited for it, usually 0.
   m.build_ms = cached ? waited_ms : built.build_ms;
   m.phases.build = MsSince(phase);
-  if (!built.program) return finish(Fail(m, "build_failed", built.error));
+  if (!built.program) return finish(Fail(m, MeasurementStatus::kBuildFailed, built.error));
 
   try {
     phase = Clock::now();
@@ -110,7 +119,7 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
     m.kernel_max_work_group = kernel_max;
     m.build_options = options;
     if (lws > kernel_max) {
-      return finish(Fail(m, "invalid", "local size " + std::to_string(lws) +
+      return finish(Fail(m, MeasurementStatus::kInvalid, "local size " + std::to_string(lws) +
                                            " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
     }
     const bool image = family_.UsesImages(key_, params);
@@ -127,15 +136,15 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params) {
     MT_CL_CHECK(clFinish(ctx_.queue.get()));
     m.phases.first_launch = MsSince(run_start);
     if (MsSince(run_start) > options_.timeout_ms) {
-      return finish(Fail(m, "timeout", "one run took " + std::to_string(MsSince(run_start)) + " ms"));
+      return finish(Fail(m, MeasurementStatus::kTimeout, "one run took " + std::to_string(MsSince(run_start)) + " ms"));
     }
     phase = Clock::now();
     const VerifyResult v = data_.VerifyOutputs(image, &m.max_error);
     m.phases.verify += MsSince(phase);
-    if (!v.ok) return finish(Fail(m, "wrong_result", v.reason));
+    if (!v.ok) return finish(Fail(m, MeasurementStatus::kWrongResult, v.reason));
     p.kernel.emplace(std::move(kernel));
   } catch (const ClError& e) {
-    return finish(Fail(m, "launch_failed", e.what()));
+    return finish(Fail(m, MeasurementStatus::kLaunchFailed, e.what()));
   }
   p.failed = false;
   m.eval_ms = MsSince(start);
@@ -175,7 +184,7 @@ Measurement InstanceEvaluator::Time(Prepared p) {
     }
     m.phases.sampling = MsSince(sampling);
   } catch (const ClError& e) {
-    m = Fail(m, "launch_failed", e.what());
+    m = Fail(m, MeasurementStatus::kLaunchFailed, e.what());
     m.samples_ns.clear();
     m.eval_ms = prepare_ms + MsSince(start);
     return m;
@@ -184,13 +193,13 @@ Measurement InstanceEvaluator::Time(Prepared p) {
   m.min_ns = *std::min_element(m.samples_ns.begin(), m.samples_ns.end());
   m.max_ns = *std::max_element(m.samples_ns.begin(), m.samples_ns.end());
   m.mad_ns = MedianAbsoluteDeviation(m.samples_ns);
-  m.status = "ok";
+  m.status = MeasurementStatus::kOk;
   m.eval_ms = prepare_ms + MsSince(start);
   return m;
 }
 
 std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<ParamMap>& configs, int rounds) {
-  const FamilyInfo* info = FindFamily(key_.family);
+  const FamilyInfo* info = info_;
   std::vector<std::optional<Kernel>> kernels(configs.size());
   std::vector<LaunchGeometry> geometry(configs.size());
   for (size_t i = 0; i < configs.size(); ++i) {

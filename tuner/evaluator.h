@@ -8,14 +8,15 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
-#include "device_lock.h"
-#include "instance_data.h"
-#include "kernel_family.h"
-#include "program_cache.h"
-#include "store.h"
-#include "tune_context.h"
+#include "tuner/device_lock.h"
+#include "kernels/instance_data.h"
+#include "kernels/kernel_family.h"
+#include "tuner/program_cache.h"
+#include "results/measurement.h"
+#include "tuner/tune_context.h"
 
 namespace mace_tune {
 
@@ -39,8 +40,10 @@ class InstanceEvaluator {
                     std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now());
 
   // Fills everything of Measurement except run_id; status is one of ok, build_failed,
-  // launch_failed, wrong_result, timeout, invalid. Prepare() then Time().
+  // launch_failed, wrong_result, timeout, invalid. Prepare() then Time(). `params_text`, when
+  // given, is FormatParams(params), made once by the caller.
   Measurement Evaluate(const ParamMap& params);
+  Measurement Evaluate(const ParamMap& params, const std::string& params_text);
 
   // A config made ready to time: built, its kernel's work-group limit checked, its arguments set,
   // and its output verified by one launch on poisoned outputs (on PoCL that first launch also
@@ -52,6 +55,7 @@ class InstanceEvaluator {
     LaunchGeometry geometry;
   };
   Prepared Prepare(const ParamMap& params);
+  Prepared Prepare(const ParamMap& params, const std::string& params_text);
   // Warm-up, then timed runs until the sample budget; Prepare()'s failures pass through.
   Measurement Time(Prepared prepared);
   // Interleaved re-measurement (A B C A B C ...): `rounds` timed runs of each config, one config
@@ -69,12 +73,16 @@ class InstanceEvaluator {
   double init_ms() const { return init_ms_; }
 
  private:
-  Measurement Fail(Measurement m, const char* status, std::string reason) const;
+  Measurement Fail(Measurement m, MeasurementStatus status, std::string reason) const;
 
   TuneContext& ctx_;
   ProgramCache& cache_;
   const KernelFamily& family_;
   TuningKey key_;
+  // Of the key, made once: its text, its family's program and that program's source digest.
+  std::string key_text_;
+  const FamilyInfo* info_;
+  std::string digest_;
   MeasureOptions options_;
   InstanceData data_;
   double init_ms_ = 0;

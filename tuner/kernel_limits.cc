@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Learning and applying CL_KERNEL_WORK_GROUP_SIZE per variant (build options).
-#include "kernel_limits.h"
+#include "tuner/kernel_limits.h"
 
 #include "mace_tune/families.h"
 
@@ -24,7 +24,7 @@ std::optional<Measurement> KernelLimits::Prune(const TuningKey& key, const Param
   m.family = key.family;
   m.params = FormatParams(params);
   m.source_digest = digest;
-  m.status = "invalid";
+  m.status = MeasurementStatus::kInvalid;
   m.reason = "local size " + std::to_string(lws) + " exceeds CL_KERNEL_WORK_GROUP_SIZE " +
              std::to_string(it->second) + " of this variant (known from an earlier build; not built)";
   return m;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "mace_tune/tuning_key.h"
-#include "store.h"
+#include "results/measurement.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prior results for the transfer strategy, from the store (prior_results.h).
-#include "prior_results.h"
+#include "tuner/prior_results.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,7 +30,7 @@ std::vector<PriorResult> LoadPriorResults(const Store& store, int64_t device_id,
       if (s.family != family || (device.id == device_id && s.tuning_key == tuning_key) || !s.best) continue;
       std::vector<Measurement> ok;
       for (auto& m : store.Measurements(device.id, s.tuning_key)) {
-        if (m.status == "ok") ok.push_back(std::move(m));
+        if (m.ok()) ok.push_back(std::move(m));
       }
       std::sort(ok.begin(), ok.end(), [](const auto& x, const auto& y) { return x.median_ns < y.median_ns; });
       for (size_t i = 0; i < ok.size() && i < per_source; ++i) {

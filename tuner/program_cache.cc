@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Building and caching variants, on the caller's thread or on the build threads.
-#include "program_cache.h"
+#include "tuner/program_cache.h"
 
 #include <chrono>
 

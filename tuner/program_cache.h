@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // ProposalQueue: batches of proposals for building ahead (proposals.h).
-#include "proposals.h"
+#include "tuner/proposals.h"
 
 #include <algorithm>
 

@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "strategy.h"
+#include "search_strategies/strategy.h"
 
 namespace mace_tune {
 

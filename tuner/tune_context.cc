@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Opening a device for tuning.
-#include "tune_context.h"
+#include "tuner/tune_context.h"
 
 #include <stdexcept>
 

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "cl/cl_core.h"
-#include "cl/device_select.h"
-#include "device_profile.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/cl/device_select.h"
+#include "device_profiles/device_profile.h"
 #include "mace_tune/families.h"
 #include "mace_tune/fingerprint.h"
 

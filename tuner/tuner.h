@@ -10,14 +10,25 @@
 #include <string>
 #include <vector>
 
-#include "evaluator.h"
-#include "prior_results.h"
-#include "store.h"
-#include "tune_context.h"
-#include "worker.h"
-#include "workload.h"
+#include "results/device_reading.h"
+#include "results/measurement.h"
+#include "store/store.h"
+#include "tuner/cool_down.h"
+#include "tuner/evaluator.h"
+#include "tuner/prior_results.h"
+#include "tuner/stop_conditions.h"
+#include "tuner/tune_context.h"
+#include "tuner/tune_reporter.h"
+#include "tuner/worker.h"
+#include "workloads/workload.h"
 
 namespace mace_tune {
+
+// The final interleaved re-measurement of each key's fastest configs.
+struct RemeasureOptions {
+  int top_k = 0;    // > 1: re-measure the k fastest interleaved at the end to pick the winner
+  int rounds = 10;  // timed runs of each of them in that re-measurement
+};
 
 struct TuneRequest {
   Workload workload;
@@ -27,20 +38,11 @@ struct TuneRequest {
   std::string strategy = "random";
   // `--prior-from`: configs from outside the store that the transfer strategy also starts from.
   std::vector<ImportedPrior> imported_priors;
-  int64_t max_evals = 0;    // per instance; 0 = no limit
-  double time_limit_s = 0;  // per instance, wall time; 0 = no limit
-  int64_t patience = 0;     // per instance: stop after this many evaluations without a new best; 0 = off
+  SearchBudget budget;  // per instance: evaluations, wall time, patience (stop_conditions.h)
   uint64_t seed = 1;
   MeasureOptions measure;
-  int final_top_k = 0;    // > 1: re-measure the k fastest interleaved at the end to pick the winner
-  int final_rounds = 10;  // timed runs of each of them in that re-measurement
-  // Cool-down for phones, before each tuning key: sleep cool_down_s (not before the first key),
-  // then, when cool_down_temp_c > 0, poll the hottest GPU temperature (device_state.h) every
-  // cool_down_poll_s until it is below cool_down_temp_c or cool_down_max_wait_s have passed.
-  double cool_down_s = 0;
-  double cool_down_temp_c = 0;
-  double cool_down_max_wait_s = 600;
-  double cool_down_poll_s = 1;
+  RemeasureOptions remeasure;
+  CoolDownOptions cool_down;  // for phones, before each tuning key (cool_down.h)
   // Threads that build the programs of the configs the strategy will propose next while the device
   // measures (ProgramCache::Prebuild, SearchStrategy::Upcoming); 0 = build on demand only. Not
   // used with isolate (the worker builds).
@@ -55,7 +57,6 @@ struct TuneRequest {
   WorkerOptions worker;
   std::string command;      // recorded with the run
   std::string tool_version;
-  bool progress = false;    // a live progress line on stderr
 };
 
 // One of the top-k in the final interleaved re-measurement.
@@ -72,8 +73,8 @@ struct InstanceReport {
   int count = 1;
   size_t space_size = 0;
   int64_t evaluated = 0;  // proposals handled in this run (measured now or found recorded)
-  int64_t measured = 0;
-  int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows   // newly measured in this run
+  int64_t measured = 0;   // newly measured in this run
+  int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows
   int64_t failed = 0;
   bool patience_stop = false;  // stopped by --patience
   std::optional<Measurement> best;
@@ -124,8 +125,8 @@ struct TuneReport {
 };
 
 // `stop` is polled between evaluations (set it from a SIGINT handler); the current evaluation
-// finishes and is recorded first.
-TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request,
-                const std::atomic<bool>* stop);
+// finishes and is recorded first. `reporter` (optional) is told of the progress as it goes.
+TuneReport Tune(TuneContext& ctx, Store& store, const TuneRequest& request, const std::atomic<bool>* stop,
+                TuneReporter* reporter = nullptr);
 
 }  // namespace mace_tune

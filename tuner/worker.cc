@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The evaluation worker and its watchdog (worker.h). One line per message, tab-separated fields.
-#include "worker.h"
+#include "tuner/worker.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -81,7 +81,8 @@ std::string Num(double v) {
 std::string EncodeMeasurement(const Measurement& m) {
   std::string samples;
   for (double v : m.samples_ns) samples += (samples.empty() ? "" : ",") + Num(v);
-  return "RESULT\t" + Escape(m.status) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) + "\t" + Num(m.min_ns) +
+  return "RESULT\t" + Escape(MeasurementStatusName(m.status)) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) +
+         "\t" + Num(m.min_ns) +
          "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" + Num(m.build_ms) + "\t" +
          Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" + Num(m.phases.setup) + "\t" +
          Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" + Num(m.phases.warmup) + "\t" +
@@ -92,10 +93,10 @@ bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const auto f = Split(line);
   if (f.size() != 19 || f[0] != "RESULT") return false;
   Measurement out = *m;
-  out.status = Unescape(f[1]);
+  const std::optional<MeasurementStatus> status = ParseMeasurementStatus(Unescape(f[1]));
+  const bool known = status.has_value();
+  if (known) out.status = *status;
   out.reason = Unescape(f[2]);
-  const bool known = std::any_of(std::begin(kMeasurementStatuses), std::end(kMeasurementStatuses),
-                                 [&](const char* s) { return out.status == s; });
   double* const numbers[] = {&out.median_ns,     &out.min_ns,       &out.max_ns,
                              &out.mad_ns,        &out.max_error,    &out.build_ms,
                              &out.eval_ms,       &out.phases.build, &out.phases.setup,
@@ -351,10 +352,10 @@ Measurement WorkerEvaluator::Evaluate(const ParamMap& params, const std::functio
 // The worker died or hung (while building ahead, or on this config): a result, and a restart.
 Measurement WorkerEvaluator::Lost(Measurement m, std::chrono::steady_clock::time_point start) {
   if (timed_out_) {
-    m.status = "timeout";
+    m.status = MeasurementStatus::kTimeout;
     m.reason = "the evaluation worker gave no answer within " + Num(options_.watchdog_s) + " s; killed and restarted";
   } else {
-    m.status = "launch_failed";
+    m.status = MeasurementStatus::kLaunchFailed;
     m.reason = "the evaluation worker crashed: " + DescribeExit() + "; restarted";
   }
   Stop(true);
@@ -389,7 +390,8 @@ class WorkerSession {
     if (!ParseParams(text, &params).ok()) return "BUILT\tinvalid\t0";
     TestHooks(text);
     InstanceEvaluator::Prepared p = evaluator_->Prepare(params);
-    const std::string reply = "BUILT\t" + Escape(p.failed ? p.m.status : "ok") + "\t" + Num(p.m.build_ms);
+    const MeasurementStatus status = p.failed ? p.m.status : MeasurementStatus::kOk;
+    const std::string reply = "BUILT\t" + Escape(MeasurementStatusName(status)) + "\t" + Num(p.m.build_ms);
     prepared_.emplace_back(text, std::move(p));
     if (prepared_.size() > kKeep) prepared_.pop_front();
     return reply;
@@ -400,7 +402,7 @@ class WorkerSession {
     ParamMap params;
     if (!ParseParams(text, &params).ok()) {
       Measurement bad;
-      bad.status = "invalid";
+      bad.status = MeasurementStatus::kInvalid;
       bad.reason = "unreadable config";
       return EncodeMeasurement(bad);
     }

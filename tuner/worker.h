@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "evaluator.h"
+#include "tuner/evaluator.h"
 
 namespace mace_tune {
 

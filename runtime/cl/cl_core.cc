@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Implementation of the throwing OpenCL helpers.
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 

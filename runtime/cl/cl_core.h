@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cl/cl_handle.h"
+#include "runtime/cl/cl_handle.h"
 
 namespace mace_tune {
 

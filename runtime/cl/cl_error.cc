@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The table of OpenCL error names, written once.
-#include "cl/cl_error.h"
+#include "runtime/cl/cl_error.h"
 
 namespace mace_tune {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "cl/cl_config.h"
+#include "runtime/cl/cl_config.h"
 
 namespace mace_tune {
 

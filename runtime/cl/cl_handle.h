@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <utility>
 
-#include "cl/cl_error.h"
+#include "runtime/cl/cl_error.h"
 
 namespace mace_tune {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device selection by name substring.
-#include "cl/device_select.h"
+#include "runtime/cl/device_select.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 #include "mace_tune/fingerprint.h"
 
 namespace mace_tune {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "cl/cl_config.h"
+#include "runtime/cl/cl_config.h"
 
 namespace mace_tune {
 

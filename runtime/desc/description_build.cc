@@ -7,8 +7,8 @@
 #include <cctype>
 #include <set>
 
-#include "desc/kernel_description.h"
-#include "sha256.h"
+#include "runtime/desc/kernel_description.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune::desc {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The DESC payload: a version, then every field of DescriptionText in declaration order (strings
 // u32 length + bytes, lists u32 count + items, integers i64, doubles as binary64 bits).
-#include "desc/description_text.h"
+#include "runtime/desc/description_text.h"
 
-#include "format.h"
+#include "runtime/src/format.h"
 
 namespace mace_tune::desc {
 namespace {

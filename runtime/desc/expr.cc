@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parser (recursive descent, C precedence, nesting bounded) and checked evaluator of description
 // expressions.
-#include "desc/expr.h"
+#include "runtime/desc/expr.h"
 
 #include <algorithm>
 #include <cctype>
@@ -372,6 +372,87 @@ bool Overflow(std::string* error) {
   return false;
 }
 
+// The arithmetic and comparison operators, on their evaluated operands.
+bool EvalBinary(Expr::Op op, int64_t a, int64_t b, int64_t* out, std::string* error) {
+  using Op = Expr::Op;
+  switch (op) {
+    case Op::kAdd: return !__builtin_add_overflow(a, b, out) || Overflow(error);
+    case Op::kSub: return !__builtin_sub_overflow(a, b, out) || Overflow(error);
+    case Op::kMul: return !__builtin_mul_overflow(a, b, out) || Overflow(error);
+    case Op::kDiv:
+    case Op::kMod:
+      if (b == 0) {
+        *error = "division by zero";
+        return false;
+      }
+      if (a == std::numeric_limits<int64_t>::min() && b == -1) return Overflow(error);
+      *out = op == Op::kDiv ? a / b : a % b;
+      return true;
+    case Op::kLt: *out = a < b; return true;
+    case Op::kLe: *out = a <= b; return true;
+    case Op::kGt: *out = a > b; return true;
+    case Op::kGe: *out = a >= b; return true;
+    case Op::kEq: *out = a == b; return true;
+    case Op::kNe: *out = a != b; return true;
+    default: break;
+  }
+  *error = "internal: bad expression node";
+  return false;
+}
+
+// The functions that compute a number (ceil_div ... fit_pow2) on their evaluated arguments.
+bool CallNumeric(int fn, const int64_t (&v)[4], int64_t* out, std::string* error) {
+  const std::string name = kFunctions[fn].name;
+  switch (fn) {
+    case kCeilDiv:
+    case kRoundUp: {
+      if (v[1] <= 0 || v[0] < 0) {
+        *error = name + "() needs a >= 0 and b > 0";
+        return false;
+      }
+      const int64_t q = v[0] / v[1] + (v[0] % v[1] != 0);
+      if (fn == kCeilDiv) return *out = q, true;
+      return !__builtin_mul_overflow(q, v[1], out) || Overflow(error);
+    }
+    case kNextPow2: {
+      if (v[0] > (int64_t{1} << 62)) return Overflow(error);
+      int64_t p = 1;
+      while (p < v[0]) p <<= 1;
+      return *out = p, true;
+    }
+    case kPow2Floor:
+    case kLog2: {
+      if (v[0] < 1) {
+        *error = name + "() of a value below 1";
+        return false;
+      }
+      int64_t p = 1, log = 0;
+      while (p <= v[0] / 2) p <<= 1, ++log;
+      return *out = fn == kLog2 ? log : p, true;
+    }
+    case kAbs:
+      if (v[0] == std::numeric_limits<int64_t>::min()) return Overflow(error);
+      return *out = v[0] < 0 ? -v[0] : v[0], true;
+    case kClamp: return *out = std::min(std::max(v[0], v[1]), v[2]), true;
+    case kIsPow2: return *out = v[0] >= 1 && (v[0] & (v[0] - 1)) == 0, true;
+    case kFitPow2: {
+      // fit_pow2(items, cap, budget, limit): the largest power of two <= min(next_pow2(items), cap,
+      // budget, limit), at least 1: a local size along one axis (see docs/user_kernels.md).
+      const int64_t items = std::min<int64_t>(std::max<int64_t>(v[0], 1), int64_t{1} << 62);
+      int64_t bound = std::min({v[1], v[2], v[3]});
+      int64_t p = 1;
+      while (p < items) p <<= 1;
+      bound = std::min(bound, p);
+      p = 1;
+      while (p <= bound / 2) p <<= 1;
+      return *out = p, true;
+    }
+    default: break;
+  }
+  *error = "internal: bad function";
+  return false;
+}
+
 }  // namespace
 
 bool Expr::EvalNode(int index, const Env& env, int64_t* out, std::string* error) const {
@@ -407,29 +488,7 @@ bool Expr::EvalNode(int index, const Env& env, int64_t* out, std::string* error)
   if (n.op == Op::kNeg) return !__builtin_sub_overflow(int64_t{0}, a, out) || Overflow(error);
   if (n.op == Op::kNot) return *out = a == 0, true;
   if (!EvalNode(n.args[1], env, &b, error)) return false;
-  switch (n.op) {
-    case Op::kAdd: return !__builtin_add_overflow(a, b, out) || Overflow(error);
-    case Op::kSub: return !__builtin_sub_overflow(a, b, out) || Overflow(error);
-    case Op::kMul: return !__builtin_mul_overflow(a, b, out) || Overflow(error);
-    case Op::kDiv:
-    case Op::kMod:
-      if (b == 0) {
-        *error = "division by zero";
-        return false;
-      }
-      if (a == std::numeric_limits<int64_t>::min() && b == -1) return Overflow(error);
-      *out = n.op == Op::kDiv ? a / b : a % b;
-      return true;
-    case Op::kLt: *out = a < b; return true;
-    case Op::kLe: *out = a <= b; return true;
-    case Op::kGt: *out = a > b; return true;
-    case Op::kGe: *out = a >= b; return true;
-    case Op::kEq: *out = a == b; return true;
-    case Op::kNe: *out = a != b; return true;
-    default: break;
-  }
-  *error = "internal: bad expression node";
-  return false;
+  return EvalBinary(n.op, a, b, out, error);
 }
 
 bool Expr::EvalCall(const Node& n, const Env& env, int64_t* out, std::string* error) const {
@@ -454,55 +513,7 @@ bool Expr::EvalCall(const Node& n, const Env& env, int64_t* out, std::string* er
   for (size_t i = 0; i < n.args.size(); ++i) {
     if (!EvalNode(n.args[i], env, &v[i], error)) return false;
   }
-  const std::string name = kFunctions[n.fn].name;
-  switch (n.fn) {
-    case kCeilDiv:
-    case kRoundUp: {
-      if (v[1] <= 0 || v[0] < 0) {
-        *error = name + "() needs a >= 0 and b > 0";
-        return false;
-      }
-      const int64_t q = v[0] / v[1] + (v[0] % v[1] != 0);
-      if (n.fn == kCeilDiv) return *out = q, true;
-      return !__builtin_mul_overflow(q, v[1], out) || Overflow(error);
-    }
-    case kNextPow2: {
-      if (v[0] > (int64_t{1} << 62)) return Overflow(error);
-      int64_t p = 1;
-      while (p < v[0]) p <<= 1;
-      return *out = p, true;
-    }
-    case kPow2Floor:
-    case kLog2: {
-      if (v[0] < 1) {
-        *error = name + "() of a value below 1";
-        return false;
-      }
-      int64_t p = 1, log = 0;
-      while (p <= v[0] / 2) p <<= 1, ++log;
-      return *out = n.fn == kLog2 ? log : p, true;
-    }
-    case kAbs:
-      if (v[0] == std::numeric_limits<int64_t>::min()) return Overflow(error);
-      return *out = v[0] < 0 ? -v[0] : v[0], true;
-    case kClamp: return *out = std::min(std::max(v[0], v[1]), v[2]), true;
-    case kIsPow2: return *out = v[0] >= 1 && (v[0] & (v[0] - 1)) == 0, true;
-    case kFitPow2: {
-      // fit_pow2(items, cap, budget, limit): the largest power of two <= min(next_pow2(items), cap,
-      // budget, limit), at least 1: a local size along one axis (see docs/user_kernels.md).
-      const int64_t items = std::min<int64_t>(std::max<int64_t>(v[0], 1), int64_t{1} << 62);
-      int64_t bound = std::min({v[1], v[2], v[3]});
-      int64_t p = 1;
-      while (p < items) p <<= 1;
-      bound = std::min(bound, p);
-      p = 1;
-      while (p <= bound / 2) p <<= 1;
-      return *out = p, true;
-    }
-    default: break;
-  }
-  *error = "internal: bad function";
-  return false;
+  return CallNumeric(n.fn, v, out, error);
 }
 
 bool Expr::EvalList(const Env& env, std::vector<int64_t>* out, std::string* error) const {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The generic rules of a kernel description: key checks, the search space, config checks against
 // a device, build options, launch geometry, the default config, arguments and metrics.
-#include "desc/kernel_description.h"
+#include "runtime/desc/kernel_description.h"
 
 #include <algorithm>
 #include <climits>

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "desc/description_text.h"
-#include "desc/expr.h"
+#include "runtime/desc/description_text.h"
+#include "runtime/desc/expr.h"
 #include "mace_tune/families.h"
 #include "mace_tune/status.h"
 #include "mace_tune/tuning_key.h"

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The process-wide description registry: built-ins decoded once from the bytes that
 // mace_tune_descc embedded, then user kernels as the tuner registers them.
-#include "desc/registry.h"
+#include "runtime/desc/registry.h"
 
 #include <mutex>
 
-#include "sha256.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune::desc {
 namespace detail {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "desc/kernel_description.h"
+#include "runtime/desc/kernel_description.h"
 
 namespace mace_tune::desc {
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <set>
 
-#include "format.h"
+#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "c_api_util.h"
+#include "runtime/src/c_api_util.h"
 #include "mace_tune/runtime.h"
 
 namespace {

@@ -4,7 +4,7 @@
 // identity), so that an app in C, or across a C++ runtime boundary, lacks nothing.
 #include <string>
 
-#include "c_api_util.h"
+#include "runtime/src/c_api_util.h"
 
 namespace {
 

@@ -3,8 +3,8 @@
 // registered, answers through the same generic rules of its description.
 #include <algorithm>
 
-#include "cl/cl_core.h"
-#include "desc/registry.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/desc/registry.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {

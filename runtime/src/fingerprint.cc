@@ -2,8 +2,8 @@
 // Reading a device's fingerprint through OpenCL, and its id.
 #include "mace_tune/fingerprint.h"
 
-#include "cl/cl_core.h"
-#include "sha256.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune {
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Encoding and bounds-checked decoding of the artifact container and its sections
 // (layout in mace_tune/artifacts.h, every byte in docs/formats.md).
-#include "format.h"
+#include "runtime/src/format.h"
 
 #include <cstring>
 #include <stdexcept>
 
-#include "sha256.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune {
 namespace detail {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Exact -> nearest -> default resolution of launch configs, and the local-size checks.
-#include "launch_table.h"
+#include "runtime/src/launch_table.h"
 
 #include <algorithm>
 #include <cmath>

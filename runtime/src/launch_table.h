@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "desc/kernel_description.h"
-#include "desc/registry.h"
+#include "runtime/desc/kernel_description.h"
+#include "runtime/desc/registry.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 

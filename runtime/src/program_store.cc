@@ -5,7 +5,7 @@
 #include <ctime>
 
 #include "mace_tune/signature.h"
-#include "runtime_impl.h"
+#include "runtime/src/runtime_impl.h"
 
 namespace mace_tune {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <utility>
 
-#include "runtime_impl.h"
+#include "runtime/src/runtime_impl.h"
 
 namespace mace_tune {
 namespace {

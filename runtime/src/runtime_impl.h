@@ -11,12 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cl/cl_core.h"
-#include "desc/registry.h"
-#include "format.h"
-#include "launch_table.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/desc/registry.h"
+#include "runtime/src/format.h"
+#include "runtime/src/launch_table.h"
 #include "mace_tune/runtime.h"
-#include "artifact_bytes.h"
+#include "runtime/io/artifact_bytes.h"
 
 namespace mace_tune {
 

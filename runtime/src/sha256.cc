@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SHA-256 after FIPS 180-4, section 6.2.
-#include "sha256.h"
+#include "runtime/src/sha256.h"
 
 #include <cstring>
 

@@ -3,10 +3,10 @@
 // MACE_TUNE_WITH_SODIUM) checking its Ed25519 signature. Layout in docs/formats.md "SIGN".
 #include <cstring>
 
-#include "format.h"
+#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/signature.h"
-#include "sha256.h"
+#include "runtime/src/sha256.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
 #include <sodium.h>

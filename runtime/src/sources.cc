@@ -6,9 +6,9 @@
 #include <mutex>
 #include <sstream>
 
-#include "desc/registry.h"
+#include "runtime/desc/registry.h"
 #include "mace_tune/families.h"
-#include "sha256.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune {
 namespace detail {

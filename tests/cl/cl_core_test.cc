@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The OpenCL core on a real device: RAII ownership, build errors with logs, fingerprints.
 #include "catch.h"
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 #include "mace_tune/fingerprint.h"
 #include "test_device.h"
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "instance_data.h"
+#include "kernels/instance_data.h"
 #include "test_device.h"
 
 namespace mace_tune::test {

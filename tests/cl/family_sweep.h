@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune::test {
 

@@ -8,9 +8,9 @@
 #include <memory>
 
 #include "catch.h"
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "verify.h"
+#include "kernels/verify.h"
 
 namespace mace_tune {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "catch.h"
 #include "remote_test_util.h"
-#include "store.h"
+#include "store/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;
@@ -51,13 +51,13 @@ TEST_CASE("a config that crashes or hangs the worker is recorded and tuning comp
   int crashed = 0, hung = 0, ok = 0;
   for (const auto& m : store.Measurements(devices[0].id, "gemm:K=8,M=16,N=16:fp32")) {
     if (m.params.find("LX=1,LY=2,STRN=0,TM=1,TN=1,VW=1") != std::string::npos) {
-      CHECK(m.status == "launch_failed");
+      CHECK(m.status == MeasurementStatus::kLaunchFailed);
       CHECK(m.reason.find("crashed") != std::string::npos);
       ++crashed;
     } else if (m.params.find("LX=1,LY=4,STRN=0,TM=1,TN=1,VW=1") != std::string::npos) {
-      CHECK(m.status == "timeout");
+      CHECK(m.status == MeasurementStatus::kTimeout);
       ++hung;
-    } else if (m.status == "ok") {
+    } else if (m.status == MeasurementStatus::kOk) {
       ++ok;
     }
   }
@@ -90,7 +90,7 @@ TEST_CASE("build jobs: the same configs in the same order as without, most of th
     std::vector<std::string> order;
     for (const char* key : {"gemm:K=8,M=16,N=16:fp32", "gemm:K=5,M=9,N=33:fp32"}) {
       for (const auto& m : store.Measurements(store.Devices().at(0).id, key)) {
-        CHECK(m.status == "ok");
+        CHECK(m.status == MeasurementStatus::kOk);
         order.push_back(m.params);
       }
     }

@@ -6,7 +6,7 @@
 
 #include "catch.h"
 #include "family_sweep.h"
-#include "instance_data.h"
+#include "kernels/instance_data.h"
 #include "test_device.h"
 
 namespace mace_tune {

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "catch.h"
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 
@@ -69,7 +69,7 @@ TEST_CASE("a prebuilt program is served from the build thread's work") {
   cache2.WaitForBuilds();
   InstanceEvaluator evaluator(Ctx(), cache2, *FindKernelFamily("gemm"), key, 7, MeasureOptions{});
   const Measurement m = evaluator.Evaluate(c);
-  CHECK(m.status == "ok");
+  CHECK(m.status == MeasurementStatus::kOk);
   CHECK(m.build_ms == 0);
   CHECK(cache2.prebuilt_used() == 1);
 }
@@ -83,7 +83,7 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     request.strategy = strategy;
     // Within model's random start (5 configs, the default among them): after it, its proposals
     // follow the measured times, which differ between any two runs.
-    request.max_evals = 4;
+    request.budget.max_evals = 4;
     request.seed = 9;
     request.tool_version = "test";
     Store plain_store = Store::Open(dir + "/" + strategy + "_plain.db");
@@ -101,7 +101,7 @@ TEST_CASE("tuning with build threads measures the same configs, and uses the pre
     for (const auto& m : plain_store.Measurements(dev, key)) plain_params.push_back(m.params);
     for (const auto& m : threaded_store.Measurements(threaded_store.Devices().at(0).id, key)) {
       threaded_params.push_back(m.params);
-      if (m.status != "invalid" && m.build_ms == 0) ++zero_build;
+      if (m.status != MeasurementStatus::kInvalid && m.build_ms == 0) ++zero_build;
     }
     CHECK(plain_params == threaded_params);  // same configs in the same order
     CHECK(zero_build >= 1);

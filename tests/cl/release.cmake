@@ -4,7 +4,7 @@
 mace_tune_test(NAME runtime_release_test LABEL cl
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/runtime_release_test.cc
                        ${CMAKE_CURRENT_LIST_DIR}/runtime_test_util.cc
-               LIBS mace_tune::artifact_writer)
+               LIBS mace_tune::formats)
 target_compile_definitions(runtime_release_test PRIVATE MACE_TUNE_TEST_VERSION="${PROJECT_VERSION}")
 if(MACE_TUNE_WITH_SODIUM)
   target_compile_definitions(runtime_release_test PRIVATE MACE_TUNE_WITH_SODIUM=1)

@@ -6,7 +6,7 @@ target_link_libraries(mace_tune_remote_test_util PUBLIC Catch2::Catch2 mace_tune
 target_include_directories(mace_tune_remote_test_util PUBLIC ${PROJECT_SOURCE_DIR}/tests)
 mace_tune_test(NAME remote_adb_test LABEL cl
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/remote_adb_test.cc $<TARGET_OBJECTS:mace_tune_remote_test_util>
-               LIBS mace_tune::store mace_tune::tuner)
+               LIBS mace_tune::store mace_tune::tuner mace_tune::formats)
 mace_tune_test(NAME remote_ssh_test LABEL cl
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/remote_ssh_test.cc $<TARGET_OBJECTS:mace_tune_remote_test_util>
                LIBS mace_tune::store)

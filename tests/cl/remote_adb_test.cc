@@ -11,9 +11,9 @@
 #include <string>
 
 #include "catch.h"
-#include "json_value.h"
+#include "formats/json_value.h"
 #include "remote_test_util.h"
-#include "store.h"
+#include "store/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;

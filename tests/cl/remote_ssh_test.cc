@@ -21,7 +21,7 @@
 
 #include "catch.h"
 #include "remote_test_util.h"
-#include "store.h"
+#include "store/store.h"
 #include "test_device.h"
 
 using namespace mace_tune;

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "catch.h"
-#include "store.h"
+#include "store/store.h"
 
 namespace mace_tune::test {
 namespace {

@@ -11,11 +11,11 @@
 #include <cstdio>
 #include <fstream>
 
-#include "artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "mace_tune/signature.h"
 #include "runtime_test_util.h"
-#include "src/format.h"
+#include "runtime/src/format.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
 #include <sodium.h>

@@ -8,12 +8,12 @@
 #include <cstdio>
 #include <fstream>
 
-#include "artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "mace_tune/c_api.h"
 #include "mace_tune/signature.h"
 #include "runtime_test_util.h"
-#include "src/launch_table.h"
+#include "runtime/src/launch_table.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
 #include <sodium.h>

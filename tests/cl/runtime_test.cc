@@ -5,11 +5,11 @@
 #include <fstream>
 #include <thread>
 
-#include "artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "runtime_test_util.h"
-#include "src/format.h"
-#include "src/sha256.h"
+#include "runtime/src/format.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune::test {
 namespace {

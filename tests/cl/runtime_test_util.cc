@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "catch.h"
-#include "cl/cl_core.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune::test {
 

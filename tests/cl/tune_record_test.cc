@@ -12,11 +12,11 @@
 #include <thread>
 
 #include "catch.h"
-#include "device_state.h"
-#include "emit.h"
-#include "kernel_family.h"
+#include "tuner/device_state.h"
+#include "emit/emit.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 
@@ -83,10 +83,10 @@ TEST_CASE("tune records the final re-measurement, device states, and emit prefer
   Store store = Store::Open(dir + "/t.db");
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\n");
-  request.max_evals = 6;
+  request.budget.max_evals = 6;
   request.seed = 5;
-  request.final_top_k = 3;
-  request.final_rounds = 4;
+  request.remeasure.top_k = 3;
+  request.remeasure.rounds = 4;
   request.tool_version = "test";
   const TuneReport report = Tune(Ctx(), store, request, nullptr);
   REQUIRE(report.instances.size() == 1);
@@ -147,7 +147,7 @@ TEST_CASE("tune records the final re-measurement, device states, and emit prefer
   // A winner recorded for another source digest is ignored: back to the best median.
   Store other = Store::Open(dir + "/other.db");
   TuneRequest plain = request;
-  plain.final_top_k = 0;
+  plain.remeasure.top_k = 0;
   const TuneReport no_final = Tune(Ctx(), other, plain, nullptr);
   const int64_t other_device = other.Devices().at(0).id;
   const int64_t stale = other.BeginRun(other_device, RunInfo{});
@@ -164,12 +164,12 @@ TEST_CASE("cool-down: fixed sleep between keys, waiting for the GPU temperature,
   Store store = Store::Open(dir + "/t.db");
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\ngemm:K=5,M=9,N=33:fp32\n");
-  request.max_evals = 1;
+  request.budget.max_evals = 1;
   request.seed = 3;
   request.tool_version = "test";
 
   SECTION("a fixed sleep between keys, none before the first") {
-    request.cool_down_s = 0.3;
+    request.cool_down.sleep_s = 0.3;
     const TuneReport report = Tune(Ctx(), store, request, nullptr);
     REQUIRE(report.instances.size() == 2);
     const auto first = store.FindCoolDown(report.run_id, report.instances[0].tuning_key);
@@ -184,9 +184,9 @@ TEST_CASE("cool-down: fixed sleep between keys, waiting for the GPU temperature,
   }
 
   SECTION("a GPU that stays hot: waits until the cap, records that it gave up") {
-    request.cool_down_temp_c = 50;
-    request.cool_down_max_wait_s = 0.5;
-    request.cool_down_poll_s = 0.1;
+    request.cool_down.temp_c = 50;
+    request.cool_down.max_wait_s = 0.5;
+    request.cool_down.poll_s = 0.1;
     const TuneReport report = Tune(Ctx(), store, request, nullptr);
     for (const auto& r : report.instances) {
       const auto c = store.FindCoolDown(report.run_id, r.tuning_key);
@@ -202,9 +202,9 @@ TEST_CASE("cool-down: fixed sleep between keys, waiting for the GPU temperature,
   }
 
   SECTION("a GPU that cools down: waits until it is below the threshold") {
-    request.cool_down_temp_c = 50;
-    request.cool_down_max_wait_s = 30;
-    request.cool_down_poll_s = 0.05;
+    request.cool_down.temp_c = 50;
+    request.cool_down.max_wait_s = 30;
+    request.cool_down.poll_s = 0.05;
     std::thread cooler([&sys] {
       std::this_thread::sleep_for(std::chrono::milliseconds(400));
       sys.SetGpu(42000);

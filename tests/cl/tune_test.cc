@@ -3,9 +3,9 @@
 // one that computes wrong numbers, one that leaves an element unwritten), and a repeated tune
 // measures nothing again.
 #include "catch.h"
-#include "kernel_family.h"
+#include "kernels/kernel_family.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 
@@ -45,7 +45,7 @@ TEST_CASE("the evaluator records failures as results, with reasons") {
   InstanceEvaluator evaluator(Ctx(), cache, family, key, 7, MeasureOptions{});
 
   const Measurement good = evaluator.Evaluate(Scalar());
-  CHECK(good.status == "ok");
+  CHECK(good.status == MeasurementStatus::kOk);
   CHECK(good.samples_ns.size() >= 5);
   CHECK(good.min_ns <= good.median_ns);
   CHECK(good.median_ns <= good.max_ns);
@@ -54,21 +54,21 @@ TEST_CASE("the evaluator records failures as results, with reasons") {
 
   cache.OverrideSource("gemm", "__kernel void gemm(int M) { this does not compile }");
   const Measurement broken = evaluator.Evaluate(Scalar());
-  CHECK(broken.status == "build_failed");
+  CHECK(broken.status == MeasurementStatus::kBuildFailed);
   CHECK(broken.reason.find("CL_BUILD_PROGRAM_FAILURE") != std::string::npos);
 
   cache.OverrideSource("gemm", kWrongKernel);
   const Measurement wrong = evaluator.Evaluate(Scalar());
-  CHECK(wrong.status == "wrong_result");
+  CHECK(wrong.status == MeasurementStatus::kWrongResult);
   CHECK_FALSE(wrong.reason.empty());
 
   cache.OverrideSource("gemm", kMissesLastKernel);
   const Measurement missing = evaluator.Evaluate(Scalar());
-  CHECK(missing.status == "wrong_result");  // the poisoned element stayed NaN
+  CHECK(missing.status == MeasurementStatus::kWrongResult);  // the poisoned element stayed NaN
 
   ParamMap too_big = Scalar();
   too_big["LX"] = 1 << 20;
-  CHECK(evaluator.Evaluate(too_big).status == "invalid");
+  CHECK(evaluator.Evaluate(too_big).status == MeasurementStatus::kInvalid);
 }
 
 TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
@@ -76,7 +76,7 @@ TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
   Store store = Store::Open(dir + "/t.db");
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=8,M=16,N=16:fp32\ngemm:K=5,M=9,N=33:fp32\n");
-  request.max_evals = 4;
+  request.budget.max_evals = 4;
   request.seed = 11;
   request.tool_version = "test";
   const TuneReport first = Tune(Ctx(), store, request, nullptr);
@@ -97,7 +97,7 @@ TEST_CASE("tune records every evaluation once; a repeat measures nothing") {
   CHECK(store.CountRows("measurements") == first.measured);
   CHECK(second.instances[0].best->params == first.instances[0].best->params);
 
-  request.max_evals = 6;  // a larger budget continues where the first stopped
+  request.budget.max_evals = 6;  // a larger budget continues where the first stopped
   const TuneReport third = Tune(Ctx(), store, request, nullptr);
   CHECK(third.measured >= 3);
   CHECK(third.measured <= 4);
@@ -110,7 +110,7 @@ TEST_CASE("exhaustive proposes configs in space order") {
   TuneRequest request;
   request.workload = ParseWorkload("t", "gemm:K=4,M=4,N=4:fp32\n");
   request.strategy = "exhaustive";
-  request.max_evals = 3;
+  request.budget.max_evals = 3;
   const TuneReport report = Tune(Ctx(), store, request, nullptr);
   CHECK(report.instances[0].evaluated == 3);
   CHECK(report.instances[0].space_size > 3);
@@ -123,7 +123,7 @@ TEST_CASE("tune --storage buffer keeps every config in buffers, image in images"
     TuneRequest request;
     request.workload = ParseWorkload("t", "eltwise:ACT=0,BC=0,C=8,H=4,N=1,OP=0,W=6:fp32\n");
     request.strategy = "random";
-    request.max_evals = 12;
+    request.budget.max_evals = 12;
     request.storage = storage;
     request.tool_version = "test";
     Tune(Ctx(), store, request, nullptr);

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "catch.h"
-#include "cl/cl_core.h"
-#include "description_file.h"
-#include "emit.h"
+#include "runtime/cl/cl_core.h"
+#include "kernels/description_file.h"
+#include "emit/emit.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
 #include "test_device.h"
-#include "tuner.h"
+#include "tuner/tuner.h"
 
 using namespace mace_tune;
 
@@ -88,11 +88,11 @@ TEST_CASE("user kernel: tuned from its description, the wrong variant recorded a
   for (const Measurement& m : measured) {
     INFO(m.params << " " << m.status << " " << m.reason);
     if (Has(m.params, "VEC=4")) {
-      CHECK(m.status == "wrong_result");
+      CHECK(m.status == MeasurementStatus::kWrongResult);
       CHECK(Has(m.reason, "out: out["));
       ++wrong;
     } else {
-      CHECK(m.status == "ok");
+      CHECK(m.status == MeasurementStatus::kOk);
       ++ok;
     }
     CHECK(m.source_digest == ProgramSourceDigest("scale"));  // the source and the description

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "artifact_writer.h"
+#include "formats/artifact_writer.h"
 #include "catch.h"
-#include "inspect.h"
-#include "json.h"
+#include "formats/inspect.h"
+#include "formats/json.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 

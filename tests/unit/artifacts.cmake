@@ -5,4 +5,4 @@ mace_tune_test(NAME format_test LABEL unit SOURCES ${CMAKE_CURRENT_LIST_DIR}/for
                LIBS mace_tune::runtime)
 mace_tune_test(NAME artifact_writer_test LABEL unit
                SOURCES ${CMAKE_CURRENT_LIST_DIR}/artifact_writer_test.cc
-               LIBS mace_tune::artifact_writer)
+               LIBS mace_tune::formats)

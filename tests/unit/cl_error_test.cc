@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The error-name table and the checking macro's message.
 #include "catch.h"
-#include "cl/cl_error.h"
+#include "runtime/cl/cl_error.h"
 
 using mace_tune::ClError;
 using mace_tune::ClErrorName;

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "catch.h"
-#include "description_file.h"
-#include "kernel_family.h"
+#include "kernels/description_file.h"
+#include "kernels/kernel_family.h"
 
 namespace mace_tune {
 namespace {

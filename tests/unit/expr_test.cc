@@ -4,7 +4,7 @@
 #include <string>
 
 #include "catch.h"
-#include "desc/expr.h"
+#include "runtime/desc/expr.h"
 
 namespace mace_tune::desc {
 namespace {

@@ -10,8 +10,8 @@
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"
-#include "src/format.h"
-#include "src/sha256.h"
+#include "runtime/src/format.h"
+#include "runtime/src/sha256.h"
 
 namespace mace_tune {
 namespace {

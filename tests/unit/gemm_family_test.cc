@@ -7,8 +7,8 @@
 #include <set>
 
 #include "catch.h"
-#include "kernel_family.h"
-#include "verify.h"
+#include "kernels/kernel_family.h"
+#include "kernels/verify.h"
 
 namespace mace_tune {
 namespace {

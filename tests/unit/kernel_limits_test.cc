@@ -2,7 +2,7 @@
 // Device-free: a variant's CL_KERNEL_WORK_GROUP_SIZE, once learnt, answers the configs of that
 // variant with larger work-groups as invalid without a build; other variants are not affected.
 #include "catch.h"
-#include "kernel_limits.h"
+#include "tuner/kernel_limits.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {
@@ -22,7 +22,7 @@ TEST_CASE("kernel limits: learnt per variant, applied to larger work-groups only
   CHECK_FALSE(limits.Prune(key, config(16, 8, 4), "k", "d"));  // 128 items: allowed
   const auto pruned = limits.Prune(key, config(16, 16, 4), "k", "d");
   REQUIRE(pruned);
-  CHECK(pruned->status == "invalid");
+  CHECK(pruned->status == MeasurementStatus::kInvalid);
   CHECK(pruned->reason.find("local size 256 exceeds CL_KERNEL_WORK_GROUP_SIZE 128") != std::string::npos);
   CHECK(pruned->samples_ns.empty());
   CHECK_FALSE(limits.Prune(key, config(16, 16, 2), "k", "d"));  // another variant: not known

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "catch.h"
-#include "inspect.h"
-#include "mace_format.h"
+#include "formats/inspect.h"
+#include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "catch.h"
-#include "mace_format.h"
-#include "mace_naming.h"
-#include "mace_writer.h"
+#include "formats/mace_format.h"
+#include "formats/mace_naming.h"
+#include "formats/mace_writer.h"
 
 namespace mace_tune {
 namespace {

@@ -6,8 +6,8 @@
 #include <random>
 
 #include "catch.h"
-#include "evaluator.h"
-#include "worker.h"
+#include "tuner/evaluator.h"
+#include "tuner/worker.h"
 
 using namespace mace_tune;
 
@@ -27,7 +27,7 @@ TEST_CASE("the median's confidence interval narrows with more samples and is inf
 
 TEST_CASE("a Measurement survives the worker's line format, escapes included") {
   Measurement m;
-  m.status = "wrong_result";
+  m.status = MeasurementStatus::kWrongResult;
   m.reason = "C: element 3\tis NaN\nsecond line \\ done";
   m.samples_ns = {1.5, 2.25, 1e9};
   m.median_ns = 2.25;

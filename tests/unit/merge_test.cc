@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tests of `mace_tune merge` (tuner/merge.h) on real store files: idempotence, devices kept apart
+// Tests of `mace_tune merge` (store/merge.h) on real store files: idempotence, devices kept apart
 // by fingerprint (not by row id), conflicts resolved in DEST's favour and reported, runs mapped and
 // updated, samples copied once, and refusals that leave DEST untouched.
-#include "merge.h"
+#include "store/merge.h"
 
 #include <stdlib.h>
 
@@ -12,8 +12,8 @@
 #include <string>
 
 #include "catch.h"
-#include "sqlite_db.h"
-#include "store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace mace_tune {
 namespace {

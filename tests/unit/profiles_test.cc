@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device profiles: matched device -> architecture -> vendor -> default.
 #include "catch.h"
-#include "device_profile.h"
+#include "device_profiles/device_profile.h"
 
 using namespace mace_tune;
 

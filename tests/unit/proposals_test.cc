@@ -6,7 +6,7 @@
 #include <set>
 
 #include "catch.h"
-#include "proposals.h"
+#include "tuner/proposals.h"
 
 using namespace mace_tune;
 

@@ -10,8 +10,8 @@
 #include <limits>
 
 #include "catch.h"
-#include "json_value.h"
-#include "replay.h"
+#include "formats/json_value.h"
+#include "replay/replay.h"
 
 using namespace mace_tune;
 
@@ -166,7 +166,7 @@ TEST_CASE("a space from our store: ok and failed measurements, a default without
       m.family = "gemm";
       m.params = params;
       m.source_digest = "d";
-      m.status = status;
+      m.status = *ParseMeasurementStatus(status);
       if (std::string(status) == "ok") m.samples_ns = {ns};
       m.median_ns = m.min_ns = m.max_ns = ns;
       REQUIRE(store.Record(dev, m));

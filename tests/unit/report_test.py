@@ -27,7 +27,7 @@ if importlib.util.find_spec("matplotlib") is None:
     print("SKIP: this python has no matplotlib (install python3-matplotlib)")
     sys.exit(77)
 
-# Schema version 1 as tuner/store_schema.cc creates it: the report must keep reading v1 files.
+# Schema version 1 as store/store_schema.cc creates it: the report must keep reading v1 files.
 SCHEMA_V1 = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE devices(id INTEGER PRIMARY KEY, fingerprint_id TEXT UNIQUE NOT NULL, platform_name TEXT,
@@ -102,7 +102,7 @@ def make_db(path: str, dev: Dict[str, Any]) -> None:
     con.close()
 
 
-# Schema v2's run records (tuner/store_schema.cc), with a run that throttled: the clock fell from
+# Schema v2's run records (store/store_schema.cc), with a run that throttled: the clock fell from
 # 900 to 585 MHz, the GPU reached 88 C, a cool-down gave up, and the configs re-measured at the end
 # ran 1.3x slower than when first measured.
 SCHEMA_V2_STATES = """

@@ -9,7 +9,7 @@
 #include <set>
 
 #include "catch.h"
-#include "strategy.h"
+#include "search_strategies/strategy.h"
 
 using namespace mace_tune;
 

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "catch.h"
-#include "sqlite_db.h"
-#include "store.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
 
 namespace mace_tune {
 namespace {
@@ -90,7 +90,7 @@ Measurement Failed(const std::string& params, const std::string& status, const s
   Measurement m = Ok(params, 0);
   m.samples_ns.clear();
   m.median_ns = m.min_ns = m.max_ns = m.mad_ns = 0;
-  m.status = status;
+  m.status = *ParseMeasurementStatus(status);
   m.reason = why;
   return m;
 }
@@ -165,7 +165,7 @@ TEST_CASE("store: Record and Find round trip, samples included", "[store]") {
   CHECK(found->tuning_key == m.tuning_key);
   CHECK(found->family == "gemm");
   CHECK(found->params == m.params);
-  CHECK(found->status == "ok");
+  CHECK(found->status == MeasurementStatus::kOk);
   CHECK(found->reason.empty());
   CHECK(found->samples_ns == m.samples_ns);
   CHECK(found->median_ns == m.median_ns);
@@ -223,7 +223,7 @@ TEST_CASE("store: a reopened file holds everything", "[store]") {
     CHECK(all[i].params == "P" + std::to_string(i));
     CHECK(all[i].samples_ns.size() == 3);
   }
-  CHECK(all[5].status == "build_failed");
+  CHECK(all[5].status == MeasurementStatus::kBuildFailed);
   CHECK(all[5].samples_ns.empty());
   CHECK(store.CountRows("samples") == 15);
   CHECK(store.Measurements(dev, "no/such/key").empty());
@@ -294,7 +294,7 @@ TEST_CASE("store: failures are stored with their reason", "[store]") {
   for (const char* status : statuses) {
     const auto m = store.Find(dev, "gemm/M256_N256_K256/fp32", std::string("P_") + status, "d1");
     REQUIRE(m.has_value());
-    CHECK(m->status == status);
+    CHECK(std::string(MeasurementStatusName(m->status)) == status);
     CHECK(m->reason == std::string("why ") + status);
     CHECK(m->median_ns == 0);
   }
@@ -302,8 +302,9 @@ TEST_CASE("store: failures are stored with their reason", "[store]") {
   detail::Db db = detail::Db::Open(path);
   CHECK(db.QueryInt64("SELECT COUNT(*) FROM measurements WHERE median_ns IS NULL") == 5);
   Measurement bad = Ok("P", 1);
-  bad.status = "crashed";
-  CHECK(ErrorOf([&] { store.Record(dev, bad); }).find("unknown measurement status 'crashed'") !=
+  CHECK_FALSE(ParseMeasurementStatus("crashed").has_value());  // no such status to store
+  bad.status = static_cast<MeasurementStatus>(99);
+  CHECK(ErrorOf([&] { store.Record(dev, bad); }).find("unknown measurement status 99") !=
         std::string::npos);
 }
 

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "catch.h"
-#include "strategy.h"
+#include "search_strategies/strategy.h"
 
 using namespace mace_tune;
 

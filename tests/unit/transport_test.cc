@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the transports' device-free parts: --target parsing (adb host:port serials included),
 // shell quoting that survives a real sh, argv-array child processes, and ldd parsing.
-#include "transport.h"
+#include "remote/transport.h"
 
 #include <string>
 
 #include "catch.h"
-#include "process.h"
-#include "remote_tune.h"
+#include "remote/process.h"
+#include "remote/remote_tune.h"
 
 namespace mace_tune {
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Workload files: parsing, merging repeated keys, and clear errors for bad lines.
 #include "catch.h"
-#include "evaluator.h"
-#include "workload.h"
+#include "tuner/evaluator.h"
+#include "workloads/workload.h"
 
 using namespace mace_tune;
 

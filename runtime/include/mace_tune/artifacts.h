@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one format definition of both release artifacts (docs/formats.md has every byte).
-// The tuner writes them (tuner/artifact_writer.h), the runtime reads them (here).
+// The tuner writes them (formats/artifact_writer.h), the runtime reads them (here).
 //
 // Container, little-endian, fixed widths:
 //   header  : magic[8] | u16 format_major | u16 format_minor | u32 section_count | u64 body_size
