@@ -42,12 +42,14 @@ void Consider(InstanceReport* r, const Measurement& m) {
 
 EvalOutcome OutcomeOf(const Measurement& m) { return EvalOutcome{m.ok(), m.median_ns}; }
 
-// --storage: the tensor storage a config may use (IMG=0 buffers, IMG=1 images).
-std::string StorageRule(const std::string& storage, const ParamMap& p) {
-  const auto img = p.find("IMG");
-  if (storage == "any" || img == p.end()) return {};
-  if (storage == "buffer" && img->second != 0) return "--storage buffer: buffers only";
-  if (storage == "image" && img->second != 1) return "--storage image: images only";
+// --storage: the tensor storage a config may use, as its description says (a family without
+// image storage is not restricted by `image`).
+std::string StorageRule(const std::string& storage, const KernelFamily& family, const TuningKey& key,
+                        const ParamMap& p) {
+  if (storage == "buffer" && family.UsesImages(key, p)) return "--storage buffer: buffers only";
+  if (storage == "image" && family.description().MayUseImages() && !family.UsesImages(key, p)) {
+    return "--storage image: images only";
+  }
   return {};
 }
 
@@ -169,7 +171,7 @@ void InstanceTuner::Register() {
 void InstanceTuner::Start() {
   start_ = Clock::now();
   space_.emplace(family_.Parameters(item_.key, run_.ctx.limits), [&](const ParamMap& p) {
-    if (std::string why = StorageRule(request_.storage, p); !why.empty()) return why;
+    if (std::string why = StorageRule(request_.storage, family_, item_.key, p); !why.empty()) return why;
     return family_.CheckConfig(item_.key, p, run_.ctx.limits);
   });
   r_.space_size = space_->size();

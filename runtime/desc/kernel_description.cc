@@ -432,6 +432,10 @@ bool KernelDescription::ImageStorage(const TuningKey& key, const ParamMap& param
   return std::any_of(args.begin(), args.end(), [](const ArgValue& a) { return a.image; });
 }
 
+bool KernelDescription::MayUseImages() const {
+  return std::any_of(args_.begin(), args_.end(), [](const Arg& a) { return a.kind == ArgKind::kTensor && !a.image.empty(); });
+}
+
 Status KernelDescription::ReferenceGeometry(const TuningKey& key, const ParamMap& params, LaunchGeometry* out,
                                             bool* has_local) const {
   Env env;

@@ -97,6 +97,8 @@ class KernelDescription {
   Status MemoryArguments(const TuningKey& key, std::vector<ArgValue>* out) const;
   // Whether this config stores any tensor as an image2d.
   bool ImageStorage(const TuningKey& key, const ParamMap& params) const;
+  // Whether any config may: some tensor argument has an `image` rule.
+  bool MayUseImages() const;
   // Bytes of local memory a config uses (launch.local_memory; 0 when not given).
   Status LocalMemory(const TuningKey& key, const ParamMap& params, int64_t* bytes) const;
   // FLOPs and fewest bytes moved; 0 when the description gives none or they cannot be computed.
