@@ -76,6 +76,10 @@ RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_
 RecordedSpace ImportClblast(const std::string& path);
 RecordedSpace ImportKernelTuner(const std::string& path);
 
+// The space as a Kernel Tuner cache file (JSON) whose "time" is the replay's cost (ms for a time),
+// for Kernel Tuner's simulation mode on exactly the configs the replay sees.
+std::string KernelTunerCacheJson(const RecordedSpace& space);
+
 // The comparison table: evaluations to within 1/5/10% of the optimum (median [25th-75th
 // percentile] over the seeds, "-" when more than half the seeds never got there) and the best
 // found at the fixed budget (median ratio to the optimum).

@@ -12,4 +12,5 @@ target_sources(mace_tune_tuner PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/replay_report.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/random_baseline.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/import_clblast.cc
-  ${CMAKE_CURRENT_SOURCE_DIR}/import_kernel_tuner.cc)
+  ${CMAKE_CURRENT_SOURCE_DIR}/import_kernel_tuner.cc
+  ${CMAKE_CURRENT_SOURCE_DIR}/export_kernel_tuner.cc)

@@ -197,6 +197,14 @@ TEST_CASE("CLBlast import refuses what it cannot represent exactly") {
   CHECK(ErrorOf([&] { ImportClblast(file(a + "," + untimed)); }).find("no time") != std::string::npos);
 }
 
+TEST_CASE("a space exported as a Kernel Tuner cache reads back as the same space") {
+  const RecordedSpace grid = Grid();
+  const RecordedSpace back = ImportKernelTuner(WriteTemp("kt_export.json", KernelTunerCacheJson(grid)));
+  CHECK(back.times == grid.times);  // the failure included, the unmeasured config still absent
+  CHECK(back.params.size() == grid.params.size());
+  CHECK(back.params[0].values == grid.params[0].values);
+}
+
 TEST_CASE("random search's exact median and reach probability") {
   // One good config among n: P(first good <= k) = k / n, exactly 1/2 at n/2, so the median is n/2 + 0.5.
   CHECK(RandomExactMedian(4362, 1) == 2181.5);
