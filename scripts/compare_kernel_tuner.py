@@ -12,6 +12,7 @@
 # Kernel Tuner (PyPI kernel_tuner) runs in --kt-python (default: this interpreter); the rest needs
 # only the standard library. Evaluations count distinct configs, failures included, as in replay.
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -162,17 +163,36 @@ def fmt_median(m: float, limit: int) -> str:
     return f"{m:.0f}" if m == int(m) else f"{m:.1f}"
 
 
+def kernel_tuner_runs(cache: str, a: argparse.Namespace) -> Tuple[dict, float]:
+    """Kernel Tuner's results on `cache`, from an earlier run of the same space, strategies, seeds
+    and budget when one was saved beside it (so a change on our side reruns only ours)."""
+    with open(cache, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    key = {"cache_sha256": digest, "strategies": a.kt, "seeds": a.seeds, "first_seed": a.first_seed,
+           "max_evals": a.max_evals}
+    saved = cache + ".kt_results.json"
+    if os.path.exists(saved):
+        with open(saved) as f:
+            old = json.load(f)
+        if old.get("key") == key:
+            return old["results"], old["wall_s"]
+    t0 = time.time()
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    kt = json.loads(run([a.kt_python, os.path.abspath(__file__), "--kt-worker", cache, a.kt, str(a.seeds),
+                         str(a.first_seed), str(a.max_evals), str(a.jobs)], env=env))
+    wall = time.time() - t0
+    with open(saved, "w") as f:
+        json.dump({"key": key, "results": kt, "wall_s": wall}, f)
+    return kt, wall
+
+
 def space_rows(label: str, spec: str, a: argparse.Namespace, workdir: str) -> Tuple[List[str], dict]:
     cache = os.path.join(workdir, label.replace("/", "_").replace(":", "_") + ".json")
     run([a.mace_tune, "replay", "--space", spec, "--export-kt", cache])
     t0 = time.time()
     mine = ours(a.mace_tune, spec, a.ours, a)
     ours_wall = time.time() - t0
-    t0 = time.time()
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    kt = json.loads(run([a.kt_python, os.path.abspath(__file__), "--kt-worker", cache, a.kt, str(a.seeds),
-                         str(a.first_seed), str(a.max_evals), str(a.jobs)], env=env))
-    kt_wall = time.time() - t0
+    kt, kt_wall = kernel_tuner_runs(cache, a)
     first = mine["results"][0]
     size = first["space_size"]
     exact = [first["within_1pct"]["random_exact_median"], first["within_5pct"]["random_exact_median"]]
@@ -226,7 +246,9 @@ def main() -> None:
     p.add_argument("--first-seed", type=int, default=1001)
     p.add_argument("--max-evals", type=int, default=1000)
     p.add_argument("--jobs", type=int, default=2, help="Kernel Tuner runs in parallel")
-    p.add_argument("--workdir", default=None, help="where the exported caches go (default: a temporary folder)")
+    p.add_argument("--workdir", default=None, help="where the exported caches and Kernel Tuner's results go "
+                   "(default: a temporary folder); results saved there for the same space, strategies, seeds "
+                   "and budget are reused")
     p.add_argument("--out", default=None, help="also write the tables (Markdown) here")
     a = p.parse_args()
     workdir = a.workdir or tempfile.mkdtemp(prefix="compare_kt_")
@@ -241,6 +263,7 @@ def main() -> None:
         lines, s = space_rows(label, spec, a, workdir)
         detail += lines
         summary.append(summary_line(s, a.max_evals))
+        print("\n".join(lines), file=sys.stderr, flush=True)
         walls.append(f"- {label}: ours {s['ours_wall_s']:.0f} s; Kernel Tuner {s['kt_wall_s']:.0f} s wall "
                      f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)")
         print(summary[-1], file=sys.stderr, flush=True)
