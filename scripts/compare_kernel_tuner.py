@@ -12,6 +12,7 @@
 # Kernel Tuner (PyPI kernel_tuner) runs in --kt-python (default: this interpreter); the rest needs
 # only the standard library. Evaluations count distinct configs, failures included, as in replay.
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -54,12 +55,33 @@ def _evals_to(order: List[tuple], costs: Dict[tuple, float]) -> List[int]:
     return out
 
 
+_SPACES: Dict[str, object] = {}
+
+
+def _reuse_searchspace(path: str) -> None:
+    """Kernel Tuner builds its search space anew in every tune_kernel call, testing the restriction
+    on every combination of the axes (about 10^6 for a CLBlast xgemm file, seconds each time); the
+    space of one cache is the same in every run, so each worker process builds it once per file
+    and gives every run a fresh copy: what a strategy proposes does not change (checked per seed)."""
+    import kernel_tuner.interface as interface
+    from kernel_tuner.searchspace import Searchspace
+
+    def cached(*args, **kwargs):
+        if path not in _SPACES:
+            _SPACES[path] = Searchspace(*args, **kwargs)
+        return copy.deepcopy(_SPACES[path])  # a run's own copy: strategies keep state in it
+
+    interface.Searchspace = cached
+
+
 def _kt_one(task: Tuple[str, str, int, int]) -> Tuple[str, int, List[int], int, float]:
     path, strategy, seed, max_evals = task
     import random
 
     import numpy as np
     from kernel_tuner import tune_kernel
+
+    _reuse_searchspace(path)
 
     keys, costs = _load_costs(path)
     with open(path) as f:
