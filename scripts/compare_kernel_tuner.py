@@ -74,15 +74,40 @@ def _reuse_searchspace(path: str) -> None:
     interface.Searchspace = cached
 
 
-def _kt_one(task: Tuple[str, str, int, int]) -> Tuple[str, int, List[int], int, float]:
+# Wall seconds per Kernel Tuner run: on small spaces greedy_ils can cycle over seen configs forever.
+# A run stopped there keeps what it evaluated until then (the table's wall-time notes count them).
+RUN_LIMIT_S = int(os.environ.get("KT_RUN_LIMIT_S", "20"))
+
+
+class _RunLimit(Exception):
+    pass
+
+
+def _record_order(order: List[tuple], keys: List[str]) -> None:
+    """Every config the simulation runner answers, in order, so that a run stopped at its wall
+    limit still counts what it evaluated (tune_kernel returns nothing when interrupted)."""
+    from kernel_tuner.runners.simulation import SimulationRunner
+
+    if not hasattr(SimulationRunner, "_original_run"):
+        SimulationRunner._original_run = SimulationRunner.run
+
+    def run(self, parameter_space, tuning_options):
+        results = SimulationRunner._original_run(self, parameter_space, tuning_options)
+        order.extend(tuple(r[k] for k in keys) for r in results if r)
+        return results
+
+    SimulationRunner.run = run
+
+
+def _kt_one(task: Tuple[str, str, int, int]) -> Tuple[str, int, List[int], int, float, bool]:
     path, strategy, seed, max_evals = task
     import random
+    import signal
 
     import numpy as np
     from kernel_tuner import tune_kernel
 
     _reuse_searchspace(path)
-
     keys, costs = _load_costs(path)
     with open(path) as f:
         doc = json.load(f)
@@ -94,21 +119,33 @@ def _kt_one(task: Tuple[str, str, int, int]) -> Tuple[str, int, List[int], int, 
     def restrict(p: dict) -> bool:  # Kernel Tuner sees only the recorded configs, as replay does
         return tuple(p[k] for k in keys) in recorded
 
+    answered: List[tuple] = []
+    _record_order(answered, keys)
     random.seed(seed)
     np.random.seed(seed)
-    start = time.time()
-    results, _ = tune_kernel(doc["kernel_name"], "", tuple(doc["problem_size"]), [], doc["tune_params"], lang="C",
-                             restrictions=restrict, cache=path,
-                             simulation_mode=True, strategy=strategy, strategy_options={"max_fevals": max_evals},
-                             quiet=True, verbose=False)
+
+    def stop(_signum, _frame):
+        raise _RunLimit()
+
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(RUN_LIMIT_S)
+    start, cut = time.time(), False
+    try:
+        tune_kernel(doc["kernel_name"], "", tuple(doc["problem_size"]), [], doc["tune_params"], lang="C",
+                    restrictions=restrict, cache=path, simulation_mode=True, strategy=strategy,
+                    strategy_options={"max_fevals": max_evals}, quiet=True, verbose=False)
+    except _RunLimit:
+        cut = True
+    finally:
+        signal.alarm(0)
     wall = time.time() - start
     order, seen = [], set()
-    for r in results:
-        c = tuple(r[k] for k in keys)
+    for c in answered:
         if c not in seen and c in costs:
             seen.add(c)
             order.append(c)
-    return strategy, seed, _evals_to(order, costs), len(order), wall
+    order = order[:max_evals]
+    return strategy, seed, _evals_to(order, costs), len(order), wall, cut
 
 
 def kt_worker(argv: List[str]) -> None:
@@ -119,12 +156,13 @@ def kt_worker(argv: List[str]) -> None:
     warnings.simplefilter("ignore")
     path, strategies, seeds, first, max_evals, jobs = argv[0], argv[1].split(","), *map(int, argv[2:6])
     tasks = [(path, s, first + k, max_evals) for s in strategies for k in range(seeds)]
-    out: Dict[str, dict] = {s: {"evals": [], "proposed": [], "wall_s": 0.0} for s in strategies}
+    out: Dict[str, dict] = {s: {"evals": [], "proposed": [], "wall_s": 0.0, "cut": 0} for s in strategies}
     with multiprocessing.Pool(jobs) as pool:
-        for strategy, _seed, evals, proposed, wall in pool.imap(_kt_one, tasks):
+        for strategy, _seed, evals, proposed, wall, cut in pool.imap(_kt_one, tasks):
             out[strategy]["evals"].append(evals)
             out[strategy]["proposed"].append(proposed)
             out[strategy]["wall_s"] += wall
+            out[strategy]["cut"] += int(cut)
     json.dump(out, sys.stdout)
 
 
@@ -257,7 +295,8 @@ def space_rows(label: str, spec: str, a: argparse.Namespace, workdir: str) -> Tu
                "ours": median(rows[default][tol]), "ours_300": share_within(rows[default][tol], 300),
                "kt_best": best_kt, "kt_best_median": median(rows[best_kt][tol]), "p_worse": p,
                "ours_wall_s": ours_wall, "kt_wall_s": kt_wall,
-               "kt_strategy_wall_s": {s: d["wall_s"] for s, d in kt.items()}}
+               "kt_strategy_wall_s": {s: d["wall_s"] for s, d in kt.items()},
+               "kt_cut": {s: d.get("cut", 0) for s, d in kt.items()}}
     return lines, summary
 
 
@@ -305,7 +344,9 @@ def main() -> None:
         summary.append(summary_line(s, a.max_evals))
         print("\n".join(lines), file=sys.stderr, flush=True)
         walls.append(f"- {label}: ours {s['ours_wall_s']:.0f} s; Kernel Tuner {s['kt_wall_s']:.0f} s wall "
-                     f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)")
+                     f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)"
+                     + (f"; stopped at {RUN_LIMIT_S} s: " + ", ".join(f"{k} {v} runs" for k, v in s["kt_cut"].items() if v)
+                        if any(s["kt_cut"].values()) else ""))
         print(summary[-1], file=sys.stderr, flush=True)
     text = "\n".join(summary) + "\n\n" + "\n".join(detail) + "\n\nWall time:\n" + "\n".join(walls) + "\n"
     text = (f"{a.seeds} seeds from {a.first_seed}, at most {a.max_evals} evaluations each; ours: {a.ours}; "
