@@ -75,7 +75,8 @@ def _reuse_searchspace(path: str) -> None:
 
 
 # Wall seconds per Kernel Tuner run: on small spaces greedy_ils can cycle over seen configs forever.
-# A run stopped there keeps what it evaluated until then (the table's wall-time notes count them).
+# A run stopped there, or stopped by an exception inside Kernel Tuner, keeps what it evaluated until
+# then (the table's wall-time notes count them).
 RUN_LIMIT_S = int(os.environ.get("KT_RUN_LIMIT_S", "20"))
 
 
@@ -136,6 +137,8 @@ def _kt_one(task: Tuple[str, str, int, int]) -> Tuple[str, int, List[int], int, 
                     strategy_options={"max_fevals": max_evals}, quiet=True, verbose=False)
     except _RunLimit:
         cut = True
+    except Exception:  # a Kernel Tuner bug in one run (greedy_ils: a config without neighbours)
+        cut = True     # counts like a cut run: what it evaluated until then
     finally:
         signal.alarm(0)
     wall = time.time() - start
@@ -345,7 +348,7 @@ def main() -> None:
         print("\n".join(lines), file=sys.stderr, flush=True)
         walls.append(f"- {label}: ours {s['ours_wall_s']:.0f} s; Kernel Tuner {s['kt_wall_s']:.0f} s wall "
                      f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)"
-                     + (f"; stopped at {RUN_LIMIT_S} s: " + ", ".join(f"{k} {v} runs" for k, v in s["kt_cut"].items() if v)
+                     + (f"; stopped at {RUN_LIMIT_S} s or by an error: " + ", ".join(f"{k} {v} runs" for k, v in s["kt_cut"].items() if v)
                         if any(s["kt_cut"].values()) else ""))
         print(summary[-1], file=sys.stderr, flush=True)
     text = "\n".join(summary) + "\n\n" + "\n".join(detail) + "\n\nWall time:\n" + "\n".join(walls) + "\n"
