@@ -21,7 +21,8 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   static std::vector<std::string> spaces;
   static bool json = false;
   static std::string out_path;
-  cmd->add_option("-s,--strategy", strategy, "a strategy, a comma-separated list, or 'all'")->capture_default_str();
+  static std::string export_kt;
+  cmd->add_option("-s,--strategy", strategy, "a strategy ('default': tune's), a comma-separated list, or 'all'")->capture_default_str();
   cmd->add_option("--seeds", options.seeds, "seeds per strategy and space")->capture_default_str()
       ->check(IntWithin(1, 1e6));
   cmd->add_option("--first-seed", options.first_seed, "seeds are first-seed, first-seed + 1, ...")->capture_default_str()
@@ -34,6 +35,8 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
       ->required();
   cmd->add_flag("--json", json, "JSON instead of the table");
   cmd->add_option("-o,--out", out_path, "write to this file instead of stdout");
+  cmd->add_option("--export-kt", export_kt,
+                  "write the (one) space as a Kernel Tuner cache to this file, for its simulation mode, and replay nothing");
   cmd->callback([] {
     options.strategies.clear();
     const auto names = StrategyNames();
@@ -43,7 +46,8 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
       size_t start = 0;
       while (start <= strategy.size()) {
         const size_t comma = std::min(strategy.find(',', start), strategy.size());
-        const std::string one = strategy.substr(start, comma - start);
+        std::string one = strategy.substr(start, comma - start);
+        if (one == "default") one = DefaultStrategyName();
         if (std::find(names.begin(), names.end(), one) == names.end()) {
           throw std::runtime_error(fmt::format("unknown strategy '{}' (known: {})", one, fmt::join(names, ", ")));
         }
@@ -52,6 +56,13 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
       }
     }
     if (options.seeds < 1) throw std::runtime_error("--seeds must be at least 1");
+    if (!export_kt.empty()) {
+      if (spaces.size() != 1) throw std::runtime_error("--export-kt writes one space: give one --space");
+      std::ofstream out(export_kt);
+      out << KernelTunerCacheJson(LoadRecordedSpace(spaces[0]));
+      if (!out.flush()) throw std::runtime_error(export_kt + ": cannot write");
+      return;
+    }
     std::vector<ReplayStats> all;
     for (const auto& spec : spaces) {
       const RecordedSpace space = LoadRecordedSpace(spec);

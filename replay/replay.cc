@@ -52,8 +52,16 @@ std::vector<ReplayStats> Replay(const RecordedSpace& recorded, const ReplayOptio
     s.space_size = space.size();
     s.passed = recorded.Passed();
     s.optimum_ns = optimum;
+    s.objective = recorded.objective;
+    s.higher_is_better = recorded.higher_is_better;
     s.fixed_budget = options.fixed_budget;
     s.max_evals = max_evals;
+    for (int j = 0; j < 3; ++j) {
+      s.good[j] = static_cast<size_t>(std::count_if(time_of.begin(), time_of.end(), [&](double t) {
+        return t <= optimum * (1 + kReplayTolerances[j]);
+      }));
+      s.random_median[j] = RandomExactMedian(space.size(), s.good[j]);
+    }
     for (int k = 0; k < options.seeds; ++k) {
       StrategyOptions so;
       so.seed = options.first_seed + static_cast<uint64_t>(k);

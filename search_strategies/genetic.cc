@@ -39,23 +39,9 @@ class Genetic final : public SearchStrategy {
       return;
     }
     const std::vector<size_t> parents(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(population_));
-    auto tournament = [&] {
-      std::uniform_int_distribution<size_t> any(0, parents.size() - 1);
-      return parents[std::min(any(rng_), any(rng_))];  // parents are sorted: lower is faster
-    };
     const size_t axes = space_.params().size();
-    std::uniform_real_distribution<double> u(0, 1);
     for (size_t c = 0; c < population_; ++c) {
-      const auto& a = space_.Digits(tournament());
-      const auto& b = space_.Digits(tournament());
-      std::vector<int> child(axes);
-      for (size_t x = 0; x < axes; ++x) {
-        child[x] = u(rng_) < 0.5 ? a[x] : b[x];
-        if (u(rng_) < 1.0 / static_cast<double>(axes)) {
-          const int top = static_cast<int>(space_.params()[x].values.size()) - 1;
-          child[x] = std::clamp(child[x] + (u(rng_) < 0.5 ? -1 : 1), 0, top);
-        }
-      }
+      const std::vector<int> child = Offspring(space_, parents, rng_);
       std::optional<size_t> index = space_.IndexOfDigits(child);
       if (!index || seen_.Has(*index) || Pending(*index)) {
         std::vector<double> point(axes);
@@ -83,6 +69,24 @@ class Genetic final : public SearchStrategy {
 };
 
 }  // namespace
+
+std::vector<int> Offspring(const SearchSpace& space, const std::vector<size_t>& parents, std::mt19937_64& rng) {
+  std::uniform_int_distribution<size_t> any(0, parents.size() - 1);
+  auto tournament = [&] { return parents[std::min(any(rng), any(rng))]; };  // sorted: lower is faster
+  const auto& a = space.Digits(tournament());
+  const auto& b = space.Digits(tournament());
+  const size_t axes = space.params().size();
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<int> child(axes);
+  for (size_t x = 0; x < axes; ++x) {
+    child[x] = u(rng) < 0.5 ? a[x] : b[x];
+    if (u(rng) < 1.0 / static_cast<double>(axes)) {
+      const int top = static_cast<int>(space.params()[x].values.size()) - 1;
+      child[x] = std::clamp(child[x] + (u(rng) < 0.5 ? -1 : 1), 0, top);
+    }
+  }
+  return child;
+}
 
 std::unique_ptr<SearchStrategy> MakeGenetic(const SearchSpace& space, const StrategyOptions& o) {
   return std::make_unique<Genetic>(space, o);

@@ -7,7 +7,7 @@
 // unseen neighbours of the best) with the highest expected improvement (explore). Failed configs
 // enter the model as slower than the slowest success. Besides each axis, the trees see the
 // work-group size log2(LX*LY*LZ): what matters most on a GPU is the product, which no single
-// local-size axis shows.
+// local-size axis shows. `hybrid` is this with recombination turns (model_based.h, hybrid.cc).
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "extra_trees.h"
+#include "model_based.h"
 #include "strategies.h"
 
 namespace mace_tune::detail {
@@ -38,9 +39,10 @@ double ExpectedImprovement(double best, double mean, double sd) {
 
 class ModelBased final : public SearchStrategy {
  public:
-  ModelBased(const SearchSpace& space, const StrategyOptions& o)
-      : space_(space), rng_(o.seed), seen_(space), model_(kTrees, 1), features_(Features(space)) {}
-  std::string_view Name() const override { return "model"; }
+  ModelBased(const SearchSpace& space, const StrategyOptions& o, const ModelSettings& settings)
+      : space_(space), settings_(settings), rng_(o.seed), seen_(space), model_(kTrees, 1),
+        features_(ModelFeatures(space, settings.foreign_local_names)) {}
+  std::string_view Name() const override { return settings_.name; }
 
   std::optional<size_t> Next() override {
     if (!drawn_.empty()) {
@@ -53,8 +55,12 @@ class ModelBased final : public SearchStrategy {
     if (ranked.size() < kInitial || !seen_.Best()) {
       pick = seen_.RandomUnseen(rng_);
     } else {
-      Fit(ranked);
-      pick = Local(ranked);
+      if (Stale(ranked.size())) Fit(ranked);
+      if (settings_.recombine_from > 0 && ranked.size() >= settings_.recombine_from &&
+          ++turns_ % settings_.recombine_every == 0) {
+        pick = Recombine(ranked);
+      }
+      if (!pick) pick = Local(ranked);
       if (!pick) pick = ByExpectedImprovement(ranked);
     }
     if (pick) seen_.Mark(*pick);
@@ -75,32 +81,15 @@ class ModelBased final : public SearchStrategy {
   }
 
  private:
-  // Each config's encoding plus, when the space has local-size axes (LX, LY, LZ: the names every
-  // family uses), log2 of the work-group size scaled to [0,1].
-  static std::vector<std::vector<double>> Features(const SearchSpace& space) {
-    std::vector<size_t> local;
-    for (size_t a = 0; a < space.params().size(); ++a) {
-      const std::string& name = space.params()[a].name;
-      if (name == "LX" || name == "LY" || name == "LZ") local.push_back(a);
-    }
-    std::vector<std::vector<double>> out(space.size());
-    std::vector<double> log_size(space.size(), 0);
-    double largest = 0;
-    for (size_t i = 0; i < space.size(); ++i) {
-      for (size_t a : local) {
-        const int64_t v = space.params()[a].values[static_cast<size_t>(space.Digits(i)[a])];
-        log_size[i] += std::log2(static_cast<double>(std::max<int64_t>(v, 1)));
-      }
-      largest = std::max(largest, log_size[i]);
-    }
-    for (size_t i = 0; i < space.size(); ++i) {
-      out[i] = space.Encode(i);
-      if (!local.empty()) out[i].push_back(largest > 0 ? log_size[i] / largest : 0);
-    }
-    return out;
+  // Whether to refit the trees: always for `model`; for `hybrid` once the history grew by
+  // refit_growth since the last fit (every 100th evaluation at 1,000), which keeps a proposal's
+  // cost near flat as the history grows, while trees fitted on 90% of it predict alike.
+  bool Stale(size_t history) const {
+    return fitted_ == 0 || static_cast<double>(history) >= static_cast<double>(fitted_) * (1 + settings_.refit_growth);
   }
 
   void Fit(const std::vector<size_t>& ranked) {
+    fitted_ = ranked.size();
     std::vector<std::vector<double>> x;
     std::vector<double> y;
     double worst = -1e300;
@@ -135,6 +124,27 @@ class ModelBased final : public SearchStrategy {
     return it->second;
   }
 
+  // Recombination screened by the trees: of `children` offspring of the best `parents` configs
+  // (the genetic algorithm's crossover and mutation), the unseen valid one predicted fastest. It
+  // reaches combinations of the incumbents' values that no single step does.
+  std::optional<size_t> Recombine(const std::vector<size_t>& ranked) {
+    const size_t n = std::min(settings_.parents, ranked.size());
+    const std::vector<size_t> parents(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
+    std::optional<size_t> pick;
+    double pick_mean = 1e300;
+    for (size_t k = 0; k < settings_.children; ++k) {
+      const auto child = space_.IndexOfDigits(Offspring(space_, parents, rng_));
+      if (!child || seen_.Has(*child)) continue;
+      double mean = 0, sd = 0;
+      model_.Predict(features_[*child], &mean, &sd);
+      if (mean < pick_mean) {
+        pick_mean = mean;
+        pick = child;
+      }
+    }
+    return pick;
+  }
+
   // The unseen neighbour of the best configs with the lowest predicted time, if there is one.
   std::optional<size_t> Local(const std::vector<size_t>& ranked) {
     std::optional<size_t> pick;
@@ -167,18 +177,26 @@ class ModelBased final : public SearchStrategy {
   }
 
   const SearchSpace& space_;
+  ModelSettings settings_;
   std::mt19937_64 rng_;
   Seen seen_;
   ExtraTrees model_;
   std::deque<size_t> drawn_;  // drawn ahead by Upcoming(), proposed first
   std::vector<std::vector<double>> features_;  // what the trees see of each config
   std::unordered_map<size_t, std::vector<size_t>> steps_;
+  size_t fitted_ = 0;  // history size at the last fit
+  size_t turns_ = 0;   // proposals since recombination began
 };
 
 }  // namespace
 
+std::unique_ptr<SearchStrategy> MakeModelBased(const SearchSpace& space, const StrategyOptions& o,
+                                               const ModelSettings& settings) {
+  return std::make_unique<ModelBased>(space, o, settings);
+}
+
 std::unique_ptr<SearchStrategy> MakeModelBased(const SearchSpace& space, const StrategyOptions& o) {
-  return std::make_unique<ModelBased>(space, o);
+  return MakeModelBased(space, o, ModelSettings{});
 }
 
 }  // namespace mace_tune::detail

@@ -17,6 +17,7 @@ constexpr Entry kStrategies[] = {
     {"annealing", detail::MakeAnnealing},   {"genetic", detail::MakeGenetic},
     {"diffevo", detail::MakeDiffEvolution}, {"model", detail::MakeModelBased},
     {"mace", detail::MakeMaceBaseline},     {"transfer", detail::MakeTransfer},
+    {"hybrid", detail::MakeHybrid},
 };
 
 }  // namespace
@@ -43,6 +44,6 @@ std::vector<std::string_view> StrategyNames() {
   return names;
 }
 
-std::string_view DefaultStrategyName() { return "model"; }
+std::string_view DefaultStrategyName() { return "hybrid"; }
 
 }  // namespace mace_tune

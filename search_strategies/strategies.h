@@ -37,6 +37,11 @@ class Seen {
   std::optional<size_t> best_;
 };
 
+// The genetic algorithm's child (genetic.cc), also the hybrid's recombination: two parents by binary
+// tournament from `parents` (fastest first), uniform crossover of the value positions, then a
+// one-step mutation per axis with probability 1/axes. The digits may name an invalid config.
+std::vector<int> Offspring(const SearchSpace& space, const std::vector<size_t>& parents, std::mt19937_64& rng);
+
 std::unique_ptr<SearchStrategy> MakeExhaustive(const SearchSpace& space, const StrategyOptions& o);
 std::unique_ptr<SearchStrategy> MakeRandom(const SearchSpace& space, const StrategyOptions& o);
 std::unique_ptr<SearchStrategy> MakeAnnealing(const SearchSpace& space, const StrategyOptions& o);
@@ -45,5 +50,6 @@ std::unique_ptr<SearchStrategy> MakeDiffEvolution(const SearchSpace& space, cons
 std::unique_ptr<SearchStrategy> MakeModelBased(const SearchSpace& space, const StrategyOptions& o);
 std::unique_ptr<SearchStrategy> MakeMaceBaseline(const SearchSpace& space, const StrategyOptions& o);
 std::unique_ptr<SearchStrategy> MakeTransfer(const SearchSpace& space, const StrategyOptions& o);
+std::unique_ptr<SearchStrategy> MakeHybrid(const SearchSpace& space, const StrategyOptions& o);
 
 }  // namespace mace_tune::detail

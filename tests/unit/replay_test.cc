@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <algorithm>
 
 #include "catch.h"
 #include "formats/json_value.h"
@@ -104,6 +105,130 @@ TEST_CASE("a Kernel Tuner cache left open by an interrupted run still reads") {
   CHECK(s.times.size() == 2);
   CHECK(s.Passed() == 1);
   CHECK(s.Optimum() == 2e6);
+}
+
+namespace {
+
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A Kernel Tuner cache of one axis `a` (values as JSON text) and an axis x in {1, 2}: every pair
+// is an entry, time = 1 + position of a + x ms.
+std::string CacheOf(const std::vector<std::string>& a, const std::string& extra = "") {
+  std::string text = "{\"kernel_name\": \"k\", \"tune_params_keys\": [\"a\", \"x\"], " + extra +
+                     "\"tune_params\": {\"a\": [";
+  for (size_t i = 0; i < a.size(); ++i) text += (i ? ", " : "") + a[i];
+  text += "], \"x\": [1, 2]}, \"cache\": {";
+  for (size_t i = 0; i < a.size(); ++i) {
+    for (int x = 1; x <= 2; ++x) {
+      text += (i || x > 1 ? ", " : "") + std::string("\"") + std::to_string(i) + "," + std::to_string(x) + "\": {\"a\": " + a[i] +
+              ", \"x\": " + std::to_string(x) + ", \"time\": " + std::to_string(1 + i + static_cast<size_t>(x)) + "}";
+    }
+  }
+  return text + "}}";
+}
+
+}  // namespace
+
+TEST_CASE("Kernel Tuner import: booleans, floats and strings stay distinct values") {
+  const RecordedSpace b = ImportKernelTuner(WriteTemp("kt_bool.json", CacheOf({"true", "false"})));
+  CHECK(b.times.size() == 4);  // True and False used to collapse into one value
+  CHECK(b.params[0].values == std::vector<int64_t>{1, 0});
+  CHECK(b.times.at({{"a", 1}, {"x", 1}}) == 2e6);
+  CHECK(b.times.at({{"a", 0}, {"x", 1}}) == 3e6);
+  // 0.25 and 0.5 used to become positions 0 and 1, colliding with the integers 1 and 2: 8 -> 6.
+  const RecordedSpace f = ImportKernelTuner(WriteTemp("kt_float.json", CacheOf({"0.25", "0.5", "1", "2"})));
+  CHECK(f.times.size() == 8);
+  CHECK(f.params[0].values == std::vector<int64_t>{0, 1, 2, 3});  // positions, in tune_params' order
+  CHECK(f.Optimum() == 2e6);
+  CHECK(f.times.at({{"a", 3}, {"x", 2}}) == 6e6);
+  const RecordedSpace s = ImportKernelTuner(WriteTemp("kt_string.json", CacheOf({"\"lo\"", "\"hi\"", "3"})));
+  CHECK(s.times.size() == 6);
+  // A value listed twice in tune_params, or two entries of one config: refused, not merged.
+  CHECK(ErrorOf([] { ImportKernelTuner(WriteTemp("kt_twice.json", CacheOf({"1", "1.0"}))); }).find("twice") !=
+        std::string::npos);
+  std::string dup = CacheOf({"1", "2"});
+  dup.insert(dup.size() - 2, ", \"again\": {\"a\": 2, \"x\": 2, \"time\": 9}");
+  const std::string error = ErrorOf([&] { ImportKernelTuner(WriteTemp("kt_dup.json", dup)); });
+  CHECK(error.find("cache entry again is the same config as entry 1,2") != std::string::npos);
+}
+
+TEST_CASE("Kernel Tuner import: the cache's objective, not always time") {
+  // GFLOP/s is maximised: the entry with the most GFLOP/s is the optimum whatever its time.
+  std::string text = CacheOf({"1", "2"}, "\"objective\": \"GFLOP/s\", ");
+  size_t at = 0;
+  for (int i = 0; (at = text.find("\"time\"", at)) != std::string::npos; ++i, at += 20) {
+    text.insert(at, "\"GFLOP/s\": " + std::to_string(i == 2 ? 500 : 100 + i) + ", ");
+  }
+  const RecordedSpace g = ImportKernelTuner(WriteTemp("kt_gflops.json", text));
+  CHECK(g.objective == "GFLOP/s");
+  CHECK(g.higher_is_better);
+  const auto best = std::min_element(g.times.begin(), g.times.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  CHECK(best->first == ParamMap{{"a", 2}, {"x", 1}});  // the third entry, 500 GFLOP/s, time 3 ms
+  CHECK(std::abs(g.Optimum() - 1.0 / 500) < 1e-15);
+  // An explicit direction wins; a name of unknown direction without one is refused.
+  std::string lower = text;
+  lower.replace(lower.find("\"objective\""), 0, "\"objective_higher_is_better\": false, ");
+  CHECK_FALSE(ImportKernelTuner(WriteTemp("kt_lower.json", lower)).higher_is_better);
+  std::string unknown = CacheOf({"1", "2"}, "\"objective\": [\"score\"], ");
+  CHECK(ErrorOf([&] { ImportKernelTuner(WriteTemp("kt_score.json", unknown)); }).find("direction is unknown") !=
+        std::string::npos);
+  // A record without the objective that is not a failure cannot be replayed.
+  std::string missing = CacheOf({"1", "2"}, "\"objective\": \"GB/s\", ");
+  CHECK(ErrorOf([&] { ImportKernelTuner(WriteTemp("kt_nogbs.json", missing)); }).find("no GB/s and no failure") !=
+        std::string::npos);
+}
+
+TEST_CASE("CLBlast import refuses what it cannot represent exactly") {
+  auto file = [](const std::string& results) {
+    return WriteTemp("clblast_bad.json", "{\"kernel_family\": \"xaxpy\", \"results\": [" + results + "]}");
+  };
+  const std::string a = R"({"kernel": "X", "time": 1.5, "parameters": {"VW": 1, "WGS": 64}})";
+  const std::string b = R"({"kernel": "X", "time": 1.0, "parameters": {"VW": 2, "WGS": 64}})";
+  CHECK(ImportClblast(file(a + "," + b)).times.size() == 2);
+  const std::string again = R"({"kernel": "X", "time": 0.5, "parameters": {"VW": 1, "WGS": 64}})";
+  CHECK(ErrorOf([&] { ImportClblast(file(a + "," + b + "," + again)); }).find("result 3 repeats") != std::string::npos);
+  const std::string other = R"({"kernel": "X", "time": 0.5, "parameters": {"VW": 4}})";
+  CHECK(ErrorOf([&] { ImportClblast(file(a + "," + other)); }).find("other parameters") != std::string::npos);
+  const std::string untimed = R"({"kernel": "X", "parameters": {"VW": 4, "WGS": 64}})";
+  CHECK(ErrorOf([&] { ImportClblast(file(a + "," + untimed)); }).find("no time") != std::string::npos);
+}
+
+TEST_CASE("a space exported as a Kernel Tuner cache reads back as the same space") {
+  const RecordedSpace grid = Grid();
+  const RecordedSpace back = ImportKernelTuner(WriteTemp("kt_export.json", KernelTunerCacheJson(grid)));
+  CHECK(back.times == grid.times);  // the failure included, the unmeasured config still absent
+  CHECK(back.params.size() == grid.params.size());
+  CHECK(back.params[0].values == grid.params[0].values);
+}
+
+TEST_CASE("random search's exact median and reach probability") {
+  // One good config among n: P(first good <= k) = k / n, exactly 1/2 at n/2, so the median is n/2 + 0.5.
+  CHECK(RandomExactMedian(4362, 1) == 2181.5);
+  CHECK(RandomExactMedian(17956, 6) == 1959);
+  CHECK(RandomExactMedian(11130, 277) == 28);
+  CHECK(RandomExactMedian(10, 10) == 1);
+  CHECK(RandomExactMedian(3, 1) == 2);  // P = 1/3, 2/3
+  // n = 10, g = 3: P(k = 1) = 0.3, P(k <= 2) = 1 - 7*6/(10*9) = 0.533.
+  CHECK(RandomExactMedian(10, 3) == 2);
+  CHECK(std::abs(RandomReachProbability(10, 3, 2) - (1 - 42.0 / 90)) < 1e-12);
+  CHECK(RandomReachProbability(10, 3, 8) == 1.0);
+  CHECK(RandomReachProbability(10, 0, 5) == 0.0);
+  // Against sampled random search on the grid: 1 config of 35 within 1%, so about 18.
+  const RecordedSpace grid = Grid();
+  ReplayOptions o;
+  o.strategies = {"random"};
+  o.seeds = 400;
+  const auto stats = Replay(grid, o);
+  CHECK(stats[0].good[0] == 1);
+  CHECK(stats[0].random_median[0] == 18);  // 35 configs: P(k <= 18) = 18/35 >= 1/2
+  CHECK(std::abs(EvalsPercentile(stats[0].evals_to[0], 0.5) - 18) <= 3);
+  CHECK(FormatReplayTable(stats).find("random*") != std::string::npos);
+  const JsonValue json = ParseJson(ReplayJson(stats, o, "test"));
+  CHECK(json.Find("results")->array[0].Find("within_1pct")->Find("random_exact_median")->number == 18);
 }
 
 TEST_CASE("percentiles count not-reached as slower than everything") {

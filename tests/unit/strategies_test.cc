@@ -110,7 +110,7 @@ std::vector<size_t> DrainPeeking(SearchStrategy& s, const SearchSpace& space, si
 
 TEST_CASE("Upcoming() names the next proposals and never changes them") {
   const SearchSpace space = SmallSpace();
-  for (const char* name : {"exhaustive", "random", "model", "annealing", "genetic"}) {
+  for (const char* name : {"exhaustive", "random", "model", "hybrid", "annealing", "genetic"}) {
     INFO(name);
     auto plain = MakeStrategy(name, space, 7);
     auto peeking = MakeStrategy(name, space, 7);
@@ -120,7 +120,7 @@ TEST_CASE("Upcoming() names the next proposals and never changes them") {
     CHECK(a == b);
     const std::string n = name;
     if (n == "exhaustive" || n == "random") CHECK(peeked >= 19);
-    if (n == "model") {
+    if (n == "model" || n == "hybrid") {
       CHECK(peeked == 5);  // the random start only (model_based.cc kInitial)
     }
     if (n == "annealing" || n == "genetic") CHECK(peeked == 0);
