@@ -5,10 +5,10 @@
 #include <fmt/ranges.h>
 
 #include "apps/commands.h"
-#include "kernels/description_file.h"
 #include "emit/emit.h"
 #include "emit/mace_emit.h"
 #include "emit/mace_import.h"
+#include "kernels/description_file.h"
 #include "store/store.h"
 #include "tuner/tuner.h"
 
@@ -50,7 +50,8 @@ void AddMaceEmitOptions(CLI::App* emit) {
   c.all.push_back(emit->add_option("--mace-layout", c.layout,
                                    "with --format mace: protobuf (MACE 1.1 and later) or legacy (the raw layout of "
                                    "MACE 0.9 to 1.0)")
-                      ->check(CLI::IsMember({"protobuf", "legacy"}))->capture_default_str());
+                      ->check(CLI::IsMember({"protobuf", "legacy"}))
+                      ->capture_default_str());
   c.all.push_back(emit->add_option("--mace-version", c.mace_version,
                                    "with --format mace (required): the version the app's MACE logs at start; it is "
                                    "part of the platform info MACE compares. 'none' for releases without it"));
@@ -74,8 +75,9 @@ bool MaceEmitOptionsGiven() {
 void RunMaceEmit(const GlobalOptions& global, const std::string& db, const EmitRequest& emit) {
   MaceEmitCli& c = EmitCli();
   if (c.mace_version.empty()) {
-    throw std::runtime_error("--format mace needs --mace-version: the version the app's MACE logs at start "
-                             "(\"MACE version: ...\"), or 'none' for MACE releases whose platform info has none");
+    throw std::runtime_error(
+        "--format mace needs --mace-version: the version the app's MACE logs at start "
+        "(\"MACE version: ...\"), or 'none' for MACE releases whose platform info has none");
   }
   MaceEmitRequest request = c.request;
   request.out_dir = emit.out_dir;
@@ -102,9 +104,10 @@ void RunMaceEmit(const GlobalOptions& global, const std::string& db, const EmitR
              Quoted(r.platform_info));
   fmt::print("  device name:   {}\n", Quoted(r.device_name));
   for (const auto& key : r.program_keys) fmt::print("  program key:   {}\n", Quoted(key));
-  fmt::print("MACE tuned-parameter file:  {} ({} tuning keys: {} follow MACE's naming (--mace-key), {} keep "
-             "mace_tune's)\n",
-             r.params_path, r.keys, r.mace_named, r.keys - r.mace_named);
+  fmt::print(
+      "MACE tuned-parameter file:  {} ({} tuning keys: {} follow MACE's naming (--mace-key), {} keep "
+      "mace_tune's)\n",
+      r.params_path, r.keys, r.mace_named, r.keys - r.mace_named);
 }
 
 void AddPriorFromOptions(CLI::App* tune, std::string* prior_from, std::vector<std::string>* keys) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Release commands: `mace_tune bundle` (per-device artifacts -> one multi-device file), and the
 // optional Ed25519 signature: `keygen`, `sign`, `verify` (libsodium; MACE_TUNE_WITH_SODIUM=ON).
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <array>
@@ -8,10 +9,8 @@
 #include <set>
 #include <stdexcept>
 
-#include <fmt/format.h>
-
-#include "formats/artifact_writer.h"
 #include "apps/commands.h"
+#include "formats/artifact_writer.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/signature.h"
 
@@ -42,8 +41,7 @@ DriverKey KeyOf(const DeviceFingerprint& d) {
 }
 
 template <typename Group>
-void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out,
-               std::set<DriverKey>* seen) {
+void AddGroups(const std::string& path, std::vector<Group> groups, std::vector<Group>* out, std::set<DriverKey>* seen) {
   for (auto& group : groups) {
     if (!seen->insert(KeyOf(group.device)).second) {
       throw std::runtime_error(path + ": a second group for " + group.device.Describe());
@@ -92,7 +90,8 @@ std::vector<uint8_t> ReadHexKey(const std::string& path, size_t size) {
   std::vector<uint8_t> key(size);
   size_t length = 0;
   if (sodium_hex2bin(key.data(), key.size(), reinterpret_cast<const char*>(text.data()), text.size(), " \n\r\t",
-                     &length, nullptr) != 0 || length != size) {
+                     &length, nullptr) != 0 ||
+      length != size) {
     throw std::runtime_error(path + ": expected " + std::to_string(size) + " bytes as hex");
   }
   return key;
@@ -197,7 +196,8 @@ void AddReleaseCommands(CLI::App& app, const GlobalOptions&) {
   bundle->add_option("inputs", inputs, "program-binary files, or tuned-parameter files (bundles too)")->required();
   bundle->callback([] { Bundle(out, inputs); });
 
-  auto* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub");
+  auto* keygen =
+      app.add_subcommand("keygen", "make an Ed25519 key pair: PREFIX.key (secret, mode 0600) and PREFIX.pub");
   static std::string prefix;
   static bool force = false;
   keygen->add_option("prefix", prefix, "path prefix of the two files")->required();

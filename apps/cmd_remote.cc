@@ -11,15 +11,15 @@
 #include <memory>
 
 #include "apps/commands.h"
-#include "runtime/desc/registry.h"
-#include "kernels/description_file.h"
-#include "remote/farm.h"
-#include "kernels/kernel_family.h"
-#include "store/merge.h"
 #include "apps/option_checks.h"
-#include "remote/remote_tune.h"
 #include "apps/results_json.h"
+#include "kernels/description_file.h"
+#include "kernels/kernel_family.h"
+#include "remote/farm.h"
+#include "remote/remote_tune.h"
+#include "runtime/desc/registry.h"
 #include "search_strategies/strategy.h"
+#include "store/merge.h"
 #include "workloads/workload.h"
 
 namespace mace_tune::cli {
@@ -28,10 +28,9 @@ namespace {
 namespace fs = std::filesystem;
 
 void PrintMerge(const std::string& src, const std::string& dest, const MergeReport& r) {
-  fmt::print("merged {} into {}: {} new measurements ({} samples), {} already present", src, dest,
-             r.measurements_added, r.samples_added, r.measurements_identical);
-  if (r.measurements_conflicting > 0)
-    fmt::print(", {} differing (kept {}'s)", r.measurements_conflicting, dest);
+  fmt::print("merged {} into {}: {} new measurements ({} samples), {} already present", src, dest, r.measurements_added,
+             r.samples_added, r.measurements_identical);
+  if (r.measurements_conflicting > 0) fmt::print(", {} differing (kept {}'s)", r.measurements_conflicting, dest);
   fmt::print("; {} new devices, {} new runs", r.devices_added, r.runs_added);
   if (r.finals_added + r.device_states_added + r.cool_downs_added > 0) {
     fmt::print(" ({} final re-measurements, {} device-state readings, {} cool-downs)", r.finals_added,
@@ -88,11 +87,9 @@ struct RemoteFlags {
     cmd->add_option("--kernel", kernels,
                     "a user's kernel description or a folder of them, as for tune: sent to the target with its "
                     "source (repeatable; a workload's own @kernels lines count too)");
-    cmd->add_option("-w,--workload", options.workload, "workload file (pushed) or bundled name")
-        ->capture_default_str();
+    cmd->add_option("-w,--workload", options.workload, "workload file (pushed) or bundled name")->capture_default_str();
     cmd->add_option("--db", db, "host database the target's results are merged into")->capture_default_str();
-    cmd->add_option("--results", options.results_dir, "local folder; one sub-folder per device")
-        ->capture_default_str();
+    cmd->add_option("--results", options.results_dir, "local folder; one sub-folder per device")->capture_default_str();
     cmd->add_option("--campaign", options.campaign, "names the target's working folder and database")
         ->capture_default_str();
     cmd->add_option("--remote-dir", options.remote_dir,
@@ -128,8 +125,7 @@ struct RemoteFlags {
     cmd->add_option("--cool-down-temp", cool_down_temp, "as for tune: wait for the GPU below this (C) before each key")
         ->check(Within(0, 200));
     cmd->add_option("--cool-down-max-wait", cool_down_max_wait, "as for tune")->check(Within(0, kMaxSeconds));
-    cmd->add_option("--build-jobs", build_jobs, "as for tune (the target's worker processes)")
-        ->check(IntWithin(0, 64));
+    cmd->add_option("--build-jobs", build_jobs, "as for tune (the target's worker processes)")->check(IntWithin(0, 64));
     cmd->add_option("--storage", storage, "as for tune: any, buffer or image")
         ->check(CLI::IsMember({"any", "buffer", "image"}));
     cmd->add_flag("--json", json, "the sessions' results as JSON on stdout (their progress goes to stderr)");
@@ -141,11 +137,17 @@ struct RemoteFlags {
     o.platform = global.platform;
     o.device = global.device;
     o.host_db = db;
-    const std::pair<const char*, const std::string*> pass[] = {
-        {"--strategy", &strategy}, {"--max-evals", &max_evals},     {"--time-limit", &time_limit},
-        {"--seed", &seed},         {"--min-samples", &min_samples}, {"--timeout-ms", &timeout_ms},
-        {"--cool-down", &cool_down}, {"--cool-down-temp", &cool_down_temp},
-        {"--cool-down-max-wait", &cool_down_max_wait}, {"--build-jobs", &build_jobs}, {"--storage", &storage}};
+    const std::pair<const char*, const std::string*> pass[] = {{"--strategy", &strategy},
+                                                               {"--max-evals", &max_evals},
+                                                               {"--time-limit", &time_limit},
+                                                               {"--seed", &seed},
+                                                               {"--min-samples", &min_samples},
+                                                               {"--timeout-ms", &timeout_ms},
+                                                               {"--cool-down", &cool_down},
+                                                               {"--cool-down-temp", &cool_down_temp},
+                                                               {"--cool-down-max-wait", &cool_down_max_wait},
+                                                               {"--build-jobs", &build_jobs},
+                                                               {"--storage", &storage}};
     for (const auto& [flag, value] : pass) {
       if (!value->empty()) o.tune_args.insert(o.tune_args.end(), {flag, *value});
     }
@@ -195,14 +197,12 @@ std::vector<std::string> SplitWorkload(const std::string& workload, const std::v
 }
 
 // Exit code of a session: 0, or 1 with a line saying how to resume.
-int Report(const std::string& prefix, const std::string& target, const RemoteTuneResult& r,
-           const std::string& db) {
+int Report(const std::string& prefix, const std::string& target, const RemoteTuneResult& r, const std::string& db) {
   if (!r.local_db.empty()) fmt::print("{}results of {} in {}\n", prefix, target, r.local_db);
   for (const auto& a : r.artifacts) fmt::print("{}artifact: {}\n", prefix, a);
   if (r.merged) PrintMerge(r.local_db, db, r.merge);
   if (r.remote_exit == 0) return 0;
-  fmt::print(stderr,
-             "{}{}: the target's tune {} (exit {}); what it recorded is {}; run the same command to resume\n",
+  fmt::print(stderr, "{}{}: the target's tune {} (exit {}); what it recorded is {}; run the same command to resume\n",
              prefix, target, r.remote_exit == 255 ? "lost its connection" : "did not finish", r.remote_exit,
              r.merged ? "merged" : "kept on the target");
   return 1;
@@ -211,8 +211,8 @@ int Report(const std::string& prefix, const std::string& target, const RemoteTun
 }  // namespace
 
 void AddMergeCommand(CLI::App& app, const GlobalOptions&) {
-  auto* cmd = app.add_subcommand(
-      "merge", "merge result databases into DEST (idempotent; devices kept apart by fingerprint)");
+  auto* cmd =
+      app.add_subcommand("merge", "merge result databases into DEST (idempotent; devices kept apart by fingerprint)");
   static std::string dest;
   static std::vector<std::string> sources;
   cmd->add_option("DEST", dest, "database merged into (created if missing)")->required();
@@ -230,12 +230,11 @@ void AddMergeCommand(CLI::App& app, const GlobalOptions&) {
 }
 
 void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global) {
-  auto* cmd = app.add_subcommand(
-      "remote-tune", "tune on a phone (adb) or board (ssh), pull and merge the results; resumable");
+  auto* cmd =
+      app.add_subcommand("remote-tune", "tune on a phone (adb) or board (ssh), pull and merge the results; resumable");
   static RemoteFlags flags;
   static std::string target = "local";
-  cmd->add_option("-t,--target", target, "local | adb:SERIAL | ssh:[user@]host[:port]")
-      ->capture_default_str();
+  cmd->add_option("-t,--target", target, "local | adb:SERIAL | ssh:[user@]host[:port]")->capture_default_str();
   flags.Register(cmd);
   cmd->callback([&global] {
     const TargetSpec spec = ParseTarget(target);
@@ -250,8 +249,7 @@ void AddRemoteTuneCommand(CLI::App& app, const GlobalOptions& global) {
 }
 
 void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
-  auto* cmd =
-      app.add_subcommand("farm", "tune on many targets in parallel, each into its own database, then merge");
+  auto* cmd = app.add_subcommand("farm", "tune on many targets in parallel, each into its own database, then merge");
   static RemoteFlags flags;
   static std::string targets;
   static std::string split = "all";
@@ -282,8 +280,7 @@ void AddFarmCommand(CLI::App& app, const GlobalOptions& global) {
       }
       failed += Report(prefix, o.target.text, o.result, options.host_db);
     }
-    fmt::print("farm: {} of {} targets done\n", outcomes.size() - static_cast<size_t>(failed),
-               outcomes.size());
+    fmt::print("farm: {} of {} targets done\n", outcomes.size() - static_cast<size_t>(failed), outcomes.size());
     if (failed > 0) exit_code = 1;
     redirect.Restore();
     if (flags.json) {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `mace_tune replay`: run strategies against recorded spaces (our database, CLBlast's tuner JSON,
 // Kernel Tuner's cache) over many seeds and print how fast each reaches the optimum. No device.
-#include <algorithm>
-#include <fstream>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include "apps/commands.h"
 #include "apps/option_checks.h"
@@ -22,21 +22,27 @@ void AddReplayCommand(CLI::App& app, const GlobalOptions& /*global*/) {
   static bool json = false;
   static std::string out_path;
   static std::string export_kt;
-  cmd->add_option("-s,--strategy", strategy, "a strategy ('default': tune's), a comma-separated list, or 'all'")->capture_default_str();
-  cmd->add_option("--seeds", options.seeds, "seeds per strategy and space")->capture_default_str()
+  cmd->add_option("-s,--strategy", strategy, "a strategy ('default': tune's), a comma-separated list, or 'all'")
+      ->capture_default_str();
+  cmd->add_option("--seeds", options.seeds, "seeds per strategy and space")
+      ->capture_default_str()
       ->check(IntWithin(1, 1e6));
-  cmd->add_option("--first-seed", options.first_seed, "seeds are first-seed, first-seed + 1, ...")->capture_default_str()
+  cmd->add_option("--first-seed", options.first_seed, "seeds are first-seed, first-seed + 1, ...")
+      ->capture_default_str()
       ->check(IntWithin(0, kMaxSeed));
-  cmd->add_option("--max-evals", options.max_evals, "evaluations per replay, 0 = the space's size")->capture_default_str()
+  cmd->add_option("--max-evals", options.max_evals, "evaluations per replay, 0 = the space's size")
+      ->capture_default_str()
       ->check(IntWithin(0, kMaxEvals));
-  cmd->add_option("--budget", options.fixed_budget, "report the best found within this many evaluations")->capture_default_str()
+  cmd->add_option("--budget", options.fixed_budget, "report the best found within this many evaluations")
+      ->capture_default_str()
       ->check(IntWithin(0, kMaxEvals));
   cmd->add_option("--space", spaces, "db:FILE[:KEY][@DEVICE], clblast:FILE.json, kt:FILE.json, or a file (detected)")
       ->required();
   cmd->add_flag("--json", json, "JSON instead of the table");
   cmd->add_option("-o,--out", out_path, "write to this file instead of stdout");
-  cmd->add_option("--export-kt", export_kt,
-                  "write the (one) space as a Kernel Tuner cache to this file, for its simulation mode, and replay nothing");
+  cmd->add_option(
+      "--export-kt", export_kt,
+      "write the (one) space as a Kernel Tuner cache to this file, for its simulation mode, and replay nothing");
   cmd->callback([] {
     options.strategies.clear();
     const auto names = StrategyNames();

@@ -2,14 +2,13 @@
 // `mace_tune report`: runs the Python report generator (reports/mace_tune_report.py) with a Python
 // that has matplotlib: $MACE_TUNE_PYTHON, then /usr/bin/python3, then python3 on PATH.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "apps/commands.h"
 
@@ -93,9 +92,10 @@ void AddReportCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->callback([&global] {
     const std::string script = FindScript();
     if (script.empty()) {
-      throw std::runtime_error(fmt::format("report script mace_tune_report.py not found (looked in $MACE_TUNE_REPORTS_DIR, "
-                                           "share/{} next to the binary, and {})",
-                                           MACE_TUNE_REPORTS_INSTALL_DIR, MACE_TUNE_REPORTS_SOURCE_DIR));
+      throw std::runtime_error(
+          fmt::format("report script mace_tune_report.py not found (looked in $MACE_TUNE_REPORTS_DIR, "
+                      "share/{} next to the binary, and {})",
+                      MACE_TUNE_REPORTS_INSTALL_DIR, MACE_TUNE_REPORTS_SOURCE_DIR));
     }
     // HTML needs matplotlib for its plots; the exports need only the standard library.
     std::string python = FindPython("matplotlib");
@@ -105,8 +105,7 @@ void AddReportCommand(CLI::App& app, const GlobalOptions& global) {
           "no Python with matplotlib found (tried $MACE_TUNE_PYTHON, /usr/bin/python3, python3): install "
           "python3-matplotlib (apt-get install python3-matplotlib) or set MACE_TUNE_PYTHON to a python that has it");
     }
-    std::vector<std::string> args = {python, script, "--out", out, "--format", format,
-                                     "--tool-version", ToolVersion()};
+    std::vector<std::string> args = {python, script, "--out", out, "--format", format, "--tool-version", ToolVersion()};
     for (const auto& b : bench) args.insert(args.end(), {"--bench", b});
     for (const auto& l : limits) args.insert(args.end(), {"--limits", l});
     for (const auto& w : workloads) args.insert(args.end(), {"--workload", w});

@@ -2,10 +2,9 @@
 // The mace_tune CLI's subcommands: each registers its options on a CLI11 app and runs.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace mace_tune {
 struct DeviceLimits;

@@ -2,10 +2,10 @@
 // Per-family summary of a tune run.
 #include "apps/family_summary.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "kernels/kernel_family.h"
 

@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cl/cl_core.h"
 #include "kernels/kernel_family.h"
 #include "kernels/tensor_io.h"
 #include "mace_tune/runtime.h"
+#include "runtime/cl/cl_core.h"
 #include "tuner/tune_context.h"
 #include "workloads/workload.h"
 
@@ -200,20 +200,30 @@ int main(int argc, char** argv) {
       const std::string key = w.items[i].key.ToString();
       if (!b->tuned.empty()) {
         benchmark::RegisterBenchmark(("kernel/" + key + "/tuned").c_str(), KernelBench, &b->tuned, i)
-            ->UseManualTime()->Unit(benchmark::kMicrosecond);
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
       }
       benchmark::RegisterBenchmark(("kernel/" + key + "/default").c_str(), KernelBench, &b->defaults, i)
-          ->UseManualTime()->Unit(benchmark::kMicrosecond);
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
     }
     if (!b->tuned.empty()) {
-      benchmark::RegisterBenchmark("network/tuned", NetworkBench, &b->tuned)->UseManualTime()->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark("network/tuned", NetworkBench, &b->tuned)
+          ->UseManualTime()
+          ->Unit(benchmark::kMicrosecond);
     }
-    benchmark::RegisterBenchmark("network/default", NetworkBench, &b->defaults)->UseManualTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("network/default", NetworkBench, &b->defaults)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("startup/cold", StartupBench, &w, false)
-        ->UseRealTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+        ->UseRealTime()
+        ->Iterations(2)
+        ->Unit(benchmark::kMillisecond);
     if (!b->options.binary.empty()) {
       benchmark::RegisterBenchmark("startup/warm", StartupBench, &w, true)
-          ->UseRealTime()->Iterations(2)->Unit(benchmark::kMillisecond);
+          ->UseRealTime()
+          ->Iterations(2)
+          ->Unit(benchmark::kMillisecond);
     }
     benchmark::AddCustomContext("mace_bench.version", std::string("mace_tune ") + MACE_TUNE_VERSION);
     benchmark::AddCustomContext("mace_bench.workload", w.name);

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions global;
   app.add_option("--platform", global.platform, "OpenCL platform name substring (default: $MACE_TUNE_PLATFORM)");
-  app.add_option("--device", global.device, "OpenCL device name substring (default: $MACE_TUNE_DEVICE, else first GPU, else first device)");
+  app.add_option("--device", global.device,
+                 "OpenCL device name substring (default: $MACE_TUNE_DEVICE, else first GPU, else first device)");
   app.add_flag("-v,--verbose", global.verbose, "print details of errors (build logs)");
   AddDevicesCommand(app, global);
   AddTuneCommand(app, global);

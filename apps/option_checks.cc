@@ -2,11 +2,11 @@
 // Numeric option validators (option_checks.h).
 #include "apps/option_checks.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace mace_tune::cli {
 

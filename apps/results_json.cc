@@ -44,12 +44,17 @@ void Config(JsonWriter& out, std::string_view name, const std::optional<Measurem
 }
 
 void Merge(JsonWriter& out, const MergeReport& r) {
-  out.Field("measurements_added", r.measurements_added).Field("samples_added", r.samples_added)
+  out.Field("measurements_added", r.measurements_added)
+      .Field("samples_added", r.samples_added)
       .Field("measurements_identical", r.measurements_identical)
-      .Field("measurements_conflicting", r.measurements_conflicting).Field("devices_added", r.devices_added)
-      .Field("runs_added", r.runs_added).Field("runs_updated", r.runs_updated)
-      .Field("default_configs_added", r.default_configs_added).Field("finals_added", r.finals_added)
-      .Field("device_states_added", r.device_states_added).Field("cool_downs_added", r.cool_downs_added)
+      .Field("measurements_conflicting", r.measurements_conflicting)
+      .Field("devices_added", r.devices_added)
+      .Field("runs_added", r.runs_added)
+      .Field("runs_updated", r.runs_updated)
+      .Field("default_configs_added", r.default_configs_added)
+      .Field("finals_added", r.finals_added)
+      .Field("device_states_added", r.device_states_added)
+      .Field("cool_downs_added", r.cool_downs_added)
       .Field("descriptions_added", r.descriptions_added);
 }
 
@@ -58,10 +63,16 @@ void Merge(JsonWriter& out, const MergeReport& r) {
 std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const TuneReport& report,
                      const std::string& db) {
   JsonWriter out = Begin("mace_tune tune");
-  out.Field("db", db).Field("run_id", report.run_id).Field("workload", request.workload.name)
-      .Field("strategy", request.strategy).Field("seed", request.seed).Field("max_evals", request.budget.max_evals)
+  out.Field("db", db)
+      .Field("run_id", report.run_id)
+      .Field("workload", request.workload.name)
+      .Field("strategy", request.strategy)
+      .Field("seed", request.seed)
+      .Field("max_evals", request.budget.max_evals)
       .Field("interrupted", report.interrupted);
-  out.BeginObject("device").Field("id", ctx.fingerprint.Id()).Field("description", ctx.fingerprint.Describe())
+  out.BeginObject("device")
+      .Field("id", ctx.fingerprint.Id())
+      .Field("description", ctx.fingerprint.Describe())
       .EndObject();
   double net_default = 0, net_tuned = 0;
   out.BeginArray("keys");
@@ -70,9 +81,13 @@ std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const T
     const double best = r.best ? r.best->median_ns : 0;
     net_default += def * r.count;
     net_tuned += best * r.count;
-    out.BeginObject().Field("tuning_key", r.tuning_key).Field("layers", r.count)
-        .Field("space_size", static_cast<int64_t>(r.space_size)).Field("evaluations", r.evaluated)
-        .Field("measured", r.measured).Field("failed", r.failed);
+    out.BeginObject()
+        .Field("tuning_key", r.tuning_key)
+        .Field("layers", r.count)
+        .Field("space_size", static_cast<int64_t>(r.space_size))
+        .Field("evaluations", r.evaluated)
+        .Field("measured", r.measured)
+        .Field("failed", r.failed);
     Config(out, "default", r.default_config);
     Config(out, "best", r.best);
     Ratio(out, "speedup", def, best);
@@ -91,11 +106,16 @@ std::string TuneJson(const TuneContext& ctx, const TuneRequest& request, const T
 std::string EmitJson(const EmitReport& report, const std::string& db, const std::string& cpp_path) {
   JsonWriter out = Begin("mace_tune emit");
   out.Field("db", db);
-  out.BeginObject("binary").Field("path", report.binary_path).Field("programs", static_cast<int64_t>(report.programs))
-      .Field("bytes", static_cast<int64_t>(report.binary_bytes)).EndObject();
-  out.BeginObject("params").Field("path", report.params_path)
+  out.BeginObject("binary")
+      .Field("path", report.binary_path)
+      .Field("programs", static_cast<int64_t>(report.programs))
+      .Field("bytes", static_cast<int64_t>(report.binary_bytes))
+      .EndObject();
+  out.BeginObject("params")
+      .Field("path", report.params_path)
       .Field("tuning_keys", static_cast<int64_t>(report.entries.size()))
-      .Field("user_kernels", static_cast<int64_t>(report.user_kernels)).EndObject();
+      .Field("user_kernels", static_cast<int64_t>(report.user_kernels))
+      .EndObject();
   if (cpp_path.empty()) {
     out.Null("cpp");
   } else {
@@ -133,9 +153,15 @@ std::string RemoteJson(const std::vector<RemoteOutcome>& outcomes, const std::st
       out.Field("error", o.error).EndObject();
       continue;
     }
-    out.BeginObject("info").Field("os", r.info.os).Field("arch", r.info.arch).Field("abi", r.info.abi)
-        .Field("board", r.info.board).Field("model", r.info.model).Field("hostname", r.info.hostname)
-        .Field("name", r.info.name).EndObject();
+    out.BeginObject("info")
+        .Field("os", r.info.os)
+        .Field("arch", r.info.arch)
+        .Field("abi", r.info.abi)
+        .Field("board", r.info.board)
+        .Field("model", r.info.model)
+        .Field("hostname", r.info.hostname)
+        .Field("name", r.info.name)
+        .EndObject();
     out.Field("remote_exit", r.remote_exit).Field("done", r.remote_exit == 0).Field("local_dir", r.local_dir);
     if (r.local_db.empty()) {
       out.Null("local_db");

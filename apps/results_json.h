@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "emit/emit.h"
-#include "store/merge.h"
 #include "remote/remote_tune.h"
+#include "store/merge.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune::cli {

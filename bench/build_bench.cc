@@ -44,7 +44,8 @@ std::string AsDefines(const std::string& options, std::vector<std::string>* name
   while ((at = options.find("-D", at)) != std::string::npos) {
     const size_t eq = options.find('=', at), end = options.find(' ', at);
     names->push_back(options.substr(at + 2, eq - at - 2));
-    out += "#define " + names->back() + " " + options.substr(eq + 1, end == std::string::npos ? end : end - eq - 1) + "\n";
+    out +=
+        "#define " + names->back() + " " + options.substr(eq + 1, end == std::string::npos ? end : end - eq - 1) + "\n";
     at = eq;
   }
   return out;
@@ -96,7 +97,8 @@ void BM_BuildProcesses(benchmark::State& state) {
     std::vector<pid_t> pids;
     for (int p = 0; p < processes; ++p) {
       std::string count = std::to_string(kPerChild), tag = std::to_string(nonce++);
-      char* argv[] = {const_cast<char*>("/proc/self/exe"), const_cast<char*>("--child"), count.data(), tag.data(), nullptr};
+      char* argv[] = {const_cast<char*>("/proc/self/exe"), const_cast<char*>("--child"), count.data(), tag.data(),
+                      nullptr};
       pid_t pid = 0;
       if (posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv, environ) != 0) state.SkipWithError("spawn");
       pids.push_back(pid);
@@ -110,8 +112,15 @@ void BM_BuildProcesses(benchmark::State& state) {
   state.counters["builds_per_s"] =
       benchmark::Counter(processes * kPerChild, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_BuildProcesses)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->ArgName("processes")->Unit(benchmark::kMillisecond)
-    ->Iterations(2)->UseRealTime();
+BENCHMARK(BM_BuildProcesses)
+    ->Arg(1)
+    ->Arg(2)
+    ->Arg(4)
+    ->Arg(8)
+    ->ArgName("processes")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(2)
+    ->UseRealTime();
 
 // k variants compiled as one program.
 void BM_BuildBatched(benchmark::State& state) {
@@ -121,8 +130,14 @@ void BM_BuildBatched(benchmark::State& state) {
   for (auto _ : state) BuildFromSource(ctx.context.get(), ctx.device(), Unique(source), "");
   state.counters["variants_per_s"] = benchmark::Counter(k, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_BuildBatched)->Arg(1)->Arg(4)->Arg(16)->ArgName("variants")->Unit(benchmark::kMillisecond)
-    ->Iterations(3)->UseRealTime();
+BENCHMARK(BM_BuildBatched)
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->ArgName("variants")
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->UseRealTime();
 
 int Child(int count) {
   TuneContext ctx = OpenDevice("", "");

@@ -10,9 +10,9 @@
 #include <fstream>
 
 #include "kernels/description_file.h"
-#include "tuner/evaluator.h"
 #include "kernels/kernel_family.h"
 #include "store/store.h"
+#include "tuner/evaluator.h"
 #include "tuner/tuner.h"
 
 namespace mace_tune {
@@ -79,8 +79,7 @@ void BM_EvaluateBuilt(benchmark::State& state) {
     const Measurement m = evaluator.Evaluate(params);
     for (double ns : m.samples_ns) kernel_ns += ns;
   }
-  state.counters["kernel_us_per_eval"] =
-      benchmark::Counter(kernel_ns / 1e3 / static_cast<double>(state.iterations()));
+  state.counters["kernel_us_per_eval"] = benchmark::Counter(kernel_ns / 1e3 / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_EvaluateBuilt)->Unit(benchmark::kMillisecond);
 
@@ -103,8 +102,8 @@ void BM_TuneLoop(benchmark::State& state) {
     evaluations += report.measured;
     fs::remove(db);
   }
-  state.counters["per_eval"] = benchmark::Counter(static_cast<double>(evaluations), benchmark::Counter::kIsRate |
-                                                                                     benchmark::Counter::kInvert);
+  state.counters["per_eval"] =
+      benchmark::Counter(static_cast<double>(evaluations), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_TuneLoop)->Arg(0)->Arg(1)->ArgName("model")->Unit(benchmark::kMillisecond)->Iterations(3);
 

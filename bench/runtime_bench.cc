@@ -7,7 +7,6 @@
 //   POCL_KERNEL_CACHE=0 CUDA_CACHE_DISABLE=1 build/bench/runtime_bench
 // MACE_TUNE_BENCH_WORKLOAD picks the workload (default: mobilenet_v2_gemm); device: MACE_TUNE_DEVICE.
 #include <benchmark/benchmark.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,10 +15,10 @@
 #include <stdexcept>
 
 #include "formats/artifact_writer.h"
-#include "runtime/cl/cl_core.h"
 #include "kernels/kernel_family.h"
-#include "mace_tune/runtime.h"
 #include "kernels/tensor_io.h"
+#include "mace_tune/runtime.h"
+#include "runtime/cl/cl_core.h"
 #include "tuner/tune_context.h"
 #include "workloads/workload.h"
 
@@ -29,11 +28,11 @@ namespace {
 struct Fixture {
   TuneContext ctx;
   std::vector<std::string> keys;
-  std::vector<uint8_t> binary;  // the default configs' programs, built once
-  std::vector<uint8_t> tuned;   // a tuned file mapping each key to its default config
+  std::vector<uint8_t> binary;              // the default configs' programs, built once
+  std::vector<uint8_t> tuned;               // a tuned file mapping each key to its default config
   std::vector<std::vector<Buffer>> memory;  // each key's arguments (the default config's storage)
-  std::string binary_path;      // `binary` as a file (mapped at load)
-  std::string cache_path;       // cache-update mode's file, filled by the first cache run
+  std::string binary_path;                  // `binary` as a file (mapped at load)
+  std::string cache_path;                   // cache-update mode's file, filled by the first cache run
 };
 
 Fixture& Get() {
@@ -49,8 +48,8 @@ Fixture& Get() {
       ParamMap p;
       std::string options;
       LaunchGeometry g;
-      if (!FamilyDefaultParams(item.key, fx->ctx.limits, &p).ok() ||
-          !FamilyBuildOptions(item.key, p, &options).ok() || !FamilyGeometry(item.key, p, &g).ok()) {
+      if (!FamilyDefaultParams(item.key, fx->ctx.limits, &p).ok() || !FamilyBuildOptions(item.key, p, &options).ok() ||
+          !FamilyGeometry(item.key, p, &g).ok()) {
         throw std::runtime_error("bad workload key " + item.key.ToString());
       }
       programs.emplace_back(std::string(FindFamily(item.key.family)->program), options);
@@ -104,7 +103,8 @@ void StartUp(benchmark::State& state, Start start) {
   for (auto _ : state) {
     std::unique_ptr<Runtime> rt;
     if (!Runtime::Create(f.ctx.context.get(), f.ctx.device(), options, &rt).ok()) state.SkipWithError("Create failed");
-    if (start == Start::kBinaryFile && !rt->LoadProgramBinaries(f.binary_path).ok()) state.SkipWithError("binary rejected");
+    if (start == Start::kBinaryFile && !rt->LoadProgramBinaries(f.binary_path).ok())
+      state.SkipWithError("binary rejected");
     for (size_t i = 0; i < f.keys.size(); ++i) {
       PreparedKernel k;
       if (!rt->Prepare(f.keys[i], &k).ok()) state.SkipWithError("Prepare failed");

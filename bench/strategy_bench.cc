@@ -14,8 +14,8 @@ namespace mace_tune {
 namespace {
 
 SearchSpace GemmLikeSpace() {
-  std::vector<TunableParam> params = {{"LX", {4, 8, 16, 32}}, {"LY", {4, 8, 16, 32}}, {"TM", {1, 2, 4, 8}},
-                                      {"TN", {1, 2, 4, 8}},   {"KT", {4, 8, 16, 32}}, {"VW", {1, 2, 4, 8}},
+  std::vector<TunableParam> params = {{"LX", {4, 8, 16, 32}},   {"LY", {4, 8, 16, 32}}, {"TM", {1, 2, 4, 8}},
+                                      {"TN", {1, 2, 4, 8}},     {"KT", {4, 8, 16, 32}}, {"VW", {1, 2, 4, 8}},
                                       {"U", {0, 1, 2, 3, 4, 5}}};
   // A work-group of at most 1024 items (as a GPU's limit would cut the space).
   return SearchSpace(params, [](const ParamMap& p) {
@@ -50,11 +50,19 @@ void BM_Proposal(benchmark::State& state, const char* strategy) {
   state.counters["configs"] = static_cast<double>(space.size());
 }
 BENCHMARK_CAPTURE(BM_Proposal, model, "model")
-    ->Arg(100)->Arg(300)->Arg(1000)->Iterations(20)->Unit(benchmark::kMillisecond);
+    ->Arg(100)
+    ->Arg(300)
+    ->Arg(1000)
+    ->Iterations(20)
+    ->Unit(benchmark::kMillisecond);
 // hybrid refits its trees once per 10% of growth: 100 proposals at 1,000 cover one refit, so the
 // mean is the cost per proposal over a refit cycle.
 BENCHMARK_CAPTURE(BM_Proposal, hybrid, "hybrid")
-    ->Arg(100)->Arg(300)->Arg(1000)->Iterations(100)->Unit(benchmark::kMillisecond);
+    ->Arg(100)
+    ->Arg(300)
+    ->Arg(1000)
+    ->Iterations(100)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Proposal, random, "random")->Arg(1000)->Iterations(20)->Unit(benchmark::kMillisecond);
 
 }  // namespace

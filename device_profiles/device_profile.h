@@ -14,9 +14,9 @@
 namespace mace_tune {
 
 struct DeviceProfile {
-  std::string name;   // section name, e.g. "nvidia-hopper"
-  std::string level;  // device, architecture, vendor or default
-  std::vector<std::string> chain;  // matched profile first, then its parents
+  std::string name;                           // section name, e.g. "nvidia-hopper"
+  std::string level;                          // device, architecture, vendor or default
+  std::vector<std::string> chain;             // matched profile first, then its parents
   std::map<std::string, std::string> values;  // merged, parents' values overridden
 
   std::string Get(const std::string& key, const std::string& fallback = {}) const;

@@ -9,10 +9,10 @@
 #include <stdexcept>
 
 #include "formats/artifact_writer.h"
-#include "runtime/desc/registry.h"
 #include "kernels/description_file.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
+#include "runtime/desc/registry.h"
 
 namespace mace_tune {
 namespace {
@@ -35,7 +35,8 @@ int64_t DeviceIdIn(Store& store, const DeviceFingerprint& fingerprint) {
 
 TunedSelection SelectTuned(Store& store, int64_t device_id) {
   // Users' kernels come with the results: their descriptions and sources are in the database.
-  for (const auto& [digest, bytes] : store.Descriptions()) RegisterKernelBytes(bytes, store.path() + ": kernel " + digest);
+  for (const auto& [digest, bytes] : store.Descriptions())
+    RegisterKernelBytes(bytes, store.path() + ": kernel " + digest);
   TunedSelection out;
   std::set<std::string> families;
   for (InstanceSummary& s : store.Summaries(device_id)) {
@@ -108,8 +109,8 @@ EmitReport Emit(TuneContext& ctx, Store& store, const EmitRequest& request) {
   EmitReport report;
   report.entries = std::move(selection.entries);
   report.user_kernels = tuned.descriptions.size();
-  const ProgramBinaryFile binary = BuildProgramBinaryFile(
-      ctx.context.get(), ctx.device(), {programs.begin(), programs.end()}, request.tool_version);
+  const ProgramBinaryFile binary =
+      BuildProgramBinaryFile(ctx.context.get(), ctx.device(), {programs.begin(), programs.end()}, request.tool_version);
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(request.out_dir, ec);

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "formats/artifact_writer.h"
-#include "runtime/cl/cl_core.h"
 #include "emit/emit.h"
-#include "mace_tune/families.h"
+#include "formats/artifact_writer.h"
 #include "formats/mace_writer.h"
+#include "mace_tune/families.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 namespace {
@@ -116,9 +116,9 @@ MaceEmitReport EmitMace(TuneContext& ctx, Store& store, const MaceEmitRequest& r
 
   cl_platform_id platform = nullptr;
   clGetDeviceInfo(ctx.device(), CL_DEVICE_PLATFORM, sizeof platform, &platform, nullptr);
-  report.platform_info = MacePlatformInfo(PlatformString(platform, CL_PLATFORM_NAME),
-                                          PlatformString(platform, CL_PLATFORM_PROFILE),
-                                          PlatformString(platform, CL_PLATFORM_VERSION), request.mace_version);
+  report.platform_info =
+      MacePlatformInfo(PlatformString(platform, CL_PLATFORM_NAME), PlatformString(platform, CL_PLATFORM_PROFILE),
+                       PlatformString(platform, CL_PLATFORM_VERSION), request.mace_version);
   report.device_name = request.device_name_given ? request.device_name
                                                  : MaceDeviceName(DeviceString(ctx.device(), CL_DEVICE_NAME),
                                                                   DeviceString(ctx.device(), CL_DEVICE_VERSION));

@@ -25,7 +25,7 @@ struct MaceEmitRequest {
   std::string mace_version;
   std::string device_name;  // overrides the name derived as MACE derives it (MaceDeviceName)
   bool device_name_given = false;
-  std::vector<MaceKeyTemplate> key_templates;      // how the app's MACE ops name tuning keys
+  std::vector<MaceKeyTemplate> key_templates;          // how the app's MACE ops name tuning keys
   std::map<std::string, std::string> program_options;  // program -> the options MACE's op adds
 };
 
@@ -33,8 +33,8 @@ struct MaceEmitReport {
   std::string binary_path, params_path;
   std::string platform_info, device_name;
   size_t programs = 0, binary_bytes = 0, params_bytes = 0;
-  size_t keys = 0;         // tuned keys written
-  size_t mace_named = 0;   // of them, named by a --mace-key template (what MACE's ops ask for)
+  size_t keys = 0;        // tuned keys written
+  size_t mace_named = 0;  // of them, named by a --mace-key template (what MACE's ops ask for)
   std::vector<std::string> program_keys;
 };
 

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "runtime/desc/registry.h"
 #include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
+#include "runtime/desc/registry.h"
 
 namespace mace_tune {
 namespace {
@@ -34,8 +34,8 @@ std::string Trim(const std::string& s) {
 // The domain's value nearest to `value` in ratio (|log2(v / value)|), the smaller on a tie.
 int64_t Nearest(const std::vector<int64_t>& domain, int64_t value) {
   const auto distance = [value](int64_t v) {
-    return std::fabs(std::log2(static_cast<double>(std::max<int64_t>(v, 1)) /
-                               static_cast<double>(std::max<int64_t>(value, 1))));
+    return std::fabs(
+        std::log2(static_cast<double>(std::max<int64_t>(v, 1)) / static_cast<double>(std::max<int64_t>(value, 1))));
   };
   int64_t best = domain.front();
   for (int64_t v : domain) {

@@ -66,9 +66,12 @@ int main(int argc, char** argv) {
   std::string binary_path, params_path, workload_path;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--binary" && i + 1 < argc) binary_path = argv[++i];
-    else if (arg == "--params" && i + 1 < argc) params_path = argv[++i];
-    else workload_path = arg;
+    if (arg == "--binary" && i + 1 < argc)
+      binary_path = argv[++i];
+    else if (arg == "--params" && i + 1 < argc)
+      params_path = argv[++i];
+    else
+      workload_path = arg;
   }
   if (workload_path.empty()) return Fail("usage: gemm_runtime_example [--binary FILE] [--params FILE] WORKLOAD");
   std::vector<std::string> keys;
@@ -103,8 +106,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!(status = runtime->Prepare(keys[i], &kernels[i])).ok()) return Fail(keys[i] + ": " + status.ToString());
   }
-  const double startup_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const double startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   int failures = 0;
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -125,7 +127,8 @@ int main(int argc, char** argv) {
     clSetKernelArg(kernel, 5, sizeof(cl_mem), &dc);
     err = clEnqueueNDRangeKernel(queue, kernel, cfg.geometry.dims, nullptr, cfg.geometry.gws.data(),
                                  cfg.geometry.lws.data(), 0, nullptr, nullptr);
-    if (err == CL_SUCCESS) err = clEnqueueReadBuffer(queue, dc, CL_TRUE, 0, c.size() * 4, c.data(), 0, nullptr, nullptr);
+    if (err == CL_SUCCESS)
+      err = clEnqueueReadBuffer(queue, dc, CL_TRUE, 0, c.size() * 4, c.data(), 0, nullptr, nullptr);
     double max_err = err == CL_SUCCESS ? 0 : INFINITY;
     for (int r = 0; r < m && err == CL_SUCCESS; ++r) {
       for (int col = 0; col < n; ++col) {
@@ -139,14 +142,15 @@ int main(int argc, char** argv) {
     failures += ok ? 0 : 1;
     std::printf("%-34s %-7s %-6s max error %.2e %s  [%s]\n", keys[i].c_str(),
                 mace_tune::ProgramOriginName(kernels[i].origin()), cfg.tuned ? "tuned" : "default", max_err,
-                ok ? "ok" : "WRONG", cfg.tuned ? cfg.params.size() ? mace_tune::FormatParams(cfg.params).c_str() : "" : cfg.reason.c_str());
+                ok ? "ok" : "WRONG",
+                cfg.tuned ? cfg.params.size() ? mace_tune::FormatParams(cfg.params).c_str() : "" : cfg.reason.c_str());
     clReleaseMemObject(da);
     clReleaseMemObject(db);
     clReleaseMemObject(dc);
   }
   for (const auto& event : runtime->program_events()) {
-    std::printf("program %s: %s (%s, %.1f ms)\n", event.program_key.c_str(),
-                mace_tune::ProgramOriginName(event.origin), event.reason.c_str(), event.build_ms);
+    std::printf("program %s: %s (%s, %.1f ms)\n", event.program_key.c_str(), mace_tune::ProgramOriginName(event.origin),
+                event.reason.c_str(), event.build_ms);
   }
   std::printf("start-up (runtime create, load, prepare %zu kernels): %.1f ms; %d wrong\n", keys.size(), startup_ms,
               failures);

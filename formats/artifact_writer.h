@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/cl/cl_config.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/status.h"
+#include "runtime/cl/cl_config.h"
 
 namespace mace_tune {
 
@@ -37,9 +37,8 @@ Status WriteFilesAtomic(const std::vector<std::pair<std::string, std::vector<uin
 std::string CppEmbeddingSource(const std::vector<uint8_t>& programs, const std::vector<uint8_t>& params,
                                const std::string& ns);
 
-ProgramBinaryFile BuildProgramBinaryFile(
-    cl_context context, cl_device_id device,
-    const std::vector<std::pair<std::string, std::string>>& programs,
-    const std::string& writer_version);
+ProgramBinaryFile BuildProgramBinaryFile(cl_context context, cl_device_id device,
+                                         const std::vector<std::pair<std::string, std::string>>& programs,
+                                         const std::string& writer_version);
 
 }  // namespace mace_tune

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <ctime>
 
-#include "runtime/desc/kernel_description.h"
 #include "formats/json.h"
 #include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
+#include "runtime/desc/kernel_description.h"
 
 namespace mace_tune {
 namespace {
@@ -45,13 +45,12 @@ std::string TimeText(double ns) { return ns > 0 ? Fixed(ns / 1e3, 1) + " us" : "
 
 // Header lines shared by both kinds.
 std::string TextHeader(const char* kind, const ArtifactMeta& meta, const DeviceFingerprint& d) {
-  return std::string("kind:    ") + kind + "\n" + "format:  " + std::to_string(meta.format_major) +
-         "." + std::to_string(meta.format_minor) + "\n" + "writer:  " + meta.writer_version + "\n" +
-         "created: " + UtcTime(meta.created_unix) + "\n" + "device:  " + d.Describe() + "\n" +
-         "         platform " + d.platform_name + " (" + d.platform_version + "), " +
-         std::to_string(d.compute_units) + " compute units, max work-group " +
-         std::to_string(d.max_work_group_size) + ", local memory " + std::to_string(d.local_mem_size) +
-         " B, global memory " + std::to_string(d.global_mem_size) + " B\n";
+  return std::string("kind:    ") + kind + "\n" + "format:  " + std::to_string(meta.format_major) + "." +
+         std::to_string(meta.format_minor) + "\n" + "writer:  " + meta.writer_version + "\n" +
+         "created: " + UtcTime(meta.created_unix) + "\n" + "device:  " + d.Describe() + "\n" + "         platform " +
+         d.platform_name + " (" + d.platform_version + "), " + std::to_string(d.compute_units) +
+         " compute units, max work-group " + std::to_string(d.max_work_group_size) + ", local memory " +
+         std::to_string(d.local_mem_size) + " B, global memory " + std::to_string(d.global_mem_size) + " B\n";
 }
 
 void JsonHeader(JsonWriter* out, const char* kind, const ArtifactMeta& meta, const DeviceFingerprint& d) {
@@ -189,9 +188,9 @@ std::string DescribeTuned(const TunedParamFile& file, bool json) {
   out += TextUserKernels(file);
   out += "entries: " + std::to_string(file.entries.size()) + "\n";
   for (const TunedEntry& e : file.entries) {
-    out += "  " + e.tuning_key + "\n    params " + e.params + "  lws " + Sizes(e.lws, e.dims) +
-           "  gws " + Sizes(e.gws, e.dims) + "\n    tuned " + TimeText(e.tuned_ns) + "  default " +
-           TimeText(e.default_ns) + " (" + e.default_params + ")";
+    out += "  " + e.tuning_key + "\n    params " + e.params + "  lws " + Sizes(e.lws, e.dims) + "  gws " +
+           Sizes(e.gws, e.dims) + "\n    tuned " + TimeText(e.tuned_ns) + "  default " + TimeText(e.default_ns) + " (" +
+           e.default_params + ")";
     if (e.default_ns > 0 && e.tuned_ns > 0) out += "  speed-up x" + Fixed(e.default_ns / e.tuned_ns, 2);
     out += "\n";
   }
@@ -256,9 +255,9 @@ std::string DescribeArtifact(const std::vector<uint8_t>& bytes, bool json, Statu
         result = Status::Ok();
         return DescribeMaceFile(mace, json);
       }
-      result = Status(StatusCode::kBadFormat, bytes.empty() ? "empty file: not a mace_tune artifact"
-                                                              : "not a mace_tune artifact (unknown magic), and " +
-                                                                    mace_status.message());
+      result = Status(StatusCode::kBadFormat,
+                      bytes.empty() ? "empty file: not a mace_tune artifact"
+                                    : "not a mace_tune artifact (unknown magic), and " + mace_status.message());
       return {};
     }
   }

@@ -38,7 +38,9 @@ class JsonWriter {
   JsonWriter& Field(std::string_view name, const char* value) { return RawField(name, JsonString(value)); }
   JsonWriter& Field(std::string_view name, bool value) { return RawField(name, value ? "true" : "false"); }
   template <typename T, std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  JsonWriter& Field(std::string_view name, T value) { return RawField(name, Number(value)); }
+  JsonWriter& Field(std::string_view name, T value) {
+    return RawField(name, Number(value));
+  }
   JsonWriter& Null(std::string_view name) { return RawField(name, "null"); }
   // `json` must already be valid JSON.
   JsonWriter& RawField(std::string_view name, std::string_view json);
@@ -48,7 +50,9 @@ class JsonWriter {
   JsonWriter& Value(const char* value) { return RawValue(JsonString(value)); }
   JsonWriter& Value(bool value) { return RawValue(value ? "true" : "false"); }
   template <typename T, std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  JsonWriter& Value(T value) { return RawValue(Number(value)); }
+  JsonWriter& Value(T value) {
+    return RawValue(Number(value));
+  }
   JsonWriter& RawValue(std::string_view json);
 
   const std::string& str() const { return out_; }

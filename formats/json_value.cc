@@ -29,7 +29,9 @@ class Parser {
     throw std::runtime_error("JSON: " + what + " at byte " + std::to_string(pos_));
   }
   void Space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t')) ++pos_;
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t'))
+      ++pos_;
   }
   bool Eat(char c) {
     Space();
@@ -71,7 +73,9 @@ class Parser {
       ++pos_;
       v.type = JsonValue::Type::kArray;
       if (Eat(']')) return v;
-      do { v.array.push_back(Value()); } while (Eat(','));
+      do {
+        v.array.push_back(Value());
+      } while (Eat(','));
       Expect(']');
     } else if (c == '"') {
       v.type = JsonValue::Type::kString;
@@ -108,11 +112,21 @@ class Parser {
       if (pos_ >= text_.size()) Fail("bad escape");
       c = text_[pos_++];
       switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           const unsigned code = Hex4();
           if (code < 0x80) {
@@ -127,7 +141,8 @@ class Parser {
           }
           break;
         }
-        default: out += c;
+        default:
+          out += c;
       }
     }
     if (pos_ >= text_.size()) Fail("unterminated string");

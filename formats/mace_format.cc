@@ -78,14 +78,18 @@ bool NextField(Cursor* in, Field* f) {
   f->wire = static_cast<uint32_t>(tag & 7);
   if (f->number == 0) return false;
   switch (f->wire) {
-    case 0: return in->Varint(&f->value);
-    case 1: return in->Le(8, &f->value);
-    case 5: return in->Le(4, &f->value);
+    case 0:
+      return in->Varint(&f->value);
+    case 1:
+      return in->Le(8, &f->value);
+    case 5:
+      return in->Le(4, &f->value);
     case 2:
       if (!in->Varint(&f->length)) return false;
       f->bytes = in->Take(f->length);
       return f->bytes != nullptr;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -219,7 +223,8 @@ Status ReadMaceKvFile(const uint8_t* data, size_t size, MaceKvFile* out) noexcep
     if (proto.ok()) return proto;
     const Status raw = ReadRaw(data, size, out);
     if (raw.ok()) return raw;
-    return BadFormat("not a MACE key/value file: as protobuf: " + proto.message() + "; as raw layout: " + raw.message());
+    return BadFormat("not a MACE key/value file: as protobuf: " + proto.message() +
+                     "; as raw layout: " + raw.message());
   } catch (const std::exception& e) {
     return Status(StatusCode::kInternal, e.what());
   }

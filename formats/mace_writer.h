@@ -14,10 +14,10 @@ namespace mace_tune {
 // KVPair's field numbers as we write them. MACE's code names the fields (key, bytes_value,
 // uint32s_value) but its .proto was not among the sources we could read: these numbers are our
 // assumption, stated in docs/formats.md, and the reader accepts the same.
-constexpr uint32_t kMaceFieldPairs = 1;        // PairContainer.pairs
-constexpr uint32_t kMaceFieldKey = 1;          // KVPair.key
-constexpr uint32_t kMaceFieldBytesValue = 2;   // KVPair.bytes_value
-constexpr uint32_t kMaceFieldUint32sValue = 3; // KVPair.uint32s_value, one varint per value
+constexpr uint32_t kMaceFieldPairs = 1;         // PairContainer.pairs
+constexpr uint32_t kMaceFieldKey = 1;           // KVPair.key
+constexpr uint32_t kMaceFieldBytesValue = 2;    // KVPair.bytes_value
+constexpr uint32_t kMaceFieldUint32sValue = 3;  // KVPair.uint32s_value, one varint per value
 
 // Entries in the order given. Protobuf layout: a pair carries bytes_value when `value` is not
 // empty and uint32s_value for `uint32s`, then the message's CRC-32, little-endian. Raw layout:

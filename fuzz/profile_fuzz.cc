@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   f.platform_name = "Fuzz CL";
   mace_tune::MatchProfile(f);  // the embedded profiles
   try {
-    const auto sections = mace_tune::detail::ParseProfiles(newline == std::string::npos ? "" : text.substr(newline + 1), "fuzz.ini");
+    const auto sections =
+        mace_tune::detail::ParseProfiles(newline == std::string::npos ? "" : text.substr(newline + 1), "fuzz.ini");
     const mace_tune::DeviceProfile profile = mace_tune::detail::MatchProfileIn(sections, f);
     profile.GetInt("wave_size", 0);
   } catch (const std::invalid_argument&) {

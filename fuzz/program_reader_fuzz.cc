@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
+#include "runtime/src/format.h"
 
 namespace {
 int OneInput(const uint8_t* data, size_t size);

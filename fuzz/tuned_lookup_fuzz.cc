@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "mace_tune/artifacts.h"
 #include "runtime/desc/registry.h"
 #include "runtime/src/format.h"
 #include "runtime/src/launch_table.h"
-#include "mace_tune/artifacts.h"
 
 namespace {
 

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"
+#include "runtime/src/format.h"
 
 namespace {
 int OneInput(const uint8_t* data, size_t size);

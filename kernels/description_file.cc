@@ -5,6 +5,7 @@
 #include "kernels/description_file.h"
 
 #include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
-
-#include <toml++/toml.h>
 
 #include "mace_tune/artifacts.h"
 
@@ -39,7 +38,8 @@ class Reader {
   void Known(const toml::table& table, std::initializer_list<const char*> keys, const std::string& section) const {
     for (auto&& [key, node] : table) {
       // C++17 lambdas cannot capture a structured binding (clang rejects it): capture a reference.
-      const bool known = std::any_of(keys.begin(), keys.end(), [&name = key](const char* k) { return name.str() == k; });
+      const bool known =
+          std::any_of(keys.begin(), keys.end(), [&name = key](const char* k) { return name.str() == k; });
       if (!known) {
         std::string list;
         for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -194,15 +194,18 @@ class SourceJoiner {
 void ReadKernel(Reader& r, const toml::table& root, const fs::path& base, bool builtin_ok, desc::DescriptionText* d) {
   const toml::table* k = r.Table(root, "kernel", "kernel");
   if (k == nullptr) r.Fail(1, "kernel", "missing: a description starts with a [kernel] table");
-  r.Known(*k, {"name", "program", "function", "builtin", "sources", "include_dirs", "build_options", "dtypes",
-               "dims", "test_keys"}, "kernel");
+  r.Known(*k,
+          {"name", "program", "function", "builtin", "sources", "include_dirs", "build_options", "dtypes", "dims",
+           "test_keys"},
+          "kernel");
   d->name = r.Str(*k, "name", "kernel.name", true);
   d->program = r.Str(*k, "program", "kernel.program");
   d->function = r.Str(*k, "function", "kernel.function");
   if (const toml::node* b = k->get("builtin")) {
     if (!b->is_boolean()) r.Fail(Reader::Line(*b), "kernel.builtin", "must be true or false");
     d->builtin = *b->value<bool>();
-    if (d->builtin && !builtin_ok) r.Fail(Reader::Line(*b), "kernel.builtin", "only the kernels of this build are built in");
+    if (d->builtin && !builtin_ok)
+      r.Fail(Reader::Line(*b), "kernel.builtin", "only the kernels of this build are built in");
   }
   d->build_options = r.Str(*k, "build_options", "kernel.build_options");
   if (k->get("dtypes") != nullptr) d->dtypes = r.List(*k, "dtypes", "kernel.dtypes");
@@ -310,7 +313,8 @@ void ReadArguments(Reader& r, const toml::table& root, desc::DescriptionText* d)
   for (const toml::node& item : *node->as_array()) {
     const toml::table& t = *item.as_table();
     const std::string field = "arguments[" + std::to_string(d->args.size()) + "]";
-    r.Known(t, {"name", "kind", "type", "value", "divisor", "size", "shape", "image", "access", "fill", "seed", "when"}, field);
+    r.Known(t, {"name", "kind", "type", "value", "divisor", "size", "shape", "image", "access", "fill", "seed", "when"},
+            field);
     desc::ArgText a;
     a.name = r.Str(t, "name", field + ".name", true);
     a.kind = r.Str(t, "kind", field + ".kind", true);
@@ -399,13 +403,13 @@ desc::DescriptionPtr ParseDescriptionText(const std::string& text, const std::st
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                             std::string(e.description()));
+    throw std::runtime_error(path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
   }
   desc::DescriptionText d;
   Reader r(path, &d);
-  r.Known(root, {"kernel", "let", "parameters", "check", "defines", "launch", "defaults", "argument", "verify",
-                 "metrics"}, "");
+  r.Known(root,
+          {"kernel", "let", "parameters", "check", "defines", "launch", "defaults", "argument", "verify", "metrics"},
+          "");
   const fs::path base = fs::path(path).parent_path();
   ReadKernel(r, root, base, builtin_ok, &d);
   d.lets = ReadNamed(r, root, "let");

@@ -12,11 +12,16 @@ namespace mace_tune {
 
 double Activate(double x, int64_t act) {
   switch (act) {
-    case 1: return std::max(x, 0.0);
-    case 2: return std::min(std::max(x, 0.0), 6.0);
-    case 3: return x >= 0 ? x : 0.1 * x;
-    case 4: return 1.0 / (1.0 + std::exp(-x));
-    default: return x;
+    case 1:
+      return std::max(x, 0.0);
+    case 2:
+      return std::min(std::max(x, 0.0), 6.0);
+    case 3:
+      return x >= 0 ? x : 0.1 * x;
+    case 4:
+      return 1.0 / (1.0 + std::exp(-x));
+    default:
+      return x;
   }
 }
 

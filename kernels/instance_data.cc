@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 
-#include "runtime/cl/cl_core.h"
 #include "kernels/tensor_io.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 namespace {
@@ -22,8 +22,11 @@ const std::array<int64_t, 4>* ShapeOf(const BufferSpec& spec) { return spec.is_t
 std::vector<float> Fill(const BufferSpec& spec, uint64_t seed) {
   std::vector<float> v(spec.elements);
   switch (spec.fill) {
-    case desc::Fill::kZeros: break;
-    case desc::Fill::kOnes: std::fill(v.begin(), v.end(), 1.0f); break;
+    case desc::Fill::kZeros:
+      break;
+    case desc::Fill::kOnes:
+      std::fill(v.begin(), v.end(), 1.0f);
+      break;
     case desc::Fill::kIota:
       for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i);
       break;
@@ -78,9 +81,8 @@ void CheckMemory(const TuningKey& key, const std::vector<BufferSpec>& specs, cl_
 
 }  // namespace
 
-InstanceData::InstanceData(cl_context context, cl_device_id device, cl_command_queue queue,
-                           const KernelFamily& family, const TuningKey& key, uint64_t seed,
-                           const DeviceLimits& limits)
+InstanceData::InstanceData(cl_context context, cl_device_id device, cl_command_queue queue, const KernelFamily& family,
+                           const TuningKey& key, uint64_t seed, const DeviceLimits& limits)
     : context_(context), queue_(queue), family_(family), key_(key), specs_(family.Buffers(key)) {
   CheckMemory(key_, specs_, device, limits);
   std::vector<const std::vector<float>*> inputs;
@@ -116,11 +118,12 @@ void InstanceData::DeviceReference(cl_device_id device, const DeviceLimits& limi
   LaunchGeometry g;
   bool has_local = true;
   status = d.BuildOptions(key_, params, &options);
-  if (status.ok()) status = by_kernel ? d.ReferenceGeometry(key_, params, &g, &has_local) : d.Geometry(key_, params, &g);
+  if (status.ok())
+    status = by_kernel ? d.ReferenceGeometry(key_, params, &g, &has_local) : d.Geometry(key_, params, &g);
   if (by_kernel) options += " " + verify.kernel_options;
   if (!status.ok()) throw std::runtime_error("reference: " + status.message());
-  const std::string source = by_kernel && !verify.kernel_source.empty() ? verify.kernel_source
-                                                                          : ProgramSource(d.program());
+  const std::string source =
+      by_kernel && !verify.kernel_source.empty() ? verify.kernel_source : ProgramSource(d.program());
   try {
     Program program = BuildFromSource(context_, device, source, options);
     Kernel kernel = CreateKernel(program.get(), by_kernel ? verify.kernel : d.function());

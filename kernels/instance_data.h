@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cl/cl_handle.h"
 #include "kernels/kernel_family.h"
 #include "kernels/verify.h"
+#include "runtime/cl/cl_handle.h"
 
 namespace mace_tune {
 

@@ -5,24 +5,43 @@
 
 #include <stdexcept>
 
-#include "runtime/cl/cl_core.h"
 #include "kernels/family_util.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 namespace {
 
 void SetScalar(cl_kernel kernel, cl_uint index, const desc::ArgValue& a) {
   switch (a.type) {
-    case desc::ElemType::kFloat: SetArg(kernel, index, static_cast<cl_float>(a.real)); return;
-    case desc::ElemType::kChar: SetArg(kernel, index, static_cast<cl_char>(a.value)); return;
-    case desc::ElemType::kUchar: SetArg(kernel, index, static_cast<cl_uchar>(a.value)); return;
-    case desc::ElemType::kShort: SetArg(kernel, index, static_cast<cl_short>(a.value)); return;
-    case desc::ElemType::kUshort: SetArg(kernel, index, static_cast<cl_ushort>(a.value)); return;
-    case desc::ElemType::kUint: SetArg(kernel, index, static_cast<cl_uint>(a.value)); return;
-    case desc::ElemType::kLong: SetArg(kernel, index, static_cast<cl_long>(a.value)); return;
-    case desc::ElemType::kUlong: SetArg(kernel, index, static_cast<cl_ulong>(a.value)); return;
-    case desc::ElemType::kHalf: throw std::invalid_argument(a.name + ": half scalars are not supported");
-    default: SetArg(kernel, index, static_cast<cl_int>(a.value)); return;
+    case desc::ElemType::kFloat:
+      SetArg(kernel, index, static_cast<cl_float>(a.real));
+      return;
+    case desc::ElemType::kChar:
+      SetArg(kernel, index, static_cast<cl_char>(a.value));
+      return;
+    case desc::ElemType::kUchar:
+      SetArg(kernel, index, static_cast<cl_uchar>(a.value));
+      return;
+    case desc::ElemType::kShort:
+      SetArg(kernel, index, static_cast<cl_short>(a.value));
+      return;
+    case desc::ElemType::kUshort:
+      SetArg(kernel, index, static_cast<cl_ushort>(a.value));
+      return;
+    case desc::ElemType::kUint:
+      SetArg(kernel, index, static_cast<cl_uint>(a.value));
+      return;
+    case desc::ElemType::kLong:
+      SetArg(kernel, index, static_cast<cl_long>(a.value));
+      return;
+    case desc::ElemType::kUlong:
+      SetArg(kernel, index, static_cast<cl_ulong>(a.value));
+      return;
+    case desc::ElemType::kHalf:
+      throw std::invalid_argument(a.name + ": half scalars are not supported");
+    default:
+      SetArg(kernel, index, static_cast<cl_int>(a.value));
+      return;
   }
 }
 

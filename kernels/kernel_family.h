@@ -11,11 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "mace_tune/families.h"
+#include "mace_tune/tuning_key.h"
 #include "runtime/cl/cl_config.h"
 #include "runtime/desc/kernel_description.h"
 #include "runtime/desc/tunable_param.h"
-#include "mace_tune/families.h"
-#include "mace_tune/tuning_key.h"
 
 namespace mace_tune {
 
@@ -27,7 +27,7 @@ namespace mace_tune {
 struct BufferSpec {
   std::string name;
   size_t elements = 0;
-  bool is_output = false;  // written by the kernel (out or inout)
+  bool is_output = false;                     // written by the kernel (out or inout)
   std::array<int64_t, 4> nhwc{{0, 0, 0, 0}};  // {N, H, W, C} of a tensor, all 0 for a plain array
   desc::ElemType type = desc::ElemType::kFloat;
   desc::Access access = desc::Access::kIn;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The tuner's families: one generic KernelFamily per registered description, made on first use,
 // with the CPU references the built-in families' .cc files registered at static-init time.
+#include "runtime/desc/registry.h"
+
 #include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 
-#include "runtime/desc/registry.h"
 #include "kernels/kernel_family.h"
 
 namespace mace_tune {

@@ -13,9 +13,7 @@
 namespace mace_tune {
 namespace {
 
-size_t Padded(const std::array<int64_t, 4>& s) {
-  return static_cast<size_t>(s[0] * s[1] * s[2] * C4(s[3]) * 4);
-}
+size_t Padded(const std::array<int64_t, 4>& s) { return static_cast<size_t>(s[0] * s[1] * s[2] * C4(s[3]) * 4); }
 
 // NHWC4 buffer order <-> image order (row y = n*H + h, texel x = c4*W + w), 4 lanes per element.
 std::vector<float> ToImageOrder(const std::vector<float>& nhwc4, const std::array<int64_t, 4>& s, bool back) {
@@ -79,9 +77,9 @@ uint16_t FloatToHalf(float value) {
   std::memcpy(&f, &value, sizeof f);
   const uint32_t sign = (f >> 16) & 0x8000u;
   const uint32_t abs = f & 0x7fffffffu;
-  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // NaN
+  if (abs > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);   // NaN
   if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // rounds to >= 65520: inf
-  if (abs < 0x38800000u) {  // below the smallest normal half: subnormal or zero
+  if (abs < 0x38800000u) {                                   // below the smallest normal half: subnormal or zero
     const float magnitude = std::fabs(value) * 16777216.0f;  // in units of 2^-24
     return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(magnitude)));
   }
@@ -140,16 +138,36 @@ std::vector<uint8_t> EncodeElements(desc::ElemType type, const std::vector<float
   out.reserve(values.size() * desc::ElemSize(type));
   for (const float v : values) {
     switch (type) {
-      case desc::ElemType::kHalf: Put(&out, FloatToHalf(v)); break;
-      case desc::ElemType::kChar: Put(&out, ToInt<int8_t>(v)); break;
-      case desc::ElemType::kUchar: Put(&out, ToInt<uint8_t>(v)); break;
-      case desc::ElemType::kShort: Put(&out, ToInt<int16_t>(v)); break;
-      case desc::ElemType::kUshort: Put(&out, ToInt<uint16_t>(v)); break;
-      case desc::ElemType::kInt: Put(&out, ToInt<int32_t>(v)); break;
-      case desc::ElemType::kUint: Put(&out, ToInt<uint32_t>(v)); break;
-      case desc::ElemType::kLong: Put(&out, ToInt<int64_t>(v)); break;
-      case desc::ElemType::kUlong: Put(&out, ToInt<uint64_t>(v)); break;
-      default: Put(&out, v); break;
+      case desc::ElemType::kHalf:
+        Put(&out, FloatToHalf(v));
+        break;
+      case desc::ElemType::kChar:
+        Put(&out, ToInt<int8_t>(v));
+        break;
+      case desc::ElemType::kUchar:
+        Put(&out, ToInt<uint8_t>(v));
+        break;
+      case desc::ElemType::kShort:
+        Put(&out, ToInt<int16_t>(v));
+        break;
+      case desc::ElemType::kUshort:
+        Put(&out, ToInt<uint16_t>(v));
+        break;
+      case desc::ElemType::kInt:
+        Put(&out, ToInt<int32_t>(v));
+        break;
+      case desc::ElemType::kUint:
+        Put(&out, ToInt<uint32_t>(v));
+        break;
+      case desc::ElemType::kLong:
+        Put(&out, ToInt<int64_t>(v));
+        break;
+      case desc::ElemType::kUlong:
+        Put(&out, ToInt<uint64_t>(v));
+        break;
+      default:
+        Put(&out, v);
+        break;
     }
   }
   return out;
@@ -161,16 +179,36 @@ std::vector<float> DecodeElements(desc::ElemType type, const uint8_t* bytes, siz
   for (size_t i = 0; i < count; ++i) {
     const uint8_t* p = bytes + i * size;
     switch (type) {
-      case desc::ElemType::kHalf: out[i] = HalfToFloat(Get<uint16_t>(p)); break;
-      case desc::ElemType::kChar: out[i] = Get<int8_t>(p); break;
-      case desc::ElemType::kUchar: out[i] = Get<uint8_t>(p); break;
-      case desc::ElemType::kShort: out[i] = Get<int16_t>(p); break;
-      case desc::ElemType::kUshort: out[i] = Get<uint16_t>(p); break;
-      case desc::ElemType::kInt: out[i] = static_cast<float>(Get<int32_t>(p)); break;
-      case desc::ElemType::kUint: out[i] = static_cast<float>(Get<uint32_t>(p)); break;
-      case desc::ElemType::kLong: out[i] = static_cast<float>(Get<int64_t>(p)); break;
-      case desc::ElemType::kUlong: out[i] = static_cast<float>(Get<uint64_t>(p)); break;
-      default: out[i] = Get<float>(p); break;
+      case desc::ElemType::kHalf:
+        out[i] = HalfToFloat(Get<uint16_t>(p));
+        break;
+      case desc::ElemType::kChar:
+        out[i] = Get<int8_t>(p);
+        break;
+      case desc::ElemType::kUchar:
+        out[i] = Get<uint8_t>(p);
+        break;
+      case desc::ElemType::kShort:
+        out[i] = Get<int16_t>(p);
+        break;
+      case desc::ElemType::kUshort:
+        out[i] = Get<uint16_t>(p);
+        break;
+      case desc::ElemType::kInt:
+        out[i] = static_cast<float>(Get<int32_t>(p));
+        break;
+      case desc::ElemType::kUint:
+        out[i] = static_cast<float>(Get<uint32_t>(p));
+        break;
+      case desc::ElemType::kLong:
+        out[i] = static_cast<float>(Get<int64_t>(p));
+        break;
+      case desc::ElemType::kUlong:
+        out[i] = static_cast<float>(Get<uint64_t>(p));
+        break;
+      default:
+        out[i] = Get<float>(p);
+        break;
     }
   }
   return out;
@@ -195,8 +233,8 @@ Buffer CreateStorage(cl_context context, cl_command_queue queue, const std::vect
     desc.image_height = region[1];
     mem = clCreateImage(context, CL_MEM_READ_WRITE, &format, &desc, nullptr, &err);
   } else {
-    mem = clCreateBuffer(context, CL_MEM_READ_WRITE, std::max<size_t>(elements, 1) * desc::ElemSize(type), nullptr,
-                         &err);
+    mem =
+        clCreateBuffer(context, CL_MEM_READ_WRITE, std::max<size_t>(elements, 1) * desc::ElemSize(type), nullptr, &err);
   }
   MT_CL_CHECK(err);
   Buffer out(mem);
@@ -212,23 +250,23 @@ void WriteStorage(cl_command_queue queue, cl_mem mem, const std::vector<float>& 
   if (image) {
     const size_t origin[3] = {0, 0, 0};
     const auto region = ImageRegion(*shape);
-    MT_CL_CHECK(clEnqueueWriteImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr,
-                                    nullptr));
+    MT_CL_CHECK(
+        clEnqueueWriteImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr, nullptr));
   } else {
     MT_CL_CHECK(clEnqueueWriteBuffer(queue, mem, CL_TRUE, 0, bytes.size(), bytes.data(), 0, nullptr, nullptr));
   }
 }
 
-std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements,
-                               const std::array<int64_t, 4>* shape, desc::ElemType type, bool image) {
+std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements, const std::array<int64_t, 4>* shape,
+                               desc::ElemType type, bool image) {
   const size_t stored = shape != nullptr ? Padded(*shape) : elements;
   std::vector<uint8_t> bytes(stored * desc::ElemSize(type));
   if (stored != 0) {
     if (image) {
       const size_t origin[3] = {0, 0, 0};
       const auto region = ImageRegion(*shape);
-      MT_CL_CHECK(clEnqueueReadImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr,
-                                     nullptr));
+      MT_CL_CHECK(
+          clEnqueueReadImage(queue, mem, CL_TRUE, origin, region.data(), 0, 0, bytes.data(), 0, nullptr, nullptr));
     } else {
       MT_CL_CHECK(clEnqueueReadBuffer(queue, mem, CL_TRUE, 0, bytes.size(), bytes.data(), 0, nullptr, nullptr));
     }

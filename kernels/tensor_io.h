@@ -35,7 +35,7 @@ Buffer CreateStorage(cl_context context, cl_command_queue queue, const std::vect
                      const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
 void WriteStorage(cl_command_queue queue, cl_mem mem, const std::vector<float>& values,
                   const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
-std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements,
-                               const std::array<int64_t, 4>* shape, desc::ElemType type, bool image);
+std::vector<float> ReadStorage(cl_command_queue queue, cl_mem mem, size_t elements, const std::array<int64_t, 4>* shape,
+                               desc::ElemType type, bool image);
 
 }  // namespace mace_tune

@@ -11,8 +11,7 @@ namespace mace_tune {
 VerifyResult Verify(const std::vector<float>& out, const std::vector<float>& ref, const Tolerance& tol) {
   VerifyResult result;
   if (out.size() != ref.size()) {
-    result.reason = "output has " + std::to_string(out.size()) + " elements, reference " +
-                    std::to_string(ref.size());
+    result.reason = "output has " + std::to_string(out.size()) + " elements, reference " + std::to_string(ref.size());
     return result;
   }
   double diff2 = 0.0;
@@ -54,8 +53,8 @@ VerifyResult Verify(const std::vector<float>& out, const std::vector<float>& ref
   if (result.first_bad_index != VerifyResult::kNoIndex) {
     const size_t i = result.first_bad_index;
     result.reason = "out[" + std::to_string(i) + "] = " + std::to_string(out[i]) + ", expected " +
-                    std::to_string(ref[i]) + "; worst out[" + std::to_string(worst) + "] = " +
-                    std::to_string(out[worst]) + ", expected " + std::to_string(ref[worst]) +
+                    std::to_string(ref[i]) + "; worst out[" + std::to_string(worst) +
+                    "] = " + std::to_string(out[worst]) + ", expected " + std::to_string(ref[worst]) +
                     " (max abs error " + std::to_string(result.max_abs_error) + ")";
     return result;
   }

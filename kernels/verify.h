@@ -18,8 +18,8 @@ struct VerifyResult {
   static constexpr size_t kNoIndex = std::numeric_limits<size_t>::max();
 
   bool ok = false;
-  double rel_l2 = 0.0;         // ||out - ref|| / ||ref|| (infinite when out has NaN/Inf)
-  double max_abs_error = 0.0;  // max |out - ref| (infinite when out has NaN/Inf)
+  double rel_l2 = 0.0;                // ||out - ref|| / ||ref|| (infinite when out has NaN/Inf)
+  double max_abs_error = 0.0;         // max |out - ref| (infinite when out has NaN/Inf)
   size_t first_bad_index = kNoIndex;  // first NaN/Inf or out-of-tolerance element, else kNoIndex
   std::string reason;                 // empty when ok
 };

@@ -23,5 +23,4 @@ struct FarmOutcome {
 std::vector<FarmOutcome> Farm(const std::vector<TargetSpec>& targets, const TransportOptions& transport,
                               const RemoteTuneOptions& base, const std::vector<std::string>& workloads = {});
 
-
 }  // namespace mace_tune

@@ -41,8 +41,9 @@ void Prepare(Transport& t, const RemoteTuneOptions& o, const TargetInfo& info, c
     // By OS too: an x86_64 Android emulator has this host's architecture, but cannot run a
     // glibc binary, nor this host's libfmt and libsqlite.
     if (info.arch != HostArch() || info.os != HostOs()) {
-      throw std::runtime_error(t.spec().text + " is " + info.os + " " + info.arch + " but this mace_tune is built for " +
-                               HostOs() + " " + HostArch() + ": build one for it (docs/remote.md) and pass --target-bin");
+      throw std::runtime_error(t.spec().text + " is " + info.os + " " + info.arch +
+                               " but this mace_tune is built for " + HostOs() + " " + HostArch() +
+                               ": build one for it (docs/remote.md) and pass --target-bin");
     }
     binary = fs::read_symlink("/proc/self/exe").string();
     if (o.push_libs && libs.empty()) libs = NonSystemLibraries(binary);
@@ -84,8 +85,7 @@ std::vector<std::string> NonSystemLibraries(const std::string& binary) {
   std::string out;
   ProcessOptions options;
   options.capture = &out;
-  if (RunProcess({"ldd", binary}, options) != 0)
-    throw std::runtime_error("ldd " + binary + " failed: " + out);
+  if (RunProcess({"ldd", binary}, options) != 0) throw std::runtime_error("ldd " + binary + " failed: " + out);
   static const char* const kSystem[] = {"linux-vdso", "libc.so",    "libm.so",  "libstdc++", "libgcc_s",
                                         "ld-linux",   "libpthread", "libdl.so", "librt.so",  "libOpenCL"};
   std::vector<std::string> libs;
@@ -97,8 +97,7 @@ std::vector<std::string> NonSystemLibraries(const std::string& binary) {
     const auto start = line.find_first_not_of(" \t");
     const std::string name = line.substr(start, arrow - start);
     const auto paren = line.find(" (", arrow);
-    const std::string path =
-        line.substr(arrow + 4, paren == std::string::npos ? std::string::npos : paren - arrow - 4);
+    const std::string path = line.substr(arrow + 4, paren == std::string::npos ? std::string::npos : paren - arrow - 4);
     bool system = path.empty() || path[0] != '/';
     for (const char* s : kSystem) system = system || name.rfind(s, 0) == 0;
     if (!system) libs.push_back(path);
@@ -129,8 +128,8 @@ void PushUserKernels(Transport& t, const RemoteTuneOptions& o, const std::string
   }
   for (const auto& [name, bytes] : o.user_kernels) {
     const std::string local = o.results_dir + "/" + SafeName(name) + ".desc";
-    std::ofstream(local, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                  static_cast<std::streamsize>(bytes.size()));
+    std::ofstream(local, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     t.Push(local, dir + "/kernels/" + SafeName(name) + ".desc");
   }
 }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "store/merge.h"
 #include "remote/transport.h"
+#include "store/merge.h"
 
 namespace mace_tune {
 

@@ -66,13 +66,13 @@ TargetSpec ParseTarget(const std::string& text) {
       host = host.substr(0, port);
     }
     if (!SafeWord(host))
-      throw std::runtime_error("target '" + text + "': ssh needs a host (ssh:[user@]host[:port]; letters, digits, "
+      throw std::runtime_error("target '" + text +
+                               "': ssh needs a host (ssh:[user@]host[:port]; letters, digits, "
                                "'.', '_' and '-', not first)");
     spec.host = host;
     return spec;
   }
-  throw std::runtime_error("target '" + text +
-                           "': expected local, local:DEVICE, adb:SERIAL or ssh:[user@]host[:port]");
+  throw std::runtime_error("target '" + text + "': expected local, local:DEVICE, adb:SERIAL or ssh:[user@]host[:port]");
 }
 
 std::vector<TargetSpec> ParseTargets(const std::string& text) {
@@ -98,8 +98,8 @@ std::string TargetInfo::Describe() const {
 std::string SafeName(const std::string& text) {
   std::string out;
   for (char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     out += ok ? c : '_';
   }
   return out.empty() ? "_" : out;
@@ -110,7 +110,8 @@ void CheckRemotePath(const std::string& path) {
                     path.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,=@%") ==
                         std::string::npos;
   if (!safe) {
-    throw std::runtime_error("remote path '" + path + "': only letters, digits and / . _ - + , = @ % are allowed "
+    throw std::runtime_error("remote path '" + path +
+                             "': only letters, digits and / . _ - + , = @ % are allowed "
                              "(no spaces or shell characters), and it may not start with '-'");
   }
 }
@@ -169,9 +170,7 @@ class LocalTransport : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> MakeLocalTransport(const TargetSpec& spec) {
-  return std::make_unique<LocalTransport>(spec);
-}
+std::unique_ptr<Transport> MakeLocalTransport(const TargetSpec& spec) { return std::make_unique<LocalTransport>(spec); }
 
 std::unique_ptr<Transport> MakeTransport(const TargetSpec& spec, const TransportOptions& options) {
   if (spec.kind == "adb") return MakeAdbTransport(spec);

@@ -138,9 +138,7 @@ class AdbTransport : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> MakeAdbTransport(const TargetSpec& spec) {
-  return std::make_unique<AdbTransport>(spec);
-}
+std::unique_ptr<Transport> MakeAdbTransport(const TargetSpec& spec) { return std::make_unique<AdbTransport>(spec); }
 
 void StartAdbServer() {
   std::string out;

@@ -11,8 +11,7 @@ namespace {
 
 class SshTransport : public Transport {
  public:
-  SshTransport(TargetSpec spec, TransportOptions options)
-      : Transport(std::move(spec)), options_(std::move(options)) {}
+  SshTransport(TargetSpec spec, TransportOptions options) : Transport(std::move(spec)), options_(std::move(options)) {}
 
   TargetInfo Probe() override {
     const std::string uname = ShellOutput(*this, "uname -s -n -m");
@@ -23,8 +22,7 @@ class SshTransport : public Transport {
     info.os = uname.substr(0, first);
     info.hostname = uname.substr(first + 1, last - first - 1);
     info.arch = uname.substr(last + 1);
-    info.name =
-        SafeName(info.hostname + "-" + spec_.host + (spec_.port ? "_" + std::to_string(spec_.port) : ""));
+    info.name = SafeName(info.hostname + "-" + spec_.host + (spec_.port ? "_" + std::to_string(spec_.port) : ""));
     return info;
   }
   // Relative to the login directory: ~/.mace_tune, without relying on ~ expansion.
@@ -57,8 +55,8 @@ class SshTransport : public Transport {
     if (!options_.ssh_config.empty()) argv.insert(argv.end(), {"-F", options_.ssh_config});
     if (spec_.port) argv.insert(argv.end(), {port_flag, std::to_string(spec_.port)});
     argv.insert(argv.end(),
-                {"-o", "BatchMode=yes", "-o", "ConnectTimeout=" + std::to_string(options_.connect_timeout_s),
-                 "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3"});
+                {"-o", "BatchMode=yes", "-o", "ConnectTimeout=" + std::to_string(options_.connect_timeout_s), "-o",
+                 "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3"});
     for (const auto& o : options_.ssh_options) argv.insert(argv.end(), {"-o", o});
     return argv;
   }

@@ -26,14 +26,16 @@ bool SameNames(const ParamMap& a, const ParamMap& b) {
 RecordedSpace ImportClblast(const std::string& path) {
   const JsonValue doc = ParseJsonFile(path);
   const JsonValue* results = doc.Find("results");
-  if (results == nullptr || !results->IsArray()) throw std::runtime_error(path + ": no \"results\" list (not a CLBlast tuner file)");
+  if (results == nullptr || !results->IsArray())
+    throw std::runtime_error(path + ": no \"results\" list (not a CLBlast tuner file)");
   RecordedSpace space;
   space.origin = path;
   const JsonValue* family = doc.Find("kernel_family");
   space.name = "clblast:" + (family != nullptr && family->IsString() ? family->string : std::string("?"));
   std::string dims;  // the problem size the file was tuned at, e.g. 128x128x128
   for (const char* arg : {"arg_m", "arg_n", "arg_k"}) {
-    if (const JsonValue* v = doc.Find(arg); v != nullptr && v->IsString()) dims += (dims.empty() ? "" : "x") + v->string;
+    if (const JsonValue* v = doc.Find(arg); v != nullptr && v->IsString())
+      dims += (dims.empty() ? "" : "x") + v->string;
   }
   if (!dims.empty()) space.name += "_" + dims;
   for (size_t i = 0; i < results->array.size(); ++i) {
@@ -45,14 +47,16 @@ RecordedSpace ImportClblast(const std::string& path) {
     if (time == nullptr || !time->IsNumber()) throw std::runtime_error(where + " has no time");
     ParamMap config;
     for (const auto& [name, v] : params->object) {
-      if (!JsonInteger(v, &config[name])) throw std::runtime_error(where + ": parameter " + name + " is not an integer");
+      if (!JsonInteger(v, &config[name]))
+        throw std::runtime_error(where + ": parameter " + name + " is not an integer");
     }
     if (!space.times.empty() && !SameNames(config, space.times.begin()->first)) {
       throw std::runtime_error(where + " names other parameters than result 1");
     }
-    const double ns = std::isfinite(time->number) && time->number > 0 ? time->number * 1e6
-                                                                       : std::numeric_limits<double>::infinity();
-    if (!space.times.emplace(config, ns).second) throw std::runtime_error(where + " repeats the config of an earlier result");
+    const double ns =
+        std::isfinite(time->number) && time->number > 0 ? time->number * 1e6 : std::numeric_limits<double>::infinity();
+    if (!space.times.emplace(config, ns).second)
+      throw std::runtime_error(where + " repeats the config of an earlier result");
   }
   if (space.times.empty()) throw std::runtime_error(path + ": no results");
   space.params = AxesOf(space.times);

@@ -32,7 +32,8 @@ bool SameValue(const JsonValue& a, const JsonValue& b) {
 }
 
 Axis MakeAxis(const std::string& name, const JsonValue& values, const std::string& path) {
-  if (!values.IsArray() || values.array.empty()) throw std::runtime_error(path + ": tune_params " + name + " is not a list of values");
+  if (!values.IsArray() || values.array.empty())
+    throw std::runtime_error(path + ": tune_params " + name + " is not a list of values");
   Axis axis{name, values.array, Axis::Kind::kInteger};
   bool integers = true, booleans = true;
   for (size_t i = 0; i < values.array.size(); ++i) {
@@ -40,7 +41,8 @@ Axis MakeAxis(const std::string& name, const JsonValue& values, const std::strin
     integers = integers && JsonInteger(values.array[i], &n);
     booleans = booleans && values.array[i].type == JsonValue::Type::kBool;
     for (size_t j = 0; j < i; ++j) {
-      if (SameValue(values.array[i], values.array[j])) throw std::runtime_error(path + ": tune_params " + name + " lists a value twice");
+      if (SameValue(values.array[i], values.array[j]))
+        throw std::runtime_error(path + ": tune_params " + name + " lists a value twice");
     }
   }
   axis.kind = integers ? Axis::Kind::kInteger : booleans ? Axis::Kind::kBoolean : Axis::Kind::kPosition;
@@ -85,7 +87,8 @@ Objective ReadObjective(const JsonValue& doc, const std::string& path) {
   if (rate || n == "fitness") {
     o.higher_is_better = true;
   } else if (n != "time" && n != "energy" && n != "cost" && n != "loss") {
-    throw std::runtime_error(path + ": objective " + n + " without objective_higher_is_better: its direction is unknown");
+    throw std::runtime_error(path + ": objective " + n +
+                             " without objective_higher_is_better: its direction is unknown");
   }
   return o;
 }
@@ -113,7 +116,8 @@ JsonValue ParseCache(const std::string& path) {
   try {
     return ParseJson(text);
   } catch (const std::runtime_error& first) {
-    while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ',')) text.pop_back();
+    while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ','))
+      text.pop_back();
     try {
       return ParseJson(text + "\n}\n}");
     } catch (const std::runtime_error&) {

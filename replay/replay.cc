@@ -21,7 +21,8 @@ double RecordedSpace::Optimum() const {
 }
 
 size_t RecordedSpace::Passed() const {
-  return static_cast<size_t>(std::count_if(times.begin(), times.end(), [](const auto& e) { return std::isfinite(e.second); }));
+  return static_cast<size_t>(
+      std::count_if(times.begin(), times.end(), [](const auto& e) { return std::isfinite(e.second); }));
 }
 
 std::vector<TunableParam> AxesOf(const std::map<ParamMap, double>& times) {
@@ -57,9 +58,8 @@ std::vector<ReplayStats> Replay(const RecordedSpace& recorded, const ReplayOptio
     s.fixed_budget = options.fixed_budget;
     s.max_evals = max_evals;
     for (int j = 0; j < 3; ++j) {
-      s.good[j] = static_cast<size_t>(std::count_if(time_of.begin(), time_of.end(), [&](double t) {
-        return t <= optimum * (1 + kReplayTolerances[j]);
-      }));
+      s.good[j] = static_cast<size_t>(std::count_if(
+          time_of.begin(), time_of.end(), [&](double t) { return t <= optimum * (1 + kReplayTolerances[j]); }));
       s.random_median[j] = RandomExactMedian(space.size(), s.good[j]);
     }
     for (int k = 0; k < options.seeds; ++k) {
@@ -94,13 +94,15 @@ std::vector<ReplayStats> Replay(const RecordedSpace& recorded, const ReplayOptio
 
 RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_key, const std::string& device) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw std::runtime_error(path + ": no such database file (or not a regular file)");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw std::runtime_error(path + ": no such database file (or not a regular file)");
   Store store = Store::OpenCopy(path);  // a replay never writes (nor migrates) the file it reads
   const DeviceRow* chosen = nullptr;
   const auto devices = store.Devices();
   for (const auto& d : devices) {
     if (device.empty() || d.fingerprint.Id() == device || d.fingerprint.device_name.find(device) != std::string::npos) {
-      if (chosen != nullptr) throw std::runtime_error(path + ": several devices match '" + device + "': name one with @DEVICE");
+      if (chosen != nullptr)
+        throw std::runtime_error(path + ": several devices match '" + device + "': name one with @DEVICE");
       chosen = &d;
     }
   }
@@ -113,7 +115,9 @@ RecordedSpace LoadStoreSpace(const std::string& path, const std::string& tuning_
     if (s.tuning_key == key) family = s.family;
   }
   if (key.empty()) {
-    if (keys.size() != 1) throw std::runtime_error(path + ": " + std::to_string(keys.size()) + " tuning keys on this device: name one (db:PATH:KEY)");
+    if (keys.size() != 1)
+      throw std::runtime_error(path + ": " + std::to_string(keys.size()) +
+                               " tuning keys on this device: name one (db:PATH:KEY)");
     key = keys[0];
     family = store.Summaries(chosen->id)[0].family;
   }

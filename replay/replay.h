@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
 #include "search_strategies/strategy.h"
+#include "store/store.h"
 
 namespace mace_tune {
 
@@ -52,10 +52,10 @@ struct ReplayStats {
   std::string objective = "time";
   bool higher_is_better = false;
   int64_t fixed_budget = 0, max_evals = 0;
-  std::vector<int64_t> evals_to[3];   // per seed, per tolerance; -1: not reached within max_evals
-  size_t good[3] = {0, 0, 0};          // per tolerance: configs within it of the optimum
+  std::vector<int64_t> evals_to[3];     // per seed, per tolerance; -1: not reached within max_evals
+  size_t good[3] = {0, 0, 0};           // per tolerance: configs within it of the optimum
   double random_median[3] = {0, 0, 0};  // per tolerance: uniform random search's exact median
-  std::vector<double> best_at_budget;  // per seed: best within fixed_budget over the optimum
+  std::vector<double> best_at_budget;   // per seed: best within fixed_budget over the optimum
 };
 
 // Uniform random search without replacement over n configs of which `good` count as reached:

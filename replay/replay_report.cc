@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The replay comparison as a text table and as JSON (replay.h).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "formats/json.h"
 #include "replay/replay.h"
@@ -70,16 +70,19 @@ std::string FormatReplayTable(const std::vector<ReplayStats>& stats) {
       out += RandomExactRow(s);
     }
     out += fmt::format("{:<11} {:>19} {:>19} {:>19} {:>7.0f}% {:>11.3f}x\n", s.strategy, Cell(s.evals_to[2]),
-                       Cell(s.evals_to[1]), Cell(s.evals_to[0]), 100 * Reached(s.evals_to[1]), MedianRatio(s.best_at_budget));
+                       Cell(s.evals_to[1]), Cell(s.evals_to[0]), 100 * Reached(s.evals_to[1]),
+                       MedianRatio(s.best_at_budget));
   }
-  out += "\nevaluations: median [25th-75th percentile] over the seeds ('-': not reached by that share of seeds);\n"
-         "best@N: median over the seeds of the best time within N evaluations / the space's optimum;\n"
-         "random*: uniform random search without replacement, exact (computed, not sampled): its median and its\n"
-         "chance of reaching 5% within the evaluations allowed\n";
+  out +=
+      "\nevaluations: median [25th-75th percentile] over the seeds ('-': not reached by that share of seeds);\n"
+      "best@N: median over the seeds of the best time within N evaluations / the space's optimum;\n"
+      "random*: uniform random search without replacement, exact (computed, not sampled): its median and its\n"
+      "chance of reaching 5% within the evaluations allowed\n";
   return out;
 }
 
-std::string ReplayJson(const std::vector<ReplayStats>& stats, const ReplayOptions& options, const std::string& tool_version) {
+std::string ReplayJson(const std::vector<ReplayStats>& stats, const ReplayOptions& options,
+                       const std::string& tool_version) {
   JsonWriter out;
   out.BeginObject().Field("format", "mace_tune replay").Field("format_version", 1).Field("tool_version", tool_version);
   out.Field("seeds", options.seeds).Field("first_seed", options.first_seed).Field("fixed_budget", options.fixed_budget);

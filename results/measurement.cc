@@ -9,12 +9,18 @@ namespace mace_tune {
 
 const char* MeasurementStatusName(MeasurementStatus status) {
   switch (status) {
-    case MeasurementStatus::kOk: return "ok";
-    case MeasurementStatus::kBuildFailed: return "build_failed";
-    case MeasurementStatus::kLaunchFailed: return "launch_failed";
-    case MeasurementStatus::kWrongResult: return "wrong_result";
-    case MeasurementStatus::kTimeout: return "timeout";
-    case MeasurementStatus::kInvalid: return "invalid";
+    case MeasurementStatus::kOk:
+      return "ok";
+    case MeasurementStatus::kBuildFailed:
+      return "build_failed";
+    case MeasurementStatus::kLaunchFailed:
+      return "launch_failed";
+    case MeasurementStatus::kWrongResult:
+      return "wrong_result";
+    case MeasurementStatus::kTimeout:
+      return "timeout";
+    case MeasurementStatus::kInvalid:
+      return "invalid";
   }
   return nullptr;
 }

@@ -35,7 +35,7 @@ struct EvalPhases {
   double first_launch = 0;  // the verification run (PoCL also compiles its work-group function here)
   double verify = 0;        // poisoning the outputs, reading them back, comparing with the reference
   double warmup = 0;
-  double sampling = 0;      // the timed runs, wall time (the kernels' own time is subtracted later)
+  double sampling = 0;  // the timed runs, wall time (the kernels' own time is subtracted later)
 };
 
 // One evaluated config; failures carry a reason.
@@ -44,8 +44,7 @@ struct Measurement {
   MeasurementStatus status = MeasurementStatus::kOk;
   std::string reason;
   std::vector<double> samples_ns;  // every sample kept
-  double median_ns = 0, min_ns = 0, max_ns = 0, mad_ns = 0, max_error = 0, build_ms = 0,
-         eval_ms = 0;
+  double median_ns = 0, min_ns = 0, max_ns = 0, mad_ns = 0, max_error = 0, build_ms = 0, eval_ms = 0;
   int64_t run_id = 0;  // 0: recorded outside a run
   EvalPhases phases;
   // Not stored: the built kernel's CL_KERNEL_WORK_GROUP_SIZE and its build options, so the tuner

@@ -5,7 +5,7 @@
 # clinfo, SQLite3, fmt, CLI11, toml++ (kernel descriptions), Catch2, Google Benchmark, python3-matplotlib for reports,
 # python3-protobuf (the MACE interop test's independent reader), OpenSSH
 # (the ssh transport's test), adb (the real adb client's test), libsodium (signatures) and clang-14
-# with its sanitizer runtime and
+# with its sanitizer runtime, clang-format (the format check) and
 # libFuzzer (the fuzz targets), oclgrind (the kernels' out-of-bounds and data-race check).
 set -euo pipefail
 
@@ -13,7 +13,7 @@ packages=(build-essential cmake pkg-config ocl-icd-opencl-dev opencl-headers poc
           libsqlite3-dev sqlite3 libfmt-dev libcli11-dev libtomlplusplus-dev catch2 libbenchmark-dev python3 python3-matplotlib
           python3-protobuf
           openssh-client openssh-server adb
-          libsodium-dev clang-14 libclang-rt-14-dev libfuzzer-14-dev
+          libsodium-dev clang-14 clang-format-14 libclang-rt-14-dev libfuzzer-14-dev
           oclgrind)
 
 missing=()

@@ -16,8 +16,7 @@ constexpr int kRestartAfter = 12;  // steps without a new best before returning 
 
 class Annealing final : public SearchStrategy {
  public:
-  Annealing(const SearchSpace& space, const StrategyOptions& o)
-      : space_(space), rng_(o.seed), seen_(space) {
+  Annealing(const SearchSpace& space, const StrategyOptions& o) : space_(space), rng_(o.seed), seen_(space) {
     if (o.start) current_ = space.Match(*o.start);
   }
   std::string_view Name() const override { return "annealing"; }
@@ -45,8 +44,7 @@ class Annealing final : public SearchStrategy {
     const double here = current_ ? seen_.Time(*current_) : std::nan("");
     if (!current_ || std::isnan(here) || std::isinf(here) || o.time_ns <= here) {
       current_ = index;
-    } else if (std::uniform_real_distribution<double>(0, 1)(rng_) <
-               std::exp(-(o.time_ns / here - 1) / temperature_)) {
+    } else if (std::uniform_real_distribution<double>(0, 1)(rng_) < std::exp(-(o.time_ns / here - 1) / temperature_)) {
       current_ = index;
     }
     if (stale_ >= kRestartAfter) {

@@ -55,9 +55,15 @@ class DiffEvolution final : public SearchStrategy {
   std::vector<double> Trial(size_t target) {
     std::uniform_int_distribution<size_t> any(0, members_.size() - 1);
     size_t a, b, c;
-    do { a = any(rng_); } while (a == target);
-    do { b = any(rng_); } while (b == target || b == a);
-    do { c = any(rng_); } while (c == target || c == a || c == b);
+    do {
+      a = any(rng_);
+    } while (a == target);
+    do {
+      b = any(rng_);
+    } while (b == target || b == a);
+    do {
+      c = any(rng_);
+    } while (c == target || c == a || c == b);
     const auto& x = space_.Encode(members_[target]);
     const auto &va = space_.Encode(members_[a]), &vb = space_.Encode(members_[b]), &vc = space_.Encode(members_[c]);
     std::vector<double> trial = x;

@@ -24,8 +24,8 @@ void ExtraTrees::Fit(const std::vector<std::vector<double>>& x, const std::vecto
   columns_.clear();
 }
 
-int ExtraTrees::Build(std::vector<Node>& tree, const std::vector<double>& y, std::vector<size_t>& rows,
-                      size_t begin, size_t end, std::mt19937_64& rng) {
+int ExtraTrees::Build(std::vector<Node>& tree, const std::vector<double>& y, std::vector<size_t>& rows, size_t begin,
+                      size_t end, std::mt19937_64& rng) {
   const int id = static_cast<int>(tree.size());
   tree.emplace_back();
   double sum = 0;
@@ -35,9 +35,9 @@ int ExtraTrees::Build(std::vector<Node>& tree, const std::vector<double>& y, std
   const Split split = BestSplit(y, rows, begin, end, rng);
   if (split.axis < 0) return id;
   const std::vector<double>& column = columns_[static_cast<size_t>(split.axis)];
-  const auto mid = std::partition(rows.begin() + static_cast<std::ptrdiff_t>(begin),
-                                  rows.begin() + static_cast<std::ptrdiff_t>(end),
-                                  [&](size_t r) { return column[r] < split.threshold; });
+  const auto mid =
+      std::partition(rows.begin() + static_cast<std::ptrdiff_t>(begin), rows.begin() + static_cast<std::ptrdiff_t>(end),
+                     [&](size_t r) { return column[r] < split.threshold; });
   const size_t middle = static_cast<size_t>(mid - rows.begin());
   const int left = Build(tree, y, rows, begin, middle, rng);
   const int right = Build(tree, y, rows, middle, end, rng);

@@ -27,8 +27,8 @@ class ExtraTrees {
     int axis = -1;  // -1: no axis separates the node's rows
     double threshold = 0;
   };
-  int Build(std::vector<Node>& tree, const std::vector<double>& y, std::vector<size_t>& rows, size_t begin,
-            size_t end, std::mt19937_64& rng);
+  int Build(std::vector<Node>& tree, const std::vector<double>& y, std::vector<size_t>& rows, size_t begin, size_t end,
+            std::mt19937_64& rng);
   Split BestSplit(const std::vector<double>& y, const std::vector<size_t>& rows, size_t begin, size_t end,
                   std::mt19937_64& rng) const;
 

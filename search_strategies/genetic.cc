@@ -13,8 +13,7 @@ namespace {
 class Genetic final : public SearchStrategy {
  public:
   Genetic(const SearchSpace& space, const StrategyOptions& o)
-      : space_(space), rng_(o.seed), seen_(space),
-        population_(std::clamp<size_t>(space.size() / 20, 6, 16)) {}
+      : space_(space), rng_(o.seed), seen_(space), population_(std::clamp<size_t>(space.size() / 20, 6, 16)) {}
   std::string_view Name() const override { return "genetic"; }
 
   std::optional<size_t> Next() override {

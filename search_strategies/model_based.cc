@@ -8,6 +8,8 @@
 // enter the model as slower than the slowest success. Besides each axis, the trees see the
 // work-group size log2(LX*LY*LZ): what matters most on a GPU is the product, which no single
 // local-size axis shows. `hybrid` is this with recombination turns (model_based.h, hybrid.cc).
+#include "model_based.h"
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -16,7 +18,6 @@
 #include <unordered_map>
 
 #include "extra_trees.h"
-#include "model_based.h"
 #include "strategies.h"
 
 namespace mace_tune::detail {
@@ -40,7 +41,11 @@ double ExpectedImprovement(double best, double mean, double sd) {
 class ModelBased final : public SearchStrategy {
  public:
   ModelBased(const SearchSpace& space, const StrategyOptions& o, const ModelSettings& settings)
-      : space_(space), settings_(settings), rng_(o.seed), seen_(space), model_(kTrees, 1),
+      : space_(space),
+        settings_(settings),
+        rng_(o.seed),
+        seen_(space),
+        model_(kTrees, 1),
         features_(ModelFeatures(space, settings.foreign_local_names)) {}
   std::string_view Name() const override { return settings_.name; }
 
@@ -181,7 +186,7 @@ class ModelBased final : public SearchStrategy {
   std::mt19937_64 rng_;
   Seen seen_;
   ExtraTrees model_;
-  std::deque<size_t> drawn_;  // drawn ahead by Upcoming(), proposed first
+  std::deque<size_t> drawn_;                   // drawn ahead by Upcoming(), proposed first
   std::vector<std::vector<double>> features_;  // what the trees see of each config
   std::unordered_map<size_t, std::vector<size_t>> steps_;
   size_t fitted_ = 0;  // history size at the last fit

@@ -13,8 +13,8 @@ namespace {
 bool IsLocalSize(const std::string& name, bool foreign) {
   if (name == "LX" || name == "LY" || name == "LZ") return true;  // every built-in family's names
   // Kernel Tuner's default block_size_names, and CLBlast xgemm's work-group (MDIMC x NDIMC).
-  return foreign && (name == "block_size_x" || name == "block_size_y" || name == "block_size_z" ||
-                     name == "MDIMC" || name == "NDIMC");
+  return foreign && (name == "block_size_x" || name == "block_size_y" || name == "block_size_z" || name == "MDIMC" ||
+                     name == "NDIMC");
 }
 
 }  // namespace

@@ -8,8 +8,7 @@
 
 namespace mace_tune::detail {
 
-Seen::Seen(const SearchSpace& space)
-    : space_(space), seen_(space.size(), false), time_(space.size(), std::nan("")) {}
+Seen::Seen(const SearchSpace& space) : space_(space), seen_(space.size(), false), time_(space.size(), std::nan("")) {}
 
 void Seen::Mark(size_t i) {
   if (!seen_[i]) ++count_;

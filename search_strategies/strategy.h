@@ -56,8 +56,7 @@ class SearchStrategy {
 // Throws std::invalid_argument naming the known strategies for an unknown name.
 std::unique_ptr<SearchStrategy> MakeStrategy(std::string_view name, const SearchSpace& space,
                                              const StrategyOptions& options);
-std::unique_ptr<SearchStrategy> MakeStrategy(std::string_view name, const SearchSpace& space,
-                                             uint64_t seed);
+std::unique_ptr<SearchStrategy> MakeStrategy(std::string_view name, const SearchSpace& space, uint64_t seed);
 std::vector<std::string_view> StrategyNames();
 // The strategy `tune` uses when none is named (chosen from the replay comparison, docs/search.md).
 std::string_view DefaultStrategyName();

@@ -15,8 +15,7 @@ constexpr size_t kMaxSeeds = 12;
 
 class Transfer final : public SearchStrategy {
  public:
-  Transfer(const SearchSpace& space, const StrategyOptions& o)
-      : seen_(space), inner_(MakeAnnealing(space, o)) {
+  Transfer(const SearchSpace& space, const StrategyOptions& o) : seen_(space), inner_(MakeAnnealing(space, o)) {
     std::map<std::string, std::vector<const PriorResult*>> by_source;
     for (const auto& r : o.history) by_source[r.source].push_back(&r);
     std::vector<std::vector<const PriorResult*>> sources;

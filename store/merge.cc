@@ -98,11 +98,13 @@ void MapTables(const detail::Db& db, MergeReport* report) {
   db.Exec(
       "CREATE TEMP TABLE merge_dev AS SELECT s.id AS src_id, d.id AS dst_id FROM src.devices s "
       "JOIN main.devices d ON d.fingerprint_id = s.fingerprint_id;"
-      "INSERT INTO main.instances(" + kInstanceColumns + ") SELECT " + kInstanceColumns +
+      "INSERT INTO main.instances(" +
+      kInstanceColumns + ") SELECT " + kInstanceColumns +
       " FROM src.instances WHERE true ORDER BY id ON CONFLICT(tuning_key) DO NOTHING;"
       "CREATE TEMP TABLE merge_inst AS SELECT s.id AS src_id, d.id AS dst_id FROM src.instances s "
       "JOIN main.instances d ON d.tuning_key = s.tuning_key;"
-      "INSERT INTO main.configs(" + kConfigColumns + ") SELECT " + kConfigColumns +
+      "INSERT INTO main.configs(" +
+      kConfigColumns + ") SELECT " + kConfigColumns +
       " FROM src.configs WHERE true ORDER BY id ON CONFLICT(family, params) DO NOTHING;"
       "CREATE TEMP TABLE merge_cfg AS SELECT s.id AS src_id, d.id AS dst_id FROM src.configs s "
       "JOIN main.configs d ON d.family = s.family AND d.params = s.params;");
@@ -113,11 +115,11 @@ void MergeRuns(const detail::Db& db, MergeReport* report) {
   db.Exec("CREATE TEMP TABLE merge_run AS SELECT s.id AS src_id, " + match +
           " AS dst_id FROM src.runs s JOIN temp.merge_dev md ON md.src_id = s.device_id");
   report->runs_added =
-      Run(db,
-          "INSERT INTO main.runs(" + detail::kRunColumns + ") SELECT s.started_at, s.finished_at, "
-          "s.tool_version, md.dst_id, s.workload, s.strategy, s.seed, s.max_evals, s.time_limit_s, "
-          "s.command, s.status FROM src.runs s JOIN temp.merge_run r ON r.src_id = s.id "
-          "JOIN temp.merge_dev md ON md.src_id = s.device_id WHERE r.dst_id IS NULL ORDER BY s.id");
+      Run(db, "INSERT INTO main.runs(" + detail::kRunColumns +
+                  ") SELECT s.started_at, s.finished_at, "
+                  "s.tool_version, md.dst_id, s.workload, s.strategy, s.seed, s.max_evals, s.time_limit_s, "
+                  "s.command, s.status FROM src.runs s JOIN temp.merge_run r ON r.src_id = s.id "
+                  "JOIN temp.merge_dev md ON md.src_id = s.device_id WHERE r.dst_id IS NULL ORDER BY s.id");
   db.Exec("UPDATE temp.merge_run AS r SET dst_id = " + match +
           " FROM src.runs s JOIN temp.merge_dev md ON md.src_id = s.device_id "
           "WHERE s.id = r.src_id AND r.dst_id IS NULL");
@@ -143,44 +145,41 @@ void MergeMeasurements(const detail::Db& db, MergeReport* report) {
       "JOIN main.measurements d ON d.id = mm.dst_id "
       "WHERE d.status = s.status AND d.median_ns IS s.median_ns");
   report->measurements_conflicting =
-      db.QueryInt64("SELECT COUNT(*) FROM temp.merge_meas WHERE dst_id IS NOT NULL") -
-      report->measurements_identical;
+      db.QueryInt64("SELECT COUNT(*) FROM temp.merge_meas WHERE dst_id IS NOT NULL") - report->measurements_identical;
   report->measurements_added =
-      Run(db,
-          "INSERT INTO main.measurements(" + detail::kMeasurementColumns +
-              ") SELECT mm.device_id, mm.instance_id, mm.config_id, mm.source_digest, "
-          "r.dst_id, s.status, s.reason, s.median_ns, s.min_ns, s.max_ns, s.mad_ns, s.num_samples, "
-          "s.max_error, s.build_ms, s.eval_ms, s.created_at FROM temp.merge_meas mm "
-          "JOIN src.measurements s ON s.id = mm.src_id LEFT JOIN temp.merge_run r ON r.src_id = s.run_id "
-          "WHERE mm.dst_id IS NULL ORDER BY s.id");
+      Run(db, "INSERT INTO main.measurements(" + detail::kMeasurementColumns +
+                  ") SELECT mm.device_id, mm.instance_id, mm.config_id, mm.source_digest, "
+                  "r.dst_id, s.status, s.reason, s.median_ns, s.min_ns, s.max_ns, s.mad_ns, s.num_samples, "
+                  "s.max_error, s.build_ms, s.eval_ms, s.created_at FROM temp.merge_meas mm "
+                  "JOIN src.measurements s ON s.id = mm.src_id LEFT JOIN temp.merge_run r ON r.src_id = s.run_id "
+                  "WHERE mm.dst_id IS NULL ORDER BY s.id");
   db.Exec("UPDATE temp.merge_meas AS mm SET is_new = 1, dst_id = " + match + " WHERE mm.dst_id IS NULL");
-  report->samples_added =
-      Run(db,
-          "INSERT INTO main.samples(" + detail::kSampleColumns + ") SELECT mm.dst_id, s.idx, s.ns "
-          "FROM src.samples s JOIN temp.merge_meas mm ON mm.src_id = s.measurement_id "
-          "WHERE mm.is_new = 1");
-  report->default_configs_added = Run(db,
-                                      "INSERT INTO main.default_configs(" + detail::kDefaultConfigColumns + ") "
-                                      "SELECT md.dst_id, mi.dst_id, mc.dst_id FROM src.default_configs s "
-                                      "JOIN temp.merge_dev md ON md.src_id = s.device_id "
-                                      "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
-                                      "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
-                                      "WHERE true ON CONFLICT(device_id, instance_id) DO NOTHING");
+  report->samples_added = Run(db, "INSERT INTO main.samples(" + detail::kSampleColumns +
+                                      ") SELECT mm.dst_id, s.idx, s.ns "
+                                      "FROM src.samples s JOIN temp.merge_meas mm ON mm.src_id = s.measurement_id "
+                                      "WHERE mm.is_new = 1");
+  report->default_configs_added = Run(db, "INSERT INTO main.default_configs(" + detail::kDefaultConfigColumns +
+                                              ") "
+                                              "SELECT md.dst_id, mi.dst_id, mc.dst_id FROM src.default_configs s "
+                                              "JOIN temp.merge_dev md ON md.src_id = s.device_id "
+                                              "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+                                              "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
+                                              "WHERE true ON CONFLICT(device_id, instance_id) DO NOTHING");
 }
 
 // Rows that belong to a run: keyed by (run, ...) in DEST, so ON CONFLICT DO NOTHING makes a second
 // merge add nothing. A final re-measurement maps by (run, instance, config).
 void MergeRunRows(const detail::Db& db, MergeReport* report) {
-  report->finals_added = Run(
-      db,
-      "INSERT INTO main.final_measurements(" + detail::kFinalColumns + ") SELECT r.dst_id, mi.dst_id, "
-      "mc.dst_id, s.source_digest, s.slot, s.first_median_ns, s.median_ns, s.num_samples, "
-      "s.winner, s.created_at FROM src.final_measurements s "
-      "JOIN temp.merge_run r ON r.src_id = s.run_id "
-      "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
-      "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
-      "WHERE r.dst_id IS NOT NULL ORDER BY s.id "
-      "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING");
+  report->finals_added =
+      Run(db, "INSERT INTO main.final_measurements(" + detail::kFinalColumns +
+                  ") SELECT r.dst_id, mi.dst_id, "
+                  "mc.dst_id, s.source_digest, s.slot, s.first_median_ns, s.median_ns, s.num_samples, "
+                  "s.winner, s.created_at FROM src.final_measurements s "
+                  "JOIN temp.merge_run r ON r.src_id = s.run_id "
+                  "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+                  "JOIN temp.merge_cfg mc ON mc.src_id = s.config_id "
+                  "WHERE r.dst_id IS NOT NULL ORDER BY s.id "
+                  "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING");
   db.Exec(
       "CREATE TEMP TABLE merge_final AS SELECT s.id AS src_id, d.id AS dst_id "
       "FROM src.final_measurements s JOIN temp.merge_run r ON r.src_id = s.run_id "
@@ -189,29 +188,26 @@ void MergeRunRows(const detail::Db& db, MergeReport* report) {
       "JOIN main.final_measurements d ON d.run_id = r.dst_id AND d.instance_id = mi.dst_id "
       "AND d.config_id = mc.dst_id");
   report->final_samples_added =
-      Run(db,
-          "INSERT INTO main.final_samples(" + detail::kFinalSampleColumns + ") SELECT mf.dst_id, s.round, s.ns "
-          "FROM src.final_samples s JOIN temp.merge_final mf ON mf.src_id = s.final_id "
-          "WHERE true ON CONFLICT(final_id, round) DO NOTHING");
+      Run(db, "INSERT INTO main.final_samples(" + detail::kFinalSampleColumns +
+                  ") SELECT mf.dst_id, s.round, s.ns "
+                  "FROM src.final_samples s JOIN temp.merge_final mf ON mf.src_id = s.final_id "
+                  "WHERE true ON CONFLICT(final_id, round) DO NOTHING");
   report->device_states_added =
-      Run(db,
-          "INSERT INTO main.device_states(" + detail::kDeviceStateColumns +
-              ") SELECT r.dst_id, s.phase, s.idx, s.source, s.clock_mhz, s.temperature_c, "
-          "s.raw, s.read_at FROM src.device_states s JOIN temp.merge_run r ON r.src_id = s.run_id "
-          "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, phase, idx) DO NOTHING");
+      Run(db, "INSERT INTO main.device_states(" + detail::kDeviceStateColumns +
+                  ") SELECT r.dst_id, s.phase, s.idx, s.source, s.clock_mhz, s.temperature_c, "
+                  "s.raw, s.read_at FROM src.device_states s JOIN temp.merge_run r ON r.src_id = s.run_id "
+                  "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, phase, idx) DO NOTHING");
   report->cool_downs_added =
-      Run(db,
-          "INSERT INTO main.cool_downs(" + detail::kCoolDownColumns +
-              ") SELECT r.dst_id, mi.dst_id, s.slept_s, s.waited_s, s.threshold_c, "
-          "s.temperature_before_c, s.temperature_after_c, s.reached, s.source, s.created_at "
-          "FROM src.cool_downs s JOIN temp.merge_run r ON r.src_id = s.run_id "
-          "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
-          "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, instance_id) DO NOTHING");
-  report->descriptions_added =
-      Run(db,
-          "INSERT INTO main.kernel_descriptions(" + detail::kDescriptionColumns + ") SELECT " +
-              detail::kDescriptionColumns + " FROM src.kernel_descriptions "
-          "WHERE true ON CONFLICT(source_digest) DO NOTHING");
+      Run(db, "INSERT INTO main.cool_downs(" + detail::kCoolDownColumns +
+                  ") SELECT r.dst_id, mi.dst_id, s.slept_s, s.waited_s, s.threshold_c, "
+                  "s.temperature_before_c, s.temperature_after_c, s.reached, s.source, s.created_at "
+                  "FROM src.cool_downs s JOIN temp.merge_run r ON r.src_id = s.run_id "
+                  "JOIN temp.merge_inst mi ON mi.src_id = s.instance_id "
+                  "WHERE r.dst_id IS NOT NULL ON CONFLICT(run_id, instance_id) DO NOTHING");
+  report->descriptions_added = Run(db, "INSERT INTO main.kernel_descriptions(" + detail::kDescriptionColumns +
+                                           ") SELECT " + detail::kDescriptionColumns +
+                                           " FROM src.kernel_descriptions "
+                                           "WHERE true ON CONFLICT(source_digest) DO NOTHING");
 }
 
 }  // namespace

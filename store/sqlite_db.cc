@@ -3,11 +3,10 @@
 // file, the operation and SQLite's message. Destructors never throw; a failed close is logged.
 #include "store/sqlite_db.h"
 
-#include <filesystem>
-
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 namespace mace_tune {
@@ -74,8 +73,7 @@ Db Db::CopyToFile(const std::string& path, const std::string& target) {
   return copy;
 }
 
-Db::Db(Db&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+Db::Db(Db&& other) noexcept : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
 
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
@@ -101,8 +99,7 @@ void Db::Fail(const std::string& operation, int rc) const {
 
 Statement Db::Prepare(std::string_view sql) const {
   sqlite3_stmt* stmt = nullptr;
-  const int rc =
-      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) Fail("prepare \"" + Abbreviate(sql) + "\"", rc);
   return Statement(this, stmt);
 }
@@ -136,8 +133,7 @@ Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
@@ -157,18 +153,12 @@ void Statement::Check(int rc, const char* operation) const {
   if (rc != SQLITE_OK) db_->Fail(std::string(operation) + " \"" + Sql() + "\"", rc);
 }
 
-void Statement::BindInt64(int index, int64_t value) {
-  Check(sqlite3_bind_int64(stmt_, index, value), "bind");
-}
+void Statement::BindInt64(int index, int64_t value) { Check(sqlite3_bind_int64(stmt_, index, value), "bind"); }
 
-void Statement::BindDouble(int index, double value) {
-  Check(sqlite3_bind_double(stmt_, index, value), "bind");
-}
+void Statement::BindDouble(int index, double value) { Check(sqlite3_bind_double(stmt_, index, value), "bind"); }
 
 void Statement::BindText(int index, std::string_view value) {
-  Check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT),
-        "bind");
+  Check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT), "bind");
 }
 
 void Statement::BindBlob(int index, const void* data, size_t size) {
@@ -201,9 +191,7 @@ void Statement::Reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 int64_t Statement::ColumnInt64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
@@ -230,8 +218,7 @@ Transaction::~Transaction() {
   if (done_ || !db_.InTransaction()) return;
   const int rc = sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
-    std::fprintf(stderr, "mace_tune: rollback on %s failed: %s\n", db_.path().c_str(),
-                 sqlite3_errmsg(db_.get()));
+    std::fprintf(stderr, "mace_tune: rollback on %s failed: %s\n", db_.path().c_str(), sqlite3_errmsg(db_.get()));
   }
 }
 

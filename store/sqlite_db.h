@@ -20,8 +20,7 @@ namespace mace_tune {
 // primary result code (SQLITE_BUSY, SQLITE_NOTADB ...), or 0 where the store itself refused.
 class StoreError : public std::runtime_error {
  public:
-  explicit StoreError(const std::string& message, int code = 0)
-      : std::runtime_error(message), code_(code) {}
+  explicit StoreError(const std::string& message, int code = 0) : std::runtime_error(message), code_(code) {}
   int code() const noexcept { return code_; }
 
  private:

@@ -25,10 +25,18 @@ const char* const kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
 namespace {
 
-constexpr const char* kTables[] = {"meta",          "devices",            "runs",
-                                   "instances",     "configs",            "measurements",
-                                   "samples",       "default_configs",    "final_measurements",
-                                   "final_samples", "device_states",      "cool_downs",
+constexpr const char* kTables[] = {"meta",
+                                   "devices",
+                                   "runs",
+                                   "instances",
+                                   "configs",
+                                   "measurements",
+                                   "samples",
+                                   "default_configs",
+                                   "final_measurements",
+                                   "final_samples",
+                                   "device_states",
+                                   "cool_downs",
                                    "kernel_descriptions"};
 
 bool OneOf(const std::string& value, const char* const* list, size_t n) {
@@ -41,12 +49,12 @@ constexpr const char* kSelectMeasurement =
     "FROM measurements m JOIN instances i ON i.id = m.instance_id "
     "JOIN configs c ON c.id = m.config_id ";
 
-
 void CheckMeasurement(const std::string& path, const Measurement& m) {
   if (m.tuning_key.empty() || m.family.empty() || m.params.empty() || m.source_digest.empty()) {
-    throw StoreError(path + ": record: a measurement needs tuning_key, family, params and "
-                            "source_digest (got key '" + m.tuning_key + "', params '" +
-                     m.params + "')");
+    throw StoreError(path +
+                     ": record: a measurement needs tuning_key, family, params and "
+                     "source_digest (got key '" +
+                     m.tuning_key + "', params '" + m.params + "')");
   }
   if (MeasurementStatusName(m.status) == nullptr) {
     throw StoreError(path + ": record: unknown measurement status " + std::to_string(static_cast<int>(m.status)));
@@ -116,9 +124,9 @@ Store Store::OpenCopy(const std::string& path) {
 int64_t Store::AddDevice(const DeviceFingerprint& f, const std::string& profile) {
   const std::string id = f.Id();
   detail::Transaction tx(db_);
-  detail::Statement insert = db_.Prepare(
-      "INSERT INTO devices(" + detail::kDeviceColumns + ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
-      "ON CONFLICT(fingerprint_id) DO UPDATE SET profile = excluded.profile");
+  detail::Statement insert = db_.Prepare("INSERT INTO devices(" + detail::kDeviceColumns +
+                                         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+                                         "ON CONFLICT(fingerprint_id) DO UPDATE SET profile = excluded.profile");
   insert.BindText(1, id);
   insert.BindText(2, f.platform_name);
   insert.BindText(3, f.platform_version);
@@ -167,10 +175,10 @@ std::vector<DeviceRow> Store::Devices() const {
 }
 
 int64_t Store::BeginRun(int64_t device_id, const RunInfo& info) {
-  detail::Statement stmt = db_.Prepare(fmt::format(
-      "INSERT INTO runs(started_at, tool_version, device_id, workload, strategy, seed, max_evals, "
-      "time_limit_s, command, status) VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running')",
-      detail::kNow));
+  detail::Statement stmt = db_.Prepare(
+      fmt::format("INSERT INTO runs(started_at, tool_version, device_id, workload, strategy, seed, max_evals, "
+                  "time_limit_s, command, status) VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'running')",
+                  detail::kNow));
   stmt.BindText(1, info.tool_version);
   stmt.BindInt64(2, device_id);
   stmt.BindText(3, info.workload);
@@ -192,11 +200,10 @@ void Store::SetRunOverhead(int64_t run_id, const std::string& breakdown) {
 
 void Store::FinishRun(int64_t run_id, const std::string& status) {
   if (status == "running" || !detail::OneOf(status, kRunStatuses, std::size(kRunStatuses))) {
-    throw StoreError(path() + ": finish run: status must be done, interrupted or failed, not '" +
-                     status + "'");
+    throw StoreError(path() + ": finish run: status must be done, interrupted or failed, not '" + status + "'");
   }
-  detail::Statement stmt = db_.Prepare(
-      fmt::format("UPDATE runs SET status = ?1, finished_at = {} WHERE id = ?2", detail::kNow));
+  detail::Statement stmt =
+      db_.Prepare(fmt::format("UPDATE runs SET status = ?1, finished_at = {} WHERE id = ?2", detail::kNow));
   stmt.BindText(1, status);
   stmt.BindInt64(2, run_id);
   stmt.Run();
@@ -205,9 +212,9 @@ void Store::FinishRun(int64_t run_id, const std::string& status) {
 
 void Store::AddDescription(const std::string& source_digest, const std::string& family,
                            const std::vector<uint8_t>& description) {
-  detail::Statement stmt = db_.Prepare(
-      "INSERT INTO kernel_descriptions(" + detail::kDescriptionColumns +
-      ") VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(source_digest) DO NOTHING");
+  detail::Statement stmt =
+      db_.Prepare("INSERT INTO kernel_descriptions(" + detail::kDescriptionColumns +
+                  ") VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(source_digest) DO NOTHING");
   stmt.BindText(1, source_digest);
   stmt.BindText(2, family);
   stmt.BindBlob(3, description.data(), description.size());
@@ -222,12 +229,12 @@ std::vector<std::pair<std::string, std::vector<uint8_t>>> Store::Descriptions() 
   return out;
 }
 
-void Store::AddInstance(const std::string& tuning_key, const std::string& family, double flops,
-                        double bytes) {
-  detail::Statement stmt = db_.Prepare(
-      "INSERT INTO instances(" + detail::kInstanceColumns + ") VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT(tuning_key) DO UPDATE SET family = excluded.family, flops = excluded.flops, "
-      "bytes = excluded.bytes");
+void Store::AddInstance(const std::string& tuning_key, const std::string& family, double flops, double bytes) {
+  detail::Statement stmt =
+      db_.Prepare("INSERT INTO instances(" + detail::kInstanceColumns +
+                  ") VALUES (?1, ?2, ?3, ?4) "
+                  "ON CONFLICT(tuning_key) DO UPDATE SET family = excluded.family, flops = excluded.flops, "
+                  "bytes = excluded.bytes");
   stmt.BindText(1, tuning_key);
   stmt.BindText(2, family);
   stmt.BindDouble(3, flops);
@@ -242,8 +249,8 @@ int64_t Store::InstanceId(const std::string& tuning_key) const {
 }
 
 int64_t Store::EnsureConfig(const std::string& family, const std::string& params) {
-  detail::Statement insert = db_.Prepare(
-      "INSERT INTO configs(" + detail::kConfigColumns + ") VALUES (?1, ?2) ON CONFLICT(family, params) DO NOTHING");
+  detail::Statement insert = db_.Prepare("INSERT INTO configs(" + detail::kConfigColumns +
+                                         ") VALUES (?1, ?2) ON CONFLICT(family, params) DO NOTHING");
   insert.BindText(1, family);
   insert.BindText(2, params);
   insert.Run();
@@ -255,15 +262,13 @@ int64_t Store::EnsureConfig(const std::string& family, const std::string& params
 }
 
 void Store::LoadSamples(int64_t measurement_id, Measurement* m) const {
-  detail::Statement stmt =
-      db_.Prepare("SELECT ns FROM samples WHERE measurement_id = ?1 ORDER BY idx");
+  detail::Statement stmt = db_.Prepare("SELECT ns FROM samples WHERE measurement_id = ?1 ORDER BY idx");
   stmt.BindInt64(1, measurement_id);
   m->samples_ns.clear();
   while (stmt.Step()) m->samples_ns.push_back(stmt.ColumnDouble(0));
 }
 
-std::optional<Measurement> Store::Find(int64_t device_id, const std::string& tuning_key,
-                                       const std::string& params,
+std::optional<Measurement> Store::Find(int64_t device_id, const std::string& tuning_key, const std::string& params,
                                        const std::string& source_digest) const {
   detail::Statement stmt = db_.Prepare(
       "SELECT m.id FROM measurements m JOIN instances i ON i.id = m.instance_id "
@@ -291,18 +296,17 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   detail::Transaction tx(db_);
   int64_t instance_id = InstanceId(m.tuning_key);
   if (instance_id == 0) {
-    detail::Statement add =
-        db_.Prepare("INSERT INTO instances(tuning_key, family) VALUES (?1, ?2)");
+    detail::Statement add = db_.Prepare("INSERT INTO instances(tuning_key, family) VALUES (?1, ?2)");
     add.BindText(1, m.tuning_key);
     add.BindText(2, m.family);
     add.Run();
     instance_id = db_.LastInsertRowId();
   }
   const int64_t config_id = EnsureConfig(m.family, m.params);
-  detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,{}) "
-      "ON CONFLICT(device_id, instance_id, config_id, source_digest) DO NOTHING",
-      detail::kMeasurementColumns, detail::kNow));
+  detail::Statement insert = db_.Prepare(
+      fmt::format("INSERT INTO measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,{}) "
+                  "ON CONFLICT(device_id, instance_id, config_id, source_digest) DO NOTHING",
+                  detail::kMeasurementColumns, detail::kNow));
   insert.BindInt64(1, device_id);
   insert.BindInt64(2, instance_id);
   insert.BindInt64(3, config_id);
@@ -331,8 +335,7 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   insert.Run();
   if (db_.Changes() == 0) return false;  // already recorded; tx rolls back what it added
   const int64_t measurement_id = db_.LastInsertRowId();
-  detail::Statement sample =
-      db_.Prepare("INSERT INTO samples(" + detail::kSampleColumns + ") VALUES (?1, ?2, ?3)");
+  detail::Statement sample = db_.Prepare("INSERT INTO samples(" + detail::kSampleColumns + ") VALUES (?1, ?2, ?3)");
   for (size_t i = 0; i < m.samples_ns.size(); ++i) {
     sample.BindInt64(1, measurement_id);
     sample.BindInt64(2, static_cast<int64_t>(i));
@@ -344,8 +347,7 @@ bool Store::Insert(int64_t device_id, const Measurement& m) {
   return true;
 }
 
-void Store::SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
-                             const std::string& params) {
+void Store::SetDefaultConfig(int64_t device_id, const std::string& tuning_key, const std::string& params) {
   detail::Transaction tx(db_);
   const int64_t instance_id = InstanceId(tuning_key);
   if (instance_id == 0) {
@@ -355,9 +357,10 @@ void Store::SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
   family.BindInt64(1, instance_id);
   family.Step();
   const int64_t config_id = EnsureConfig(family.ColumnText(0), params);
-  detail::Statement stmt = db_.Prepare(
-      "INSERT INTO default_configs(" + detail::kDefaultConfigColumns + ") VALUES (?1, ?2, ?3) "
-      "ON CONFLICT(device_id, instance_id) DO UPDATE SET config_id = excluded.config_id");
+  detail::Statement stmt =
+      db_.Prepare("INSERT INTO default_configs(" + detail::kDefaultConfigColumns +
+                  ") VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT(device_id, instance_id) DO UPDATE SET config_id = excluded.config_id");
   stmt.BindInt64(1, device_id);
   stmt.BindInt64(2, instance_id);
   stmt.BindInt64(3, config_id);
@@ -365,12 +368,11 @@ void Store::SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
   tx.Commit();
 }
 
-std::vector<Measurement> Store::Measurements(int64_t device_id,
-                                             const std::string& tuning_key) const {
+std::vector<Measurement> Store::Measurements(int64_t device_id, const std::string& tuning_key) const {
   const int64_t instance_id = InstanceId(tuning_key);
   if (instance_id == 0) return {};
-  auto rows = detail::Select(db_, "WHERE m.device_id = ?1 AND m.instance_id = ?2 ORDER BY m.id",
-                             {device_id, instance_id});
+  auto rows =
+      detail::Select(db_, "WHERE m.device_id = ?1 AND m.instance_id = ?2 ORDER BY m.id", {device_id, instance_id});
   std::unordered_map<int64_t, size_t> index;
   for (size_t i = 0; i < rows.size(); ++i) index[rows[i].first] = i;
   detail::Statement samples = db_.Prepare(

@@ -77,20 +77,17 @@ class Store {
   void SetRunOverhead(int64_t run_id, const std::string& breakdown);
 
   // Idempotent; a second call updates family, flops and bytes.
-  void AddInstance(const std::string& tuning_key, const std::string& family, double flops,
-                   double bytes);
+  void AddInstance(const std::string& tuning_key, const std::string& family, double flops, double bytes);
 
   // Stored measurement of exactly this (device, key, config, digest), if any (with its samples).
-  std::optional<Measurement> Find(int64_t device_id, const std::string& tuning_key,
-                                  const std::string& params,
+  std::optional<Measurement> Find(int64_t device_id, const std::string& tuning_key, const std::string& params,
                                   const std::string& source_digest) const;
   // Inserts the measurement and all its samples in one committed transaction (durable once it
   // returns, even if the process is killed). Returns false and changes nothing if that (device,
   // instance, config, digest) is already recorded. An unknown instance is added without
   // flops/bytes. Timing columns are stored as NULL for a failure without samples.
   bool Record(int64_t device_id, const Measurement& m);
-  void SetDefaultConfig(int64_t device_id, const std::string& tuning_key,
-                        const std::string& params);
+  void SetDefaultConfig(int64_t device_id, const std::string& tuning_key, const std::string& params);
 
   // Claims (store_claims.cc): before measuring a config, a tune process claims it, so a second
   // process on the same file waits for that result instead of measuring it again. A claim of a
@@ -119,8 +116,7 @@ class Store {
                                          const std::string& source_digest) const;
 
   // phase: "start" or "end". Readings keep their order (idx 0, 1, ...).
-  void RecordDeviceState(int64_t run_id, const std::string& phase,
-                         const std::vector<DeviceReading>& readings);
+  void RecordDeviceState(int64_t run_id, const std::string& phase, const std::vector<DeviceReading>& readings);
   std::vector<DeviceReading> DeviceStates(int64_t run_id, const std::string& phase) const;
   void RecordCoolDown(int64_t run_id, const std::string& tuning_key, const CoolDown& c);
   std::optional<CoolDown> FindCoolDown(int64_t run_id, const std::string& tuning_key) const;

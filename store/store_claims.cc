@@ -3,12 +3,11 @@
 // never measure the same config twice. A claim is a row taken in one immediate transaction, and
 // dropped when its measurement is recorded. The table is working state, not results: it lives
 // outside the versioned schema, and merge, reports and emit never read it.
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
-
-#include <fmt/format.h>
 
 #include "store/store_internal.h"
 
@@ -62,11 +61,11 @@ ClaimResult Store::Claim(int64_t device_id, const std::string& tuning_key, const
       return ClaimResult::kBusy;
     }
   }
-  detail::Statement take = db_.Prepare(fmt::format(
-      "INSERT INTO claims(device_id, tuning_key, params, source_digest, host, pid, claimed_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, {}) ON CONFLICT DO UPDATE SET host = excluded.host, "
-      "pid = excluded.pid, claimed_at = excluded.claimed_at",
-      detail::kNow));
+  detail::Statement take =
+      db_.Prepare(fmt::format("INSERT INTO claims(device_id, tuning_key, params, source_digest, host, pid, claimed_at) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, {}) ON CONFLICT DO UPDATE SET host = excluded.host, "
+                              "pid = excluded.pid, claimed_at = excluded.claimed_at",
+                              detail::kNow));
   take.BindInt64(1, device_id);
   take.BindText(2, tuning_key);
   take.BindText(3, params);
@@ -79,8 +78,8 @@ ClaimResult Store::Claim(int64_t device_id, const std::string& tuning_key, const
 }
 
 void Store::ReleaseClaim(int64_t device_id, const Measurement& m) {
-  detail::Statement drop = db_.Prepare(
-      "DELETE FROM claims WHERE device_id = ?1 AND tuning_key = ?2 AND params = ?3 AND source_digest = ?4");
+  detail::Statement drop =
+      db_.Prepare("DELETE FROM claims WHERE device_id = ?1 AND tuning_key = ?2 AND params = ?3 AND source_digest = ?4");
   drop.BindInt64(1, device_id);
   drop.BindText(2, m.tuning_key);
   drop.BindText(3, m.params);

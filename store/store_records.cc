@@ -24,18 +24,17 @@ void Store::RecordFinal(int64_t run_id, const std::string& tuning_key, const std
   }
   for (const FinalResult& r : results) {
     const int64_t config_id = EnsureConfig(family, r.params);
-    detail::Statement insert = db_.Prepare(fmt::format(
-        "INSERT INTO final_measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) "
-        "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING",
-        detail::kFinalColumns, detail::kNow));
+    detail::Statement insert =
+        db_.Prepare(fmt::format("INSERT INTO final_measurements({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) "
+                                "ON CONFLICT(run_id, instance_id, config_id) DO NOTHING",
+                                detail::kFinalColumns, detail::kNow));
     insert.BindInt64(1, run_id);
     insert.BindInt64(2, instance_id);
     insert.BindInt64(3, config_id);
     insert.BindText(4, source_digest);
     insert.BindInt64(5, r.slot);
     insert.BindDouble(6, r.first_median_ns);
-    detail::BindOptional(insert, 7,
-                         r.samples_ns.empty() ? std::nullopt : std::optional<double>(r.median_ns));
+    detail::BindOptional(insert, 7, r.samples_ns.empty() ? std::nullopt : std::optional<double>(r.median_ns));
     insert.BindInt64(8, static_cast<int64_t>(r.samples_ns.size()));
     insert.BindInt64(9, r.winner ? 1 : 0);
     insert.Run();
@@ -70,8 +69,7 @@ std::vector<FinalResult> Store::Finals(int64_t run_id, const std::string& tuning
     r.first_median_ns = stmt.ColumnDouble(3);
     r.median_ns = stmt.ColumnDouble(4);
     r.winner = stmt.ColumnInt64(5) != 0;
-    detail::Statement samples =
-        db_.Prepare("SELECT ns FROM final_samples WHERE final_id = ?1 ORDER BY round");
+    detail::Statement samples = db_.Prepare("SELECT ns FROM final_samples WHERE final_id = ?1 ORDER BY round");
     samples.BindInt64(1, stmt.ColumnInt64(0));
     while (samples.Step()) r.samples_ns.push_back(samples.ColumnDouble(0));
     out.push_back(std::move(r));
@@ -99,16 +97,14 @@ std::optional<Measurement> Store::FinalWinner(int64_t device_id, const std::stri
   return std::move(rows[0].second);
 }
 
-void Store::RecordDeviceState(int64_t run_id, const std::string& phase,
-                              const std::vector<DeviceReading>& readings) {
+void Store::RecordDeviceState(int64_t run_id, const std::string& phase, const std::vector<DeviceReading>& readings) {
   if (phase != "start" && phase != "end") {
-    throw StoreError(path() + ": record device state: phase must be start or end, not '" + phase +
-                     "'");
+    throw StoreError(path() + ": record device state: phase must be start or end, not '" + phase + "'");
   }
   detail::Transaction tx(db_);
-  detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO device_states({}) VALUES (?1,?2,?3,?4,?5,?6,?7,{}) ON CONFLICT DO NOTHING",
-      detail::kDeviceStateColumns, detail::kNow));
+  detail::Statement insert =
+      db_.Prepare(fmt::format("INSERT INTO device_states({}) VALUES (?1,?2,?3,?4,?5,?6,?7,{}) ON CONFLICT DO NOTHING",
+                              detail::kDeviceStateColumns, detail::kNow));
   for (size_t i = 0; i < readings.size(); ++i) {
     insert.BindInt64(1, run_id);
     insert.BindText(2, phase);
@@ -146,9 +142,9 @@ void Store::RecordCoolDown(int64_t run_id, const std::string& tuning_key, const 
   if (instance_id == 0) {
     throw StoreError(path() + ": record cool-down: unknown tuning key '" + tuning_key + "'");
   }
-  detail::Statement insert = db_.Prepare(fmt::format(
-      "INSERT INTO cool_downs({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) ON CONFLICT DO NOTHING",
-      detail::kCoolDownColumns, detail::kNow));
+  detail::Statement insert = db_.Prepare(
+      fmt::format("INSERT INTO cool_downs({}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,{}) ON CONFLICT DO NOTHING",
+                  detail::kCoolDownColumns, detail::kNow));
   insert.BindInt64(1, run_id);
   insert.BindInt64(2, instance_id);
   insert.BindDouble(3, c.slept_s);

@@ -3,11 +3,10 @@
 // A new schema version appends one step to kMigrations; nothing else changes here.
 #include "store/store_schema.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <iterator>
 #include <string>
@@ -65,10 +64,10 @@ CREATE TABLE default_configs(
   config_id INTEGER NOT NULL REFERENCES configs(id),
   PRIMARY KEY(device_id, instance_id));
 )sql");
-  db.Exec(fmt::format(
-      "INSERT INTO meta(key, value) VALUES ('application', 'mace_tune'), ('created_at', {}), "
-      "('created_by', '{}')",
-      kNow, MACE_TUNE_STORE_WRITER));
+  db.Exec(
+      fmt::format("INSERT INTO meta(key, value) VALUES ('application', 'mace_tune'), ('created_at', {}), "
+                  "('created_by', '{}')",
+                  kNow, MACE_TUNE_STORE_WRITER));
 }
 
 // Schema version 2: what a run learnt besides the evaluations. The interleaved re-measurement of
@@ -128,13 +127,14 @@ static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration pe
 void CheckOpenable(const Db& db, int64_t version, int64_t application_id) {
   const std::string& path = db.path();
   if (application_id != kApplicationId && (application_id != 0 || version != 0)) {
-    throw StoreError(fmt::format("{}: not a mace_tune database (application_id {:#x}, "
-                                 "user_version {})",
-                                 path, application_id, version));
+    throw StoreError(
+        fmt::format("{}: not a mace_tune database (application_id {:#x}, "
+                    "user_version {})",
+                    path, application_id, version));
   }
   if (version > Store::kSchemaVersion) {
-    throw StoreError(fmt::format("{}: database schema version {} is newer than this mace_tune ({})",
-                                 path, version, Store::kSchemaVersion));
+    throw StoreError(fmt::format("{}: database schema version {} is newer than this mace_tune ({})", path, version,
+                                 Store::kSchemaVersion));
   }
   if (version == 0 && db.QueryInt64("SELECT COUNT(*) FROM sqlite_master") > 0) {
     throw StoreError(path + ": a SQLite database of another application, not a mace_tune store");
@@ -147,11 +147,11 @@ void Migrate(const Db& db) {
   const int64_t from = db.QueryInt64("PRAGMA user_version");
   if (from >= Store::kSchemaVersion) return;
   for (int64_t v = from; v < Store::kSchemaVersion; ++v) kMigrations[v](db);
-  db.Exec(fmt::format("PRAGMA user_version = {}; PRAGMA application_id = {}",
-                      Store::kSchemaVersion, kApplicationId));
-  db.Exec(fmt::format("INSERT INTO meta(key, value) VALUES ('schema_version', '{}') "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                      Store::kSchemaVersion));
+  db.Exec(fmt::format("PRAGMA user_version = {}; PRAGMA application_id = {}", Store::kSchemaVersion, kApplicationId));
+  db.Exec(
+      fmt::format("INSERT INTO meta(key, value) VALUES ('schema_version', '{}') "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                  Store::kSchemaVersion));
   tx.Commit();
 }
 
@@ -200,8 +200,9 @@ void PrepareSchema(const Db& db) {
     application_id = db.QueryInt64("PRAGMA application_id");
   } catch (const StoreError& e) {
     if (e.code() != SQLITE_NOTADB) throw;
-    throw StoreError(path + ": not a SQLite database (SQLite: file is not a database); "
-                            "refusing to use it as a mace_tune store",
+    throw StoreError(path +
+                         ": not a SQLite database (SQLite: file is not a database); "
+                         "refusing to use it as a mace_tune store",
                      e.code());
   }
   CheckOpenable(db, version, application_id);

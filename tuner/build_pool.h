@@ -57,7 +57,7 @@ class BuildPool {
   MeasureOptions measure_;
   TuningKey key_;
   uint64_t seed_ = 1;
-  std::string lock_path_;  // the workers' device lock (device_lock.h)
+  std::string lock_path_;                                  // the workers' device lock (device_lock.h)
   std::vector<std::unique_ptr<WorkerEvaluator>> workers_;  // null until first used
   BuildPoolStats stats_;
   static constexpr size_t kDepth = 2;

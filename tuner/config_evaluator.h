@@ -43,9 +43,14 @@ class ConfigEvaluator {
 // evaluators only the final re-measurement needs one.
 class LocalEvaluator final : public ConfigEvaluator {
  public:
-  LocalEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family, const TuningKey& key,
-                 uint64_t seed, const MeasureOptions& measure)
-      : ctx_(ctx), cache_(cache), family_(family), key_(key), seed_(seed), measure_(measure),
+  LocalEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family, const TuningKey& key, uint64_t seed,
+                 const MeasureOptions& measure)
+      : ctx_(ctx),
+        cache_(cache),
+        family_(family),
+        key_(key),
+        seed_(seed),
+        measure_(measure),
         program_(FindFamily(key.family)->program) {}
   Measurement Evaluate(const ParamMap& params, const std::string& text, bool* ahead) override;
   void Prebuild(const ParamMap& params, const std::string& options) override;

@@ -12,9 +12,7 @@ namespace mace_tune {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Sleeps up to `seconds` in short slices; false when stopped first.
 bool SleepUnlessStopped(double seconds, const std::function<bool()>& stopped) {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,9 +50,10 @@ std::optional<double> MhzFromHz(const std::string& text) {
 // "1980 MHz, 2619 MHz, 41" per GPU: SM clock, memory clock, temperature.
 void NvidiaSmi(std::vector<DeviceReading>* out) {
   if (!fs::exists("/usr/bin/nvidia-smi") && !fs::exists("/usr/local/bin/nvidia-smi")) return;
-  FILE* p = popen("nvidia-smi --query-gpu=clocks.sm,clocks.mem,temperature.gpu "
-                  "--format=csv,noheader 2>/dev/null",
-                  "r");
+  FILE* p = popen(
+      "nvidia-smi --query-gpu=clocks.sm,clocks.mem,temperature.gpu "
+      "--format=csv,noheader 2>/dev/null",
+      "r");
   if (p == nullptr) return;
   char buf[256];
   while (std::fgets(buf, sizeof buf, p) != nullptr) {
@@ -74,9 +75,7 @@ void NvidiaSmi(std::vector<DeviceReading>* out) {
   pclose(p);
 }
 
-bool NamesGpu(const std::string& s) {
-  return s.find("gpu") != std::string::npos || s.find("GPU") != std::string::npos;
-}
+bool NamesGpu(const std::string& s) { return s.find("gpu") != std::string::npos || s.find("GPU") != std::string::npos; }
 
 // Directory entries in name order, so readings come in the same order every time.
 std::vector<fs::path> Sorted(const fs::path& dir) {

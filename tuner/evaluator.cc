@@ -8,7 +8,6 @@
 #include <limits>
 #include <optional>
 
-
 namespace mace_tune {
 namespace {
 
@@ -56,8 +55,14 @@ double MedianCiRelative(std::vector<double> v) {
 InstanceEvaluator::InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
                                      const TuningKey& key, uint64_t seed, const MeasureOptions& options,
                                      Clock::time_point created)
-    : ctx_(ctx), cache_(cache), family_(family), key_(key), key_text_(key.ToString()), info_(FindFamily(key.family)),
-      digest_(ProgramSourceDigest(info_->program)), options_(options),
+    : ctx_(ctx),
+      cache_(cache),
+      family_(family),
+      key_(key),
+      key_text_(key.ToString()),
+      info_(FindFamily(key.family)),
+      digest_(ProgramSourceDigest(info_->program)),
+      options_(options),
       data_(ctx.context.get(), ctx.device(), ctx.queue.get(), family, key, seed, ctx.limits),
       init_ms_(MsSince(created)) {}
 
@@ -119,8 +124,9 @@ InstanceEvaluator::Prepared InstanceEvaluator::Prepare(const ParamMap& params, c
     m.kernel_max_work_group = kernel_max;
     m.build_options = options;
     if (lws > kernel_max) {
-      return finish(Fail(m, MeasurementStatus::kInvalid, "local size " + std::to_string(lws) +
-                                           " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
+      return finish(Fail(
+          m, MeasurementStatus::kInvalid,
+          "local size " + std::to_string(lws) + " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(kernel_max)));
     }
     const bool image = family_.UsesImages(key_, params);
     family_.SetArgs(kernel.get(), key_, params, data_.Memory(image));
@@ -204,7 +210,8 @@ std::vector<std::vector<double>> InstanceEvaluator::Remeasure(const std::vector<
   std::vector<LaunchGeometry> geometry(configs.size());
   for (size_t i = 0; i < configs.size(); ++i) {
     std::string options;
-    if (!FamilyBuildOptions(key_, configs[i], &options).ok() || !FamilyGeometry(key_, configs[i], &geometry[i]).ok()) continue;
+    if (!FamilyBuildOptions(key_, configs[i], &options).ok() || !FamilyGeometry(key_, configs[i], &geometry[i]).ok())
+      continue;
     bool cached = false;
     const BuildResult& built = cache_.Get(std::string(info->program), options, &cached);
     if (!built.program) continue;

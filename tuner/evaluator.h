@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "tuner/device_lock.h"
 #include "kernels/instance_data.h"
 #include "kernels/kernel_family.h"
-#include "tuner/program_cache.h"
 #include "results/measurement.h"
+#include "tuner/device_lock.h"
+#include "tuner/program_cache.h"
 #include "tuner/tune_context.h"
 
 namespace mace_tune {
@@ -35,8 +35,8 @@ struct MeasureOptions {
 
 class InstanceEvaluator {
  public:
-  InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family,
-                    const TuningKey& key, uint64_t seed, const MeasureOptions& options,
+  InstanceEvaluator(TuneContext& ctx, ProgramCache& cache, const KernelFamily& family, const TuningKey& key,
+                    uint64_t seed, const MeasureOptions& options,
                     std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now());
 
   // Fills everything of Measurement except run_id; status is one of ok, build_failed,

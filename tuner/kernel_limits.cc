@@ -25,8 +25,8 @@ std::optional<Measurement> KernelLimits::Prune(const TuningKey& key, const Param
   m.params = FormatParams(params);
   m.source_digest = digest;
   m.status = MeasurementStatus::kInvalid;
-  m.reason = "local size " + std::to_string(lws) + " exceeds CL_KERNEL_WORK_GROUP_SIZE " +
-             std::to_string(it->second) + " of this variant (known from an earlier build; not built)";
+  m.reason = "local size " + std::to_string(lws) + " exceeds CL_KERNEL_WORK_GROUP_SIZE " + std::to_string(it->second) +
+             " of this variant (known from an earlier build; not built)";
   return m;
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
 #include "search_strategies/strategy.h"
+#include "store/store.h"
 
 namespace mace_tune {
 

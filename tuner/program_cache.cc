@@ -24,8 +24,7 @@ ProgramCache::~ProgramCache() {
 
 std::string ProgramCache::Key(const std::string& program_name, const std::string& options) const {
   const bool overridden = overrides_.count(program_name) != 0;
-  return ProgramKey(program_name, options, ProgramSourceDigest(program_name)) +
-         (overridden ? "|override" : "");
+  return ProgramKey(program_name, options, ProgramSourceDigest(program_name)) + (overridden ? "|override" : "");
 }
 
 BuildResult ProgramCache::Build(const std::string& program_name, const std::string& options,
@@ -42,14 +41,13 @@ BuildResult ProgramCache::Build(const std::string& program_name, const std::stri
   } catch (const std::exception& e) {
     result.error = e.what();
   }
-  result.build_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  result.build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   lock.lock();
   return result;
 }
 
-const BuildResult& ProgramCache::Get(const std::string& program_name, const std::string& options,
-                                     bool* cached, double* waited_ms) {
+const BuildResult& ProgramCache::Get(const std::string& program_name, const std::string& options, bool* cached,
+                                     double* waited_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   if (waited_ms != nullptr) *waited_ms = 0;
   const std::string key = Key(program_name, options);

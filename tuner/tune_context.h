@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "runtime/cl/cl_core.h"
-#include "runtime/cl/device_select.h"
 #include "device_profiles/device_profile.h"
 #include "mace_tune/families.h"
 #include "mace_tune/fingerprint.h"
+#include "runtime/cl/cl_core.h"
+#include "runtime/cl/device_select.h"
 
 namespace mace_tune {
 

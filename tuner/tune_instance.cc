@@ -28,9 +28,7 @@ namespace mace_tune {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 void Consider(InstanceReport* r, const Measurement& m) {
   if (!m.ok()) {
@@ -96,8 +94,8 @@ void Remeasure(InstanceReport* r, Store& store, int64_t device_id, int64_t run_i
   if (configs.size() != ok.size()) return;
   const auto samples = evaluator.Remeasure(configs, options.rounds);
   for (size_t i = 0; i < ok.size(); ++i) {
-    r->final.push_back({ok[i].params, static_cast<int>(i), ok[i].median_ns, samples[i],
-                        samples[i].empty() ? 0 : Median(samples[i])});
+    r->final.push_back(
+        {ok[i].params, static_cast<int>(i), ok[i].median_ns, samples[i], samples[i].empty() ? 0 : Median(samples[i])});
   }
   std::stable_sort(r->final.begin(), r->final.end(), [](const auto& a, const auto& b) {
     return (a.median_ns > 0 ? a.median_ns : 1e300) < (b.median_ns > 0 ? b.median_ns : 1e300);
@@ -146,13 +144,18 @@ class InstanceTuner {
   std::optional<SearchSpace> space_;
   LocalEvaluator local_;
   std::unique_ptr<ConfigEvaluator> remote_;  // an isolated worker or the build pool; null: local_
-  KernelLimits limits_;  // each variant's CL_KERNEL_WORK_GROUP_SIZE, learnt from its first build
+  KernelLimits limits_;                      // each variant's CL_KERNEL_WORK_GROUP_SIZE, learnt from its first build
   std::vector<std::pair<double, size_t>> ranked_;  // (median, config) of the ok ones, for Speculate
 };
 
 InstanceTuner::InstanceTuner(TuneRun& run, size_t index)
-    : run_(run), request_(run.request), store_(run.store), report_(run.report), index_(index),
-      item_(run.request.workload.items[index]), family_(*FindKernelFamily(item_.key.family)),
+    : run_(run),
+      request_(run.request),
+      store_(run.store),
+      report_(run.report),
+      index_(index),
+      item_(run.request.workload.items[index]),
+      family_(*FindKernelFamily(item_.key.family)),
       digest_(ProgramSourceDigest(FindFamily(item_.key.family)->program)),
       local_(run.ctx, run.cache, family_, item_.key, run.request.seed, run.request.measure) {
   r_.tuning_key = item_.key.ToString();

@@ -18,9 +18,7 @@ namespace mace_tune {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 RunInfo RunInfoOf(const TuneRequest& request) {
   RunInfo info;

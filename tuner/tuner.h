@@ -53,17 +53,17 @@ struct TuneRequest {
   // Which tensor storage configs may use: "any", "buffer" (IMG=0: for apps that pass buffers only)
   // or "image" (IMG=1). The default config is measured either way, as the baseline.
   std::string storage = "any";
-  bool isolate = false;   // evaluate in a worker process under a watchdog (worker.h)
+  bool isolate = false;  // evaluate in a worker process under a watchdog (worker.h)
   WorkerOptions worker;
-  std::string command;      // recorded with the run
+  std::string command;  // recorded with the run
   std::string tool_version;
 };
 
 // One of the top-k in the final interleaved re-measurement.
 struct Remeasured {
   std::string params;
-  int slot = 0;                // its place in each interleaved round
-  double first_median_ns = 0;  // from its evaluation
+  int slot = 0;                    // its place in each interleaved round
+  double first_median_ns = 0;      // from its evaluation
   std::vector<double> samples_ns;  // interleaved re-measurement
   double median_ns = 0;
 };
@@ -74,12 +74,12 @@ struct InstanceReport {
   size_t space_size = 0;
   int64_t evaluated = 0;  // proposals handled in this run (measured now or found recorded)
   int64_t measured = 0;   // newly measured in this run
-  int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows
+  int64_t pruned = 0;     // configs skipped unbuilt: a work-group beyond what their variant's kernel allows
   int64_t failed = 0;
   bool patience_stop = false;  // stopped by --patience
   std::optional<Measurement> best;
   std::optional<Measurement> default_config;
-  std::vector<Remeasured> final;  // top-k re-measured, winner first; empty when off
+  std::vector<Remeasured> final;      // top-k re-measured, winner first; empty when off
   std::optional<CoolDown> cool_down;  // when --cool-down or --cool-down-temp asked for one
 };
 
@@ -92,9 +92,9 @@ struct OverheadAccount {
   double sampling_gaps = 0;  // timed runs' wall time minus the kernels' own time
   double store_write = 0;    // recording each evaluation (SQLite, durable)
   // Outside the evaluations (not in "harness overhead", which is their wall time minus the kernels'):
-  double init = 0;           // instances' inputs and references (in this process)
-  double store_lookup = 0;   // finding an evaluation already recorded (resume)
-  double strategy = 0;       // proposing and learning
+  double init = 0;          // instances' inputs and references (in this process)
+  double store_lookup = 0;  // finding an evaluation already recorded (resume)
+  double strategy = 0;      // proposing and learning
   void Add(const EvalPhases& p, bool ahead);
 };
 
@@ -109,10 +109,10 @@ struct TuneReport {
   int64_t measured = 0;
   int64_t pruned = 0;  // configs skipped unbuilt: a work-group beyond what their variant's kernel allows
   std::string device_state_start, device_state_end;  // clocks/temperature, see device_state.h
-  int worker_restarts = 0;  // crashes and hangs of the evaluation worker
-  int64_t prebuilt_used = 0;  // programs built ahead (build threads or jobs) and then used
-  int build_jobs = 0;         // worker processes of the build pool (0: none)
-  double build_wait_s = 0;    // with build jobs: time evaluations waited for builds still running
+  int worker_restarts = 0;                           // crashes and hangs of the evaluation worker
+  int64_t prebuilt_used = 0;                         // programs built ahead (build threads or jobs) and then used
+  int build_jobs = 0;                                // worker processes of the build pool (0: none)
+  double build_wait_s = 0;  // with build jobs: time evaluations waited for builds still running
   OverheadAccount overhead;
   // The overhead per evaluation, part by part, in ms: "build 1.20 (+3.40 done ahead in workers),
   // setup ..., other 0.10; outside the evaluations: strategy ..."; the parts before "outside" add

@@ -29,10 +29,14 @@ namespace {
 std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\\') out += "\\\\";
-    else out += c;
+    if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\\')
+      out += "\\\\";
+    else
+      out += c;
   }
   return out;
 }
@@ -53,8 +57,10 @@ std::string Unescape(const std::string& s) {
 std::vector<std::string> Split(const std::string& line) {
   std::vector<std::string> out(1);
   for (char c : line) {
-    if (c == '\t') out.emplace_back();
-    else out.back() += c;
+    if (c == '\t')
+      out.emplace_back();
+    else
+      out.back() += c;
   }
   return out;
 }
@@ -82,11 +88,11 @@ std::string EncodeMeasurement(const Measurement& m) {
   std::string samples;
   for (double v : m.samples_ns) samples += (samples.empty() ? "" : ",") + Num(v);
   return "RESULT\t" + Escape(MeasurementStatusName(m.status)) + "\t" + Escape(m.reason) + "\t" + Num(m.median_ns) +
-         "\t" + Num(m.min_ns) +
-         "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" + Num(m.build_ms) + "\t" +
-         Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" + Num(m.phases.setup) + "\t" +
-         Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" + Num(m.phases.warmup) + "\t" +
-         Num(m.phases.sampling) + "\t" + std::to_string(m.kernel_max_work_group) + "\t" + Escape(m.build_options);
+         "\t" + Num(m.min_ns) + "\t" + Num(m.max_ns) + "\t" + Num(m.mad_ns) + "\t" + Num(m.max_error) + "\t" +
+         Num(m.build_ms) + "\t" + Num(m.eval_ms) + "\t" + samples + "\t" + Num(m.phases.build) + "\t" +
+         Num(m.phases.setup) + "\t" + Num(m.phases.first_launch) + "\t" + Num(m.phases.verify) + "\t" +
+         Num(m.phases.warmup) + "\t" + Num(m.phases.sampling) + "\t" + std::to_string(m.kernel_max_work_group) + "\t" +
+         Escape(m.build_options);
 }
 
 bool DecodeMeasurement(const std::string& line, Measurement* m) {
@@ -97,11 +103,10 @@ bool DecodeMeasurement(const std::string& line, Measurement* m) {
   const bool known = status.has_value();
   if (known) out.status = *status;
   out.reason = Unescape(f[2]);
-  double* const numbers[] = {&out.median_ns,     &out.min_ns,       &out.max_ns,
-                             &out.mad_ns,        &out.max_error,    &out.build_ms,
-                             &out.eval_ms,       &out.phases.build, &out.phases.setup,
-                             &out.phases.first_launch, &out.phases.verify, &out.phases.warmup,
-                             &out.phases.sampling};
+  double* const numbers[] = {
+      &out.median_ns,     &out.min_ns,        &out.max_ns,         &out.mad_ns,       &out.max_error,
+      &out.build_ms,      &out.eval_ms,       &out.phases.build,   &out.phases.setup, &out.phases.first_launch,
+      &out.phases.verify, &out.phases.warmup, &out.phases.sampling};
   for (size_t i = 0; i < std::size(numbers); ++i) {  // fields 3-9, then 11-16 (10: the samples)
     if (!Number(f[i < 7 ? 3 + i : 4 + i], numbers[i])) return false;
   }
@@ -164,11 +169,14 @@ void WorkerEvaluator::Start() {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
-    setpgid(0, 0);                    // Ctrl-C at the terminal is the parent's business
+    setpgid(0, 0);                     // Ctrl-C at the terminal is the parent's business
     prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent killed with -9
     dup2(down[0], STDIN_FILENO);
     dup2(up[1], STDOUT_FILENO);
-    close(down[0]); close(down[1]); close(up[0]); close(up[1]);
+    close(down[0]);
+    close(down[1]);
+    close(up[0]);
+    close(up[1]);
     std::vector<std::string> args = {options_.exe, "eval-worker"};
     for (const auto& path : options_.kernels) args.insert(args.end(), {"--kernel", path});
     if (!options_.device_lock.empty()) args.insert(args.end(), {"--device-lock", options_.device_lock});
@@ -272,7 +280,8 @@ void WorkerEvaluator::Stop(bool kill_it) {
   if (to_child_ >= 0) close(to_child_);  // EOF: a healthy worker exits
   if (kill_it) ::kill(pid_, SIGKILL);
   int status = 0;
-  for (int i = 0; i < 200 && waitpid(pid_, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (waitpid(pid_, &status, WNOHANG) == 0) {
     ::kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
@@ -292,7 +301,8 @@ bool WorkerEvaluator::ReadLine(std::string* line, double timeout_s) {
       buffer_.erase(0, nl + 1);
       return true;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
       timed_out_ = true;
       return false;
@@ -311,8 +321,11 @@ bool WorkerEvaluator::ReadLine(std::string* line, double timeout_s) {
 std::string WorkerEvaluator::DescribeExit() {
   if (pid_ < 0) return "no worker";
   int status = 0;
-  for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  for (int i = 0; i < 100 && waitpid(pid_, &status, WNOHANG) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (WIFSIGNALED(status))
+    return std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) +
+           ")";
   if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
   return "no answer";
 }

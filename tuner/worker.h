@@ -19,7 +19,7 @@ namespace mace_tune {
 struct WorkerOptions {
   std::string exe;  // the mace_tune binary (default: /proc/self/exe)
   std::string platform, device;
-  double watchdog_s = 60;  // no answer for one config within this: the worker is killed
+  double watchdog_s = 60;            // no answer for one config within this: the worker is killed
   std::vector<std::string> kernels;  // users' kernel descriptions the worker registers (--kernel)
   std::string device_lock;           // the build pool's lock file (device_lock.h); "" alone
 };

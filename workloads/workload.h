@@ -21,7 +21,7 @@ struct WorkloadItem {
 
 struct Workload {
   std::string name;
-  std::string source;  // file path, or "bundled"
+  std::string source;               // file path, or "bundled"
   std::vector<WorkloadItem> items;  // distinct keys, in first-seen order
 };
 

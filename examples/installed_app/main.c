@@ -90,8 +90,8 @@ int main(int argc, char** argv) {
       mace_tune_device_identity(runtime, &id, NULL) != MACE_TUNE_OK) {
     return Fail("diagnostics", MACE_TUNE_INTERNAL);
   }
-  printf("installed_app: runtime %s, device %s, config %s%s%s, program from %s (%s)\n", mace_tune_version(), id,
-         config, *reason ? ": " : "", reason, program_origins[origin], why);
+  printf("installed_app: runtime %s, device %s, config %s%s%s, program from %s (%s)\n", mace_tune_version(), id, config,
+         *reason ? ": " : "", reason, program_origins[origin], why);
   clReleaseMemObject(da);
   clReleaseMemObject(db);
   clReleaseMemObject(dc);

@@ -9,8 +9,7 @@
 namespace mace_tune {
 namespace {
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const auto c = static_cast<size_t>(key.Dim("C")), c2 = static_cast<size_t>(key.Dim("C2"));
   const size_t pixels = static_cast<size_t>(key.Dim("N") * key.Dim("H") * key.Dim("W"));
   std::vector<float> out;

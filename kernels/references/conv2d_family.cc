@@ -15,7 +15,13 @@ struct Window {
 
 Window Of(const TuningKey& key, int64_t kh, int64_t kw, int64_t d, int64_t p) {
   const int64_t s = key.Dim("S");
-  return {kh, kw, s, d, p, (key.Dim("H") + 2 * p - d * (kh - 1) - 1) / s + 1, (key.Dim("W") + 2 * p - d * (kw - 1) - 1) / s + 1};
+  return {kh,
+          kw,
+          s,
+          d,
+          p,
+          (key.Dim("H") + 2 * p - d * (kh - 1) - 1) / s + 1,
+          (key.Dim("W") + 2 * p - d * (kw - 1) - 1) / s + 1};
 }
 
 std::vector<std::vector<float>> ConvReference(const TuningKey& key, const Window& w,
@@ -55,11 +61,13 @@ std::vector<std::vector<float>> ConvReference(const TuningKey& key, const Window
   return {std::move(out)};
 }
 
-std::vector<std::vector<float>> Reference1x1(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference1x1(const TuningKey& key,
+                                             const std::vector<const std::vector<float>*>& inputs) {
   return ConvReference(key, Of(key, 1, 1, 1, 0), inputs);
 }
 
-std::vector<std::vector<float>> Reference3x3(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference3x3(const TuningKey& key,
+                                             const std::vector<const std::vector<float>*>& inputs) {
   return ConvReference(key, Of(key, 3, 3, 1, 1), inputs);
 }
 

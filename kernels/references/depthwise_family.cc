@@ -14,8 +14,7 @@ int64_t OutExtent(int64_t in, int64_t stride) { return (in - 1) / stride + 1; }
 int64_t OutH(const TuningKey& key) { return OutExtent(key.Dim("H"), key.Dim("S")); }
 int64_t OutW(const TuningKey& key) { return OutExtent(key.Dim("W"), key.Dim("S")); }
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const bool bias = key.Dim("BIAS") == 1;
   const int64_t n_ = key.Dim("N"), h_ = key.Dim("H"), w_ = key.Dim("W"), c_ = key.Dim("C"), s = key.Dim("S");
   const int64_t oh_ = OutH(key), ow_ = OutW(key), cpad = C4(c_) * 4, act = key.Dim("ACT");

@@ -10,8 +10,7 @@
 namespace mace_tune {
 namespace {
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const int64_t c = key.Dim("C"), op = key.Dim("OP"), act = key.Dim("ACT");
   const bool broadcast = key.Dim("BC") == 1;
   const auto& a = *inputs[0];

@@ -9,8 +9,7 @@
 namespace mace_tune {
 namespace {
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const bool bias = key.Dim("BIAS") == 1;
   const int64_t n_dim = key.Dim("N"), c_dim = key.Dim("C"), k_dim = key.Dim("K"), k4 = C4(k_dim);
   const auto& in = *inputs[0];

@@ -3,10 +3,10 @@
 // description, kernels/gemm.toml.
 //
 // The tolerance (gemm.toml: verify.accumulate = "K", the model of family_util.h's SumTolerance),
-// for inputs uniform in [-1, 1] (FillRandom): an fp32 dot product of length K accumulated in any order (sequential, tiled, with or without FMA) rounds O(K) partial sums of
-// typical size ~sqrt(k/9); the errors add like a random walk, so (measured, sequential order, the
-// worst common one) the relative L2 error is ~0.15-0.22 * eps * sqrt(K) and the largest absolute
-// error over 4096 outputs ~0.25-0.45 * eps * K, eps = FLT_EPSILON. Elements with a large |C| carry
+// for inputs uniform in [-1, 1] (FillRandom): an fp32 dot product of length K accumulated in any order (sequential,
+// tiled, with or without FMA) rounds O(K) partial sums of typical size ~sqrt(k/9); the errors add like a random walk,
+// so (measured, sequential order, the worst common one) the relative L2 error is ~0.15-0.22 * eps * sqrt(K) and the
+// largest absolute error over 4096 outputs ~0.25-0.45 * eps * K, eps = FLT_EPSILON. Elements with a large |C| carry
 // large partial sums, hence an extra relative term ~ eps * sqrt(K) * |ref|. The thresholds
 // sit ~10x above the typical and ~4x above the largest errors seen for K = 1..4096 (see
 // tests/unit/gemm_family_test.cc), yet a missing or wrong element (off by a product |a*b| ~ 0.25,
@@ -19,8 +19,7 @@
 namespace mace_tune {
 namespace {
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const auto m = static_cast<size_t>(key.Dim("M")), n = static_cast<size_t>(key.Dim("N"));
   const auto k = static_cast<size_t>(key.Dim("K"));
   const float* a = inputs[0]->data();

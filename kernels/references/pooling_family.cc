@@ -17,8 +17,7 @@ int64_t OutExtent(int64_t in, const TuningKey& key) {
 int64_t OutH(const TuningKey& key) { return OutExtent(key.Dim("H"), key); }
 int64_t OutW(const TuningKey& key) { return OutExtent(key.Dim("W"), key); }
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const int64_t n_ = key.Dim("N"), h_ = key.Dim("H"), w_ = key.Dim("W"), c_ = key.Dim("C");
   const int64_t ks = key.Dim("KS"), s = key.Dim("S"), pad = key.Dim("P"), oh_ = OutH(key), ow_ = OutW(key);
   const bool average = key.Dim("MODE") == 1;

@@ -25,8 +25,7 @@ Source SourceOf(int64_t o, int64_t in_size, float scale) {
 
 float Scale(int64_t in, int64_t out) { return static_cast<float>(in) / static_cast<float>(out); }
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const int64_t n_dim = key.Dim("N"), h = key.Dim("H"), w = key.Dim("W"), c_dim = key.Dim("C");
   const int64_t oh = key.Dim("OH"), ow = key.Dim("OW");
   const float sh = Scale(h, oh), sw = Scale(w, ow);
@@ -42,8 +41,7 @@ std::vector<std::vector<float>> Reference(const TuningKey& key,
         const Source sx = SourceOf(ox, w, sw);
         for (int64_t c = 0; c < c_dim; ++c) {
           const double top = at(n, sy.lo, sx.lo, c) + (at(n, sy.lo, sx.hi, c) - at(n, sy.lo, sx.lo, c)) * sx.frac;
-          const double bottom =
-              at(n, sy.hi, sx.lo, c) + (at(n, sy.hi, sx.hi, c) - at(n, sy.hi, sx.lo, c)) * sx.frac;
+          const double bottom = at(n, sy.hi, sx.lo, c) + (at(n, sy.hi, sx.hi, c) - at(n, sy.hi, sx.lo, c)) * sx.frac;
           out[static_cast<size_t>(((n * oh + oy) * ow + ox) * c_dim + c)] =
               static_cast<float>(top + (bottom - top) * sy.frac);
         }

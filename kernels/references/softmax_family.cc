@@ -11,8 +11,7 @@
 namespace mace_tune {
 namespace {
 
-std::vector<std::vector<float>> Reference(const TuningKey& key,
-                                          const std::vector<const std::vector<float>*>& inputs) {
+std::vector<std::vector<float>> Reference(const TuningKey& key, const std::vector<const std::vector<float>*>& inputs) {
   const auto c = static_cast<size_t>(key.Dim("C"));
   const auto& in = *inputs[0];
   std::vector<float> out(in.size());

@@ -49,9 +49,7 @@ std::string DeviceString(cl_device_id device, cl_device_info param) {
   return TrimNul(std::move(value));
 }
 
-cl_platform_id DevicePlatform(cl_device_id device) {
-  return DeviceValue<cl_platform_id>(device, CL_DEVICE_PLATFORM);
-}
+cl_platform_id DevicePlatform(cl_device_id device) { return DeviceValue<cl_platform_id>(device, CL_DEVICE_PLATFORM); }
 
 Context CreateContext(cl_device_id device) {
   cl_int status = CL_SUCCESS;
@@ -81,8 +79,7 @@ std::string BuildLog(cl_program program, cl_device_id device) {
     return {};
   }
   std::string log(size, '\0');
-  if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr) !=
-      CL_SUCCESS) {
+  if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, log.data(), nullptr) != CL_SUCCESS) {
     return {};
   }
   return TrimNul(std::move(log));
@@ -106,18 +103,17 @@ Program BuildFromSource(cl_context context, cl_device_id device, const std::stri
   return Build(std::move(program), device, options);
 }
 
-Program BuildFromBinary(cl_context context, cl_device_id device,
-                        const std::vector<unsigned char>& binary, const std::string& options) {
+Program BuildFromBinary(cl_context context, cl_device_id device, const std::vector<unsigned char>& binary,
+                        const std::string& options) {
   return BuildFromBinary(context, device, binary.data(), binary.size(), options);
 }
 
-Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data,
-                        size_t length, const std::string& options) {
+Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data, size_t length,
+                        const std::string& options) {
   if (data == nullptr || length == 0) throw ClError("clCreateProgramWithBinary", CL_INVALID_BINARY, "empty binary");
   cl_int binary_status = CL_SUCCESS;
   cl_int status = CL_SUCCESS;
-  Program program(
-      clCreateProgramWithBinary(context, 1, &device, &length, &data, &binary_status, &status));
+  Program program(clCreateProgramWithBinary(context, 1, &device, &length, &data, &binary_status, &status));
   if (status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", status);
   if (binary_status != CL_SUCCESS) throw ClError("clCreateProgramWithBinary", binary_status, "binary status");
   // What we store is a linked program: a blob the driver reads as a compiled object, a library or
@@ -134,8 +130,7 @@ Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned 
 
 std::vector<unsigned char> ProgramBinary(cl_program program) {
   cl_uint num_devices = 0;
-  MT_CL_CHECK(clGetProgramInfo(program, CL_PROGRAM_NUM_DEVICES, sizeof(num_devices), &num_devices,
-                               nullptr));
+  MT_CL_CHECK(clGetProgramInfo(program, CL_PROGRAM_NUM_DEVICES, sizeof(num_devices), &num_devices, nullptr));
   if (num_devices != 1) throw ClError("clGetProgramInfo", CL_INVALID_PROGRAM, "expected one device");
   size_t size = 0;
   MT_CL_CHECK(clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof(size), &size, nullptr));
@@ -154,15 +149,13 @@ Kernel CreateKernel(cl_program program, const std::string& name) {
 
 size_t KernelWorkGroupSize(cl_kernel kernel, cl_device_id device) {
   size_t size = 0;
-  MT_CL_CHECK(clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, sizeof(size),
-                                       &size, nullptr));
+  MT_CL_CHECK(clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_WORK_GROUP_SIZE, sizeof(size), &size, nullptr));
   return size;
 }
 
 cl_ulong KernelLocalMemSize(cl_kernel kernel, cl_device_id device) {
   cl_ulong size = 0;
-  MT_CL_CHECK(clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof(size),
-                                       &size, nullptr));
+  MT_CL_CHECK(clGetKernelWorkGroupInfo(kernel, device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof(size), &size, nullptr));
   return size;
 }
 
@@ -185,16 +178,15 @@ Event Launch(cl_command_queue queue, cl_kernel kernel, cl_uint dims, const std::
              const std::array<size_t, 3>& lws) {
   const bool driver_lws = lws[0] == 0;
   cl_event event = nullptr;
-  MT_CL_CHECK(clEnqueueNDRangeKernel(queue, kernel, dims, nullptr, gws.data(),
-                                     driver_lws ? nullptr : lws.data(), 0, nullptr, &event));
+  MT_CL_CHECK(clEnqueueNDRangeKernel(queue, kernel, dims, nullptr, gws.data(), driver_lws ? nullptr : lws.data(), 0,
+                                     nullptr, &event));
   return Event(event);
 }
 
 uint64_t EventNanoseconds(cl_event event) {
   cl_ulong start = 0;
   cl_ulong end = 0;
-  MT_CL_CHECK(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof(start), &start,
-                                      nullptr));
+  MT_CL_CHECK(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof(start), &start, nullptr));
   MT_CL_CHECK(clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, sizeof(end), &end, nullptr));
   return end > start ? end - start : 0;
 }

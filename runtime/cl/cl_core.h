@@ -32,13 +32,12 @@ Context CreateContext(cl_device_id device);
 Queue CreateQueue(cl_context context, cl_device_id device, bool profiling);
 
 // Builds a program; on failure throws ClError whose detail() is the build log.
-Program BuildFromSource(cl_context context, cl_device_id device, const std::string& source,
+Program BuildFromSource(cl_context context, cl_device_id device, const std::string& source, const std::string& options);
+Program BuildFromBinary(cl_context context, cl_device_id device, const std::vector<unsigned char>& binary,
                         const std::string& options);
-Program BuildFromBinary(cl_context context, cl_device_id device,
-                        const std::vector<unsigned char>& binary, const std::string& options);
 // The same from bytes the caller keeps alive during the call (a mapped file).
-Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data,
-                        size_t length, const std::string& options);
+Program BuildFromBinary(cl_context context, cl_device_id device, const unsigned char* data, size_t length,
+                        const std::string& options);
 std::string BuildLog(cl_program program, cl_device_id device);
 // The device binary of a program built for exactly one device.
 std::vector<unsigned char> ProgramBinary(cl_program program);

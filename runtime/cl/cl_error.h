@@ -36,10 +36,10 @@ std::string CallName(const char* call_text);
 
 }  // namespace mace_tune
 
-#define MT_CL_CHECK(call)                                           \
-  do {                                                              \
-    const cl_int mt_cl_status_ = (call);                            \
-    if (mt_cl_status_ != CL_SUCCESS) {                              \
-      ::mace_tune::detail::ThrowClError(#call, mt_cl_status_);      \
-    }                                                               \
+#define MT_CL_CHECK(call)                                      \
+  do {                                                         \
+    const cl_int mt_cl_status_ = (call);                       \
+    if (mt_cl_status_ != CL_SUCCESS) {                         \
+      ::mace_tune::detail::ThrowClError(#call, mt_cl_status_); \
+    }                                                          \
   } while (false)

@@ -43,8 +43,7 @@ class ClHandle {
     if (handle_ == nullptr) return;
     const cl_int status = ReleaseFn(std::exchange(handle_, nullptr));
     if (status != CL_SUCCESS) {
-      std::fprintf(stderr, "mace_tune: release of an OpenCL object failed: %s (%d)\n",
-                   ClErrorName(status), status);
+      std::fprintf(stderr, "mace_tune: release of an OpenCL object failed: %s (%d)\n", ClErrorName(status), status);
     }
   }
 

@@ -8,15 +8,14 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "runtime/cl/cl_core.h"
 #include "mace_tune/fingerprint.h"
+#include "runtime/cl/cl_core.h"
 
 namespace mace_tune {
 namespace {
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -59,7 +58,8 @@ std::pair<std::string, int> SplitIndex(const std::string& filter) {
   if (hash == std::string::npos || hash + 1 == filter.size()) return {filter, -1};
   const std::string digits = filter.substr(hash + 1);
   if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 4) {
-    throw std::runtime_error("device selector '" + filter + "': after '#' comes the 0-based index among the "
+    throw std::runtime_error("device selector '" + filter +
+                             "': after '#' comes the 0-based index among the "
                              "matching devices, e.g. 'NVIDIA H200#1'");
   }
   return {filter.substr(0, hash), std::stoi(digits)};
@@ -132,10 +132,10 @@ DeviceEntry SelectDevice(std::string platform_filter, std::string device_filter)
     if (match) matches.push_back(e);
   }
   if (matches.empty() || index >= static_cast<int>(matches.size())) {
-    throw std::runtime_error("no OpenCL device matches platform '" + platform_filter + "' device '" +
-                             device_filter + "'" +
-                             (matches.empty() ? "" : " (" + std::to_string(matches.size()) + " match '" + filter + "')") +
-                             "; present: " + Present(all));
+    throw std::runtime_error(
+        "no OpenCL device matches platform '" + platform_filter + "' device '" + device_filter + "'" +
+        (matches.empty() ? "" : " (" + std::to_string(matches.size()) + " match '" + filter + "')") +
+        "; present: " + Present(all));
   }
   if (index >= 0) return matches[static_cast<size_t>(index)];
   for (const auto& e : matches) {

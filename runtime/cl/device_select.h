@@ -23,7 +23,7 @@ struct DeviceEntry {
   std::string device_name;
   std::string device_vendor;
   bool is_gpu = false;
-  std::string pci_bus;  // "DDDD:BB:DD.F" where the vendor exposes it, else ""
+  std::string pci_bus;      // "DDDD:BB:DD.F" where the vendor exposes it, else ""
   int same_name_index = 0;  // its place among the devices of the same platform and name (the #N)
   int same_name_count = 1;
   // What --device needs to pick exactly this device: its name, with #N when the name repeats.

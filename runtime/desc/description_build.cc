@@ -13,14 +13,14 @@
 namespace mace_tune::desc {
 namespace {
 
-const char* const kDeviceNames[] = {"max_work_group_size", "max_work_item_size_x", "max_work_item_size_y",
-                                    "max_work_item_size_z", "local_mem_size", "image_support",
-                                    "image2d_max_width", "image2d_max_height", "max_mem_alloc_size",
-                                    "compute_units"};
+const char* const kDeviceNames[] = {
+    "max_work_group_size", "max_work_item_size_x", "max_work_item_size_y", "max_work_item_size_z", "local_mem_size",
+    "image_support",       "image2d_max_width",    "image2d_max_height",   "max_mem_alloc_size",   "compute_units"};
 
 bool IsIdentifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 template <typename T>
@@ -36,9 +36,10 @@ bool ParseEnum(const std::string& text, std::initializer_list<std::pair<const ch
 std::vector<std::string> DeviceValueNames() { return {std::begin(kDeviceNames), std::end(kDeviceNames)}; }
 
 void SetDeviceValues(const Scope& scope, const DeviceLimits& l, Env* env) {
-  const uint64_t values[] = {l.max_work_group_size, l.max_work_item_sizes[0], l.max_work_item_sizes[1],
-                             l.max_work_item_sizes[2], l.local_mem_size, l.image_support ? 1u : 0u,
-                             l.image2d_max_width, l.image2d_max_height, l.max_mem_alloc_size, l.compute_units};
+  const uint64_t values[] = {l.max_work_group_size,    l.max_work_item_sizes[0], l.max_work_item_sizes[1],
+                             l.max_work_item_sizes[2], l.local_mem_size,         l.image_support ? 1u : 0u,
+                             l.image2d_max_width,      l.image2d_max_height,     l.max_mem_alloc_size,
+                             l.compute_units};
   for (size_t i = 0; i < std::size(kDeviceNames); ++i) {
     const int slot = scope.Find(kDeviceNames[i]);
     const uint64_t v = std::min<uint64_t>(values[i], static_cast<uint64_t>(INT64_MAX));
@@ -83,8 +84,9 @@ class KernelDescription::Builder {
   }
   std::string Kind(int slot) const {
     if (slot >= gws_start_) return "the global size is known only for arguments";
-    if (slot >= param_start_) return "a parameter: only constraints, options, launch, defaults, scalar and "
-                                     "local arguments depend on the config";
+    if (slot >= param_start_)
+      return "a parameter: only constraints, options, launch, defaults, scalar and "
+             "local arguments depend on the config";
     return "a device value: checks, lets, metrics and buffer sizes depend on the key alone";
   }
   bool NewName(const std::string& field, const std::string& name) {
@@ -159,7 +161,8 @@ class KernelDescription::Builder {
       if (p.values.empty() == p.values_expr.empty()) {
         return Fail(field + ".values", "give a list of integers or one list expression (pow2, range, list)");
       }
-      if (!p.values_expr.empty() && !Compile(field + ".values", p.values_expr, param_start_, &param.values_expr, true)) {
+      if (!p.values_expr.empty() &&
+          !Compile(field + ".values", p.values_expr, param_start_, &param.values_expr, true)) {
         return false;
       }
       if (!Compile(field + ".define", p.define, gws_start_, &param.define)) return false;
@@ -172,7 +175,8 @@ class KernelDescription::Builder {
       Check check{{}, t_.constraints[i].why, "constraints[" + std::to_string(i) + "]"};
       check.prune = t_.constraints[i].prune;
       if (!Compile(check.field, t_.constraints[i].expr, gws_start_, &check.expr)) return false;
-      for (int slot = key_end_; slot < param_start_; ++slot) check.device_free = check.device_free && !check.expr.Uses(slot);
+      for (int slot = key_end_; slot < param_start_; ++slot)
+        check.device_free = check.device_free && !check.expr.Uses(slot);
       d_.constraints_.push_back(std::move(check));
     }
     for (const auto& f : t_.defines) {
@@ -241,23 +245,38 @@ class KernelDescription::Builder {
       Arg arg;
       arg.name = a.name;
       arg.seed = a.seed;
-      if (!ParseEnum(a.kind, {{"scalar", ArgKind::kScalar}, {"buffer", ArgKind::kBuffer}, {"tensor", ArgKind::kTensor},
-                              {"local", ArgKind::kLocal}}, &arg.kind)) {
+      if (!ParseEnum(a.kind,
+                     {{"scalar", ArgKind::kScalar},
+                      {"buffer", ArgKind::kBuffer},
+                      {"tensor", ArgKind::kTensor},
+                      {"local", ArgKind::kLocal}},
+                     &arg.kind)) {
         return Fail(field, "give one of scalar, buffer, tensor, local");
       }
-      if (!ParseEnum(a.type, {{"float", ElemType::kFloat}, {"half", ElemType::kHalf}, {"real", ElemType::kReal},
-                              {"char", ElemType::kChar}, {"uchar", ElemType::kUchar}, {"short", ElemType::kShort},
-                              {"ushort", ElemType::kUshort}, {"int", ElemType::kInt}, {"uint", ElemType::kUint},
-                              {"long", ElemType::kLong}, {"ulong", ElemType::kUlong}}, &arg.type) &&
+      if (!ParseEnum(a.type,
+                     {{"float", ElemType::kFloat},
+                      {"half", ElemType::kHalf},
+                      {"real", ElemType::kReal},
+                      {"char", ElemType::kChar},
+                      {"uchar", ElemType::kUchar},
+                      {"short", ElemType::kShort},
+                      {"ushort", ElemType::kUshort},
+                      {"int", ElemType::kInt},
+                      {"uint", ElemType::kUint},
+                      {"long", ElemType::kLong},
+                      {"ulong", ElemType::kUlong}},
+                     &arg.type) &&
           arg.kind != ArgKind::kLocal) {
-        return Fail(field + ".type", "'" + a.type + "' is not one of float, half, real, char, uchar, short, "
-                                                    "ushort, int, uint, long, ulong");
+        return Fail(field + ".type", "'" + a.type +
+                                         "' is not one of float, half, real, char, uchar, short, "
+                                         "ushort, int, uint, long, ulong");
       }
       if (!ParseEnum(a.access, {{"in", Access::kIn}, {"out", Access::kOut}, {"inout", Access::kInOut}}, &arg.access)) {
         return Fail(field + ".access", "give in, out or inout");
       }
-      if (!ParseEnum(a.fill, {{"random", Fill::kRandom}, {"zeros", Fill::kZeros}, {"ones", Fill::kOnes},
-                              {"iota", Fill::kIota}}, &arg.fill)) {
+      if (!ParseEnum(a.fill,
+                     {{"random", Fill::kRandom}, {"zeros", Fill::kZeros}, {"ones", Fill::kOnes}, {"iota", Fill::kIota}},
+                     &arg.fill)) {
         return Fail(field + ".fill", "give random, zeros, ones or iota");
       }
       // Which arguments exist, and the memory they need, follow from the key alone: one
@@ -273,8 +292,10 @@ class KernelDescription::Builder {
       case ArgKind::kScalar:
         return Compile(field + ".value", a.value, all, &arg->value) &&
                Compile(field + ".divisor", a.divisor, all, &arg->divisor);
-      case ArgKind::kBuffer: return Compile(field + ".size", a.size, key_end_, &arg->size);
-      case ArgKind::kLocal: return Compile(field + ".size", a.size, all, &arg->size);
+      case ArgKind::kBuffer:
+        return Compile(field + ".size", a.size, key_end_, &arg->size);
+      case ArgKind::kLocal:
+        return Compile(field + ".size", a.size, all, &arg->size);
       case ArgKind::kTensor:
         if (a.shape.size() != 4) return Fail(field + ".shape", "a tensor's shape is [N, H, W, C]");
         for (size_t i = 0; i < 4; ++i) {
@@ -296,7 +317,8 @@ class KernelDescription::Builder {
       return Fail("verify.kernel", "a reference kernel needs its function and global size");
     }
     if (!(v.rtol >= 0) || !(v.atol >= 0)) return Fail("verify.rtol", "tolerances must be >= 0");
-    if (!Sizes("verify.global", v.kernel_global, &d_.ref_global_) || !Sizes("verify.local", v.kernel_local, &d_.ref_local_)) {
+    if (!Sizes("verify.global", v.kernel_global, &d_.ref_global_) ||
+        !Sizes("verify.local", v.kernel_local, &d_.ref_local_)) {
       return false;
     }
     if (!d_.ref_local_.empty() && d_.ref_local_.size() != d_.ref_global_.size()) {
@@ -322,8 +344,7 @@ class KernelDescription::Builder {
   int key_end_ = 0, param_start_ = 0, gws_start_ = 0;
 };
 
-bool KernelDescription::Build(DescriptionText text, std::shared_ptr<const KernelDescription>* out,
-                              std::string* error) {
+bool KernelDescription::Build(DescriptionText text, std::shared_ptr<const KernelDescription>* out, std::string* error) {
   auto d = std::make_shared<KernelDescription>();
   d->text_ = std::move(text);
   if (!Builder(d.get()).Run(error)) return false;

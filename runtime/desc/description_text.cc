@@ -129,16 +129,16 @@ bool DecodeDescription(const uint8_t* data, size_t size, DescriptionText* out, s
   DescriptionText d;
   const uint16_t version = r.U16();
   if (!r.failed() && version != kDescVersion) {
-    *error = "description version " + std::to_string(version) + " (this runtime reads " +
-             std::to_string(kDescVersion) + ")";
+    *error =
+        "description version " + std::to_string(version) + " (this runtime reads " + std::to_string(kDescVersion) + ")";
     return false;
   }
   for (std::string* s : {&d.name, &d.program, &d.function}) *s = r.Str();
   d.builtin = r.U8() != 0;
   const auto named = [&r](NamedText* n) { n->name = r.Str(), n->text = r.Str(); };
   const auto check = [&r](CheckText* c) { c->expr = r.Str(), c->why = r.Str(), c->prune = r.U8() != 0; };
-  bool ok = GetList(&r, &d.dtypes) && GetList(&r, &d.dims) && GetItems(&r, &d.lets, named) &&
-            GetItems(&r, &d.checks, check);
+  bool ok =
+      GetList(&r, &d.dtypes) && GetList(&r, &d.dims) && GetItems(&r, &d.lets, named) && GetItems(&r, &d.checks, check);
   ok = ok && GetItems(&r, &d.params, [&r](ParamText* p) {
          p->name = r.Str();
          const uint32_t n = r.U32();

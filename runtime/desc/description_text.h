@@ -39,11 +39,12 @@ struct DefineText {
 
 struct ArgText {
   std::string name;
-  std::string kind;    // scalar, buffer, tensor (NHWC, stored NHWC4 in a buffer or an image2d), local
-  std::string type;    // float, half, real (float, or half for fp16 keys), int, uint, char, uchar, short, ushort, long, ulong
-  std::string value;   // scalar: its value
-  std::string divisor = "1";  // float scalars: value / divisor, computed in double
-  std::string size;    // buffer: element count; local: bytes
+  std::string kind;  // scalar, buffer, tensor (NHWC, stored NHWC4 in a buffer or an image2d), local
+  std::string
+      type;  // float, half, real (float, or half for fp16 keys), int, uint, char, uchar, short, ushort, long, ulong
+  std::string value;               // scalar: its value
+  std::string divisor = "1";       // float scalars: value / divisor, computed in double
+  std::string size;                // buffer: element count; local: bytes
   std::vector<std::string> shape;  // tensor: N, H, W, C
   std::string image = "false";     // tensor: when it is an image2d
   std::string access = "in";       // in, out, inout
@@ -53,14 +54,14 @@ struct ArgText {
 };
 
 struct VerifyText {
-  std::string reference = "default";  // cpu (built-ins), default (the default config's output), kernel
-  std::string kernel;                 // reference: kernel: its function
-  std::string kernel_source;          // its self-contained source (empty: the kernel's own source)
-  std::string kernel_options;         // its build options
+  std::string reference = "default";       // cpu (built-ins), default (the default config's output), kernel
+  std::string kernel;                      // reference: kernel: its function
+  std::string kernel_source;               // its self-contained source (empty: the kernel's own source)
+  std::string kernel_options;              // its build options
   std::vector<std::string> kernel_global;  // its global size (work-items, not rounded)
   std::vector<std::string> kernel_local;   // its local size (empty: the driver chooses)
-  std::string accumulate;  // built-ins: terms of the fp32 sum model (SumTolerance)
-  double rtol = 1e-5;      // others: |out - ref| <= atol + rtol * |ref|
+  std::string accumulate;                  // built-ins: terms of the fp32 sum model (SumTolerance)
+  double rtol = 1e-5;                      // others: |out - ref| <= atol + rtol * |ref|
   double atol = 1e-6;
 };
 
@@ -71,7 +72,7 @@ struct DescriptionText {
   bool builtin = false;  // the source is embedded in the runtime (kernels/<program>.cl)
   std::vector<std::string> dtypes = {"fp32"};
   std::vector<std::string> dims;
-  std::vector<NamedText> lets;  // derived values of dims and device, in order
+  std::vector<NamedText> lets;         // derived values of dims and device, in order
   std::vector<CheckText> checks;       // on the key
   std::vector<ParamText> params;       // the search space's axes, in order
   std::vector<CheckText> constraints;  // on a config
@@ -79,10 +80,10 @@ struct DescriptionText {
   std::string build_options;           // verbatim
   std::vector<std::string> global;     // work-items per axis
   std::vector<std::string> local;
-  bool round_global = true;            // round the global size up to the local size
-  std::string local_memory;            // bytes of local memory a config uses (checked against the device)
-  std::vector<NamedText> defaults;     // the untuned config, in order
-  std::vector<ArgText> args;           // kernel arguments, in order
+  bool round_global = true;         // round the global size up to the local size
+  std::string local_memory;         // bytes of local memory a config uses (checked against the device)
+  std::vector<NamedText> defaults;  // the untuned config, in order
+  std::vector<ArgText> args;        // kernel arguments, in order
   VerifyText verify;
   std::string flops;
   std::string bytes;

@@ -21,18 +21,33 @@ struct Function {
 
 // The index into this table is what a kCall node stores.
 constexpr Function kFunctions[] = {
-    {"min", 1, -1, FnKind::kNumber},       {"max", 1, -1, FnKind::kNumber},
-    {"ceil_div", 2, 2, FnKind::kNumber},   {"round_up", 2, 2, FnKind::kNumber},
-    {"next_pow2", 1, 1, FnKind::kNumber},  {"pow2_floor", 1, 1, FnKind::kNumber},
-    {"log2", 1, 1, FnKind::kNumber},       {"abs", 1, 1, FnKind::kNumber},
-    {"clamp", 3, 3, FnKind::kNumber},      {"is_pow2", 1, 1, FnKind::kNumber},
-    {"fit_pow2", 4, 4, FnKind::kNumber},
-    {"vendor_is", 1, 1, FnKind::kTextTest}, {"device_is", 1, 1, FnKind::kTextTest},
-    {"pow2", 2, 2, FnKind::kList},         {"range", 2, 3, FnKind::kList},
-    {"list", 1, -1, FnKind::kList},
+    {"min", 1, -1, FnKind::kNumber},        {"max", 1, -1, FnKind::kNumber},
+    {"ceil_div", 2, 2, FnKind::kNumber},    {"round_up", 2, 2, FnKind::kNumber},
+    {"next_pow2", 1, 1, FnKind::kNumber},   {"pow2_floor", 1, 1, FnKind::kNumber},
+    {"log2", 1, 1, FnKind::kNumber},        {"abs", 1, 1, FnKind::kNumber},
+    {"clamp", 3, 3, FnKind::kNumber},       {"is_pow2", 1, 1, FnKind::kNumber},
+    {"fit_pow2", 4, 4, FnKind::kNumber},    {"vendor_is", 1, 1, FnKind::kTextTest},
+    {"device_is", 1, 1, FnKind::kTextTest}, {"pow2", 2, 2, FnKind::kList},
+    {"range", 2, 3, FnKind::kList},         {"list", 1, -1, FnKind::kList},
 };
-enum FnIndex { kMin, kMax, kCeilDiv, kRoundUp, kNextPow2, kPow2Floor, kLog2, kAbs, kClamp, kIsPow2,
-               kFitPow2, kVendorIs, kDeviceIs, kPow2, kRange, kList };
+enum FnIndex {
+  kMin,
+  kMax,
+  kCeilDiv,
+  kRoundUp,
+  kNextPow2,
+  kPow2Floor,
+  kLog2,
+  kAbs,
+  kClamp,
+  kIsPow2,
+  kFitPow2,
+  kVendorIs,
+  kDeviceIs,
+  kPow2,
+  kRange,
+  kList
+};
 
 constexpr int kMaxDepth = 64;
 
@@ -140,39 +155,54 @@ class Parser {
   int Equality(int depth) {
     int a = Relation(depth);
     while (a >= 0) {
-      if (Eat("==")) a = Binary(Expr::Op::kEq, a, Relation(depth));
-      else if (Eat("!=")) a = Binary(Expr::Op::kNe, a, Relation(depth));
-      else break;
+      if (Eat("=="))
+        a = Binary(Expr::Op::kEq, a, Relation(depth));
+      else if (Eat("!="))
+        a = Binary(Expr::Op::kNe, a, Relation(depth));
+      else
+        break;
     }
     return a;
   }
   int Relation(int depth) {
     int a = Sum(depth);
     while (a >= 0) {
-      if (Eat("<=")) a = Binary(Expr::Op::kLe, a, Sum(depth));
-      else if (Eat(">=")) a = Binary(Expr::Op::kGe, a, Sum(depth));
-      else if (Eat("<")) a = Binary(Expr::Op::kLt, a, Sum(depth));
-      else if (Eat(">")) a = Binary(Expr::Op::kGt, a, Sum(depth));
-      else break;
+      if (Eat("<="))
+        a = Binary(Expr::Op::kLe, a, Sum(depth));
+      else if (Eat(">="))
+        a = Binary(Expr::Op::kGe, a, Sum(depth));
+      else if (Eat("<"))
+        a = Binary(Expr::Op::kLt, a, Sum(depth));
+      else if (Eat(">"))
+        a = Binary(Expr::Op::kGt, a, Sum(depth));
+      else
+        break;
     }
     return a;
   }
   int Sum(int depth) {
     int a = Product(depth);
     while (a >= 0) {
-      if (Eat("+")) a = Binary(Expr::Op::kAdd, a, Product(depth));
-      else if (Eat("-")) a = Binary(Expr::Op::kSub, a, Product(depth));
-      else break;
+      if (Eat("+"))
+        a = Binary(Expr::Op::kAdd, a, Product(depth));
+      else if (Eat("-"))
+        a = Binary(Expr::Op::kSub, a, Product(depth));
+      else
+        break;
     }
     return a;
   }
   int Product(int depth) {
     int a = Unary(depth);
     while (a >= 0) {
-      if (Eat("*")) a = Binary(Expr::Op::kMul, a, Unary(depth));
-      else if (Eat("/")) a = Binary(Expr::Op::kDiv, a, Unary(depth));
-      else if (Eat("%")) a = Binary(Expr::Op::kMod, a, Unary(depth));
-      else break;
+      if (Eat("*"))
+        a = Binary(Expr::Op::kMul, a, Unary(depth));
+      else if (Eat("/"))
+        a = Binary(Expr::Op::kDiv, a, Unary(depth));
+      else if (Eat("%"))
+        a = Binary(Expr::Op::kMod, a, Unary(depth));
+      else
+        break;
     }
     return a;
   }
@@ -293,7 +323,9 @@ class Parser {
     if (n < f.min_args || (f.max_args >= 0 && n > f.max_args)) {
       pos_ = start;
       Fail(name + "() takes " + std::to_string(f.min_args) +
-           (f.max_args < 0 ? " or more" : f.max_args == f.min_args ? "" : " to " + std::to_string(f.max_args)) +
+           (f.max_args < 0             ? " or more"
+            : f.max_args == f.min_args ? ""
+                                       : " to " + std::to_string(f.max_args)) +
            " arguments, not " + std::to_string(n));
       return -1;
     }
@@ -350,7 +382,8 @@ bool Expr::is_list() const {
 }
 
 bool Expr::Uses(int slot) const {
-  return std::any_of(nodes_.begin(), nodes_.end(), [slot](const Node& n) { return n.op == Op::kVar && n.slot == slot; });
+  return std::any_of(nodes_.begin(), nodes_.end(),
+                     [slot](const Node& n) { return n.op == Op::kVar && n.slot == slot; });
 }
 
 bool Expr::Eval(const Env& env, int64_t* out, std::string* error) const {
@@ -376,9 +409,12 @@ bool Overflow(std::string* error) {
 bool EvalBinary(Expr::Op op, int64_t a, int64_t b, int64_t* out, std::string* error) {
   using Op = Expr::Op;
   switch (op) {
-    case Op::kAdd: return !__builtin_add_overflow(a, b, out) || Overflow(error);
-    case Op::kSub: return !__builtin_sub_overflow(a, b, out) || Overflow(error);
-    case Op::kMul: return !__builtin_mul_overflow(a, b, out) || Overflow(error);
+    case Op::kAdd:
+      return !__builtin_add_overflow(a, b, out) || Overflow(error);
+    case Op::kSub:
+      return !__builtin_sub_overflow(a, b, out) || Overflow(error);
+    case Op::kMul:
+      return !__builtin_mul_overflow(a, b, out) || Overflow(error);
     case Op::kDiv:
     case Op::kMod:
       if (b == 0) {
@@ -388,13 +424,26 @@ bool EvalBinary(Expr::Op op, int64_t a, int64_t b, int64_t* out, std::string* er
       if (a == std::numeric_limits<int64_t>::min() && b == -1) return Overflow(error);
       *out = op == Op::kDiv ? a / b : a % b;
       return true;
-    case Op::kLt: *out = a < b; return true;
-    case Op::kLe: *out = a <= b; return true;
-    case Op::kGt: *out = a > b; return true;
-    case Op::kGe: *out = a >= b; return true;
-    case Op::kEq: *out = a == b; return true;
-    case Op::kNe: *out = a != b; return true;
-    default: break;
+    case Op::kLt:
+      *out = a < b;
+      return true;
+    case Op::kLe:
+      *out = a <= b;
+      return true;
+    case Op::kGt:
+      *out = a > b;
+      return true;
+    case Op::kGe:
+      *out = a >= b;
+      return true;
+    case Op::kEq:
+      *out = a == b;
+      return true;
+    case Op::kNe:
+      *out = a != b;
+      return true;
+    default:
+      break;
   }
   *error = "internal: bad expression node";
   return false;
@@ -433,8 +482,10 @@ bool CallNumeric(int fn, const int64_t (&v)[4], int64_t* out, std::string* error
     case kAbs:
       if (v[0] == std::numeric_limits<int64_t>::min()) return Overflow(error);
       return *out = v[0] < 0 ? -v[0] : v[0], true;
-    case kClamp: return *out = std::min(std::max(v[0], v[1]), v[2]), true;
-    case kIsPow2: return *out = v[0] >= 1 && (v[0] & (v[0] - 1)) == 0, true;
+    case kClamp:
+      return *out = std::min(std::max(v[0], v[1]), v[2]), true;
+    case kIsPow2:
+      return *out = v[0] >= 1 && (v[0] & (v[0] - 1)) == 0, true;
     case kFitPow2: {
       // fit_pow2(items, cap, budget, limit): the largest power of two <= min(next_pow2(items), cap,
       // budget, limit), at least 1: a local size along one axis (see docs/user_kernels.md).
@@ -447,7 +498,8 @@ bool CallNumeric(int fn, const int64_t (&v)[4], int64_t* out, std::string* error
       while (p <= bound / 2) p <<= 1;
       return *out = p, true;
     }
-    default: break;
+    default:
+      break;
   }
   *error = "internal: bad function";
   return false;
@@ -459,7 +511,9 @@ bool Expr::EvalNode(int index, const Env& env, int64_t* out, std::string* error)
   const Node& n = nodes_[static_cast<size_t>(index)];
   int64_t a = 0, b = 0;
   switch (n.op) {
-    case Op::kConst: *out = n.value; return true;
+    case Op::kConst:
+      *out = n.value;
+      return true;
     case Op::kVar:
       if (!env.IsSet(n.slot)) {
         *error = "no value for this name here";
@@ -467,8 +521,11 @@ bool Expr::EvalNode(int index, const Env& env, int64_t* out, std::string* error)
       }
       *out = env.values[static_cast<size_t>(n.slot)];
       return true;
-    case Op::kText: *error = "a string where a number belongs"; return false;
-    case Op::kCall: return EvalCall(n, env, out, error);
+    case Op::kText:
+      *error = "a string where a number belongs";
+      return false;
+    case Op::kCall:
+      return EvalCall(n, env, out, error);
     case Op::kAnd:
     case Op::kOr:
       if (!EvalNode(n.args[0], env, &a, error)) return false;
@@ -482,7 +539,8 @@ bool Expr::EvalNode(int index, const Env& env, int64_t* out, std::string* error)
     case Op::kCond:
       if (!EvalNode(n.args[0], env, &a, error)) return false;
       return EvalNode(n.args[a != 0 ? 1 : 2], env, out, error);
-    default: break;
+    default:
+      break;
   }
   if (!EvalNode(n.args[0], env, &a, error)) return false;
   if (n.op == Op::kNeg) return !__builtin_sub_overflow(int64_t{0}, a, out) || Overflow(error);

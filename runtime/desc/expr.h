@@ -67,16 +67,34 @@ class Expr {
   static constexpr size_t kMaxNodes = 4096;  // a longer expression is refused at Compile
 
   enum class Op : uint8_t {
-    kConst, kVar, kNeg, kNot, kAdd, kSub, kMul, kDiv, kMod, kLt, kLe, kGt, kGe, kEq, kNe, kAnd, kOr,
-    kCond, kCall, kText,
+    kConst,
+    kVar,
+    kNeg,
+    kNot,
+    kAdd,
+    kSub,
+    kMul,
+    kDiv,
+    kMod,
+    kLt,
+    kLe,
+    kGt,
+    kGe,
+    kEq,
+    kNe,
+    kAnd,
+    kOr,
+    kCond,
+    kCall,
+    kText,
   };
   struct Node {
     Op op = Op::kConst;
-    int64_t value = 0;         // kConst
-    int slot = -1;             // kVar
-    int fn = -1;               // kCall: the function's index
-    std::vector<int> args;     // children (operands, call arguments)
-    std::string text;          // kText: a string literal (vendor_is / device_is)
+    int64_t value = 0;      // kConst
+    int slot = -1;          // kVar
+    int fn = -1;            // kCall: the function's index
+    std::vector<int> args;  // children (operands, call arguments)
+    std::string text;       // kText: a string literal (vendor_is / device_is)
   };
 
  private:

@@ -31,19 +31,23 @@ bool Mul(int64_t a, int64_t b, int64_t* out) { return !__builtin_mul_overflow(a,
 size_t ElemSize(ElemType type) {
   switch (type) {
     case ElemType::kChar:
-    case ElemType::kUchar: return 1;
+    case ElemType::kUchar:
+      return 1;
     case ElemType::kHalf:
     case ElemType::kShort:
-    case ElemType::kUshort: return 2;
+    case ElemType::kUshort:
+      return 2;
     case ElemType::kLong:
-    case ElemType::kUlong: return 8;
-    default: return 4;
+    case ElemType::kUlong:
+      return 8;
+    default:
+      return 4;
   }
 }
 
 const char* ElemTypeName(ElemType type) {
-  static const char* const kNames[] = {"float", "half", "real", "char", "uchar", "short",
-                                       "ushort", "int", "uint", "long", "ulong"};
+  static const char* const kNames[] = {"float",  "half", "real", "char", "uchar", "short",
+                                       "ushort", "int",  "uint", "long", "ulong"};
   return kNames[static_cast<int>(type)];
 }
 
@@ -185,7 +189,7 @@ std::string KernelDescription::CheckRunnable(const TuningKey& key, const ParamMa
 }
 
 std::string KernelDescription::Validate(const TuningKey& key, const ParamMap& params, const DeviceLimits& limits,
-                                     bool runtime) const {
+                                        bool runtime) const {
   Env env;
   std::string why;
   if (!KeyEnv(key, &limits, &env, &why) || !ConfigEnv(params, !runtime, &env, &why) || !FixedDomains(env, &why)) {
@@ -280,8 +284,10 @@ std::string KernelDescription::CheckDevice(const TuningKey& key, Env* env, const
     if (a.kind != ArgKind::kLocal && !Mul(bytes, static_cast<int64_t>(ElemSize(a.type)), &bytes)) bytes = INT64_MAX;
     if (a.kind != ArgKind::kScalar && a.kind != ArgKind::kLocal && limits.max_mem_alloc_size != 0 &&
         static_cast<uint64_t>(bytes) > limits.max_mem_alloc_size) {
-      return "argument " + a.name + " needs " + std::to_string(bytes) + " B, more than the device's largest "
-             "allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE " + std::to_string(limits.max_mem_alloc_size) + " B)";
+      return "argument " + a.name + " needs " + std::to_string(bytes) +
+             " B, more than the device's largest "
+             "allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE " +
+             std::to_string(limits.max_mem_alloc_size) + " B)";
     }
   }
   (void)key;
@@ -433,7 +439,8 @@ bool KernelDescription::ImageStorage(const TuningKey& key, const ParamMap& param
 }
 
 bool KernelDescription::MayUseImages() const {
-  return std::any_of(args_.begin(), args_.end(), [](const Arg& a) { return a.kind == ArgKind::kTensor && !a.image.empty(); });
+  return std::any_of(args_.begin(), args_.end(),
+                     [](const Arg& a) { return a.kind == ArgKind::kTensor && !a.image.empty(); });
 }
 
 Status KernelDescription::ReferenceGeometry(const TuningKey& key, const ParamMap& params, LaunchGeometry* out,

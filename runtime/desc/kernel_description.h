@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/desc/description_text.h"
-#include "runtime/desc/expr.h"
 #include "mace_tune/families.h"
 #include "mace_tune/status.h"
 #include "mace_tune/tuning_key.h"
+#include "runtime/desc/description_text.h"
+#include "runtime/desc/expr.h"
 
 namespace mace_tune::desc {
 
@@ -35,12 +35,12 @@ bool IsFloating(ElemType type);
 struct ArgValue {
   std::string name;
   ArgKind kind = ArgKind::kScalar;
-  ElemType type = ElemType::kInt;  // never kReal here: resolved by the key's dtype
-  int64_t value = 0;               // kScalar
-  double real = 0;                 // kScalar of a floating type: value / divisor
-  int64_t count = 0;               // kBuffer, kTensor: elements; kLocal: bytes
+  ElemType type = ElemType::kInt;             // never kReal here: resolved by the key's dtype
+  int64_t value = 0;                          // kScalar
+  double real = 0;                            // kScalar of a floating type: value / divisor
+  int64_t count = 0;                          // kBuffer, kTensor: elements; kLocal: bytes
   std::array<int64_t, 4> nhwc{{0, 0, 0, 0}};  // kTensor
-  bool image = false;                          // kTensor stored as image2d
+  bool image = false;                         // kTensor stored as image2d
   Access access = Access::kIn;
   Fill fill = Fill::kRandom;
   int64_t seed = 0;
@@ -156,8 +156,8 @@ class KernelDescription {
   // `runtime`: the hard rules only (no prune rules); without `with_device` only those that read
   // no device value.
   bool Constraints(const Env& env, bool runtime, bool with_device, std::string* why) const;
-  bool EvalGeometry(const Env& env, const std::vector<Expr>& global, const std::vector<Expr>& local,
-                    bool round, LaunchGeometry* out, std::string* why) const;
+  bool EvalGeometry(const Env& env, const std::vector<Expr>& global, const std::vector<Expr>& local, bool round,
+                    LaunchGeometry* out, std::string* why) const;
   bool EvalArgs(Env* env, const LaunchGeometry& g, bool memory_only, std::vector<ArgValue>* out,
                 std::string* why) const;
   std::string CheckDevice(const TuningKey& key, Env* env, const DeviceLimits& limits) const;

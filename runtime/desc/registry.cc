@@ -55,9 +55,9 @@ Status DescriptionSet::Add(DescriptionPtr description) {
   }
   for (const auto& [name, other] : by_name_) {
     if (other->program() == description->program()) {
-      return Status(StatusCode::kInvalidArgument,
-                    "program '" + description->program() + "' of '" + description->name() + "' is already " +
-                        "the program of '" + name + "'");
+      return Status(StatusCode::kInvalidArgument, "program '" + description->program() + "' of '" +
+                                                      description->name() + "' is already " + "the program of '" +
+                                                      name + "'");
     }
   }
   by_name_.emplace(description->name(), std::move(description));
@@ -117,7 +117,8 @@ std::vector<std::string> RegisteredNames() {
 }
 
 Status RegisterDescription(DescriptionPtr description) {
-  if (description->builtin()) return Status(StatusCode::kInvalidArgument, "a built-in description cannot be registered");
+  if (description->builtin())
+    return Status(StatusCode::kInvalidArgument, "a built-in description cannot be registered");
   Global& g = Registry();
   std::lock_guard<std::mutex> lock(g.mutex);
   return g.set.Add(std::move(description));

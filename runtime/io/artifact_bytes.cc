@@ -54,7 +54,8 @@ Status ArtifactBytes::Open(const std::string& path, std::shared_ptr<const Artifa
 
 std::shared_ptr<const ArtifactBytes> ArtifactBytes::Copy(const void* data, size_t size) {
   std::shared_ptr<ArtifactBytes> bytes(new ArtifactBytes());
-  if (data != nullptr) bytes->owned_.assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + size);
+  if (data != nullptr)
+    bytes->owned_.assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + size);
   bytes->data_ = bytes->owned_.data();
   bytes->size_ = bytes->owned_.size();
   return bytes;

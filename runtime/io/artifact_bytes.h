@@ -55,7 +55,7 @@ class StagedFile {
 
 // Stage + Commit: readers see the old file or the new one, never a part. A failure is a Status
 // naming the path and the reason; no temp file is left behind.
-Status WriteFileAtomicImpl(const std::string& path, const uint8_t* data, size_t size,
-                           unsigned mode = 0644, bool replace = true) noexcept;
+Status WriteFileAtomicImpl(const std::string& path, const uint8_t* data, size_t size, unsigned mode = 0644,
+                           bool replace = true) noexcept;
 
 }  // namespace mace_tune::detail

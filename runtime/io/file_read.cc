@@ -40,7 +40,8 @@ Status ReadFileBytes(const std::string& path, std::vector<uint8_t>* out, size_t 
       ::close(fd);
       if (dir) return error("cannot read", EISDIR);
       if (info.st_mode != 0) {
-        return Status(StatusCode::kIoError, "cannot read " + path + ": not a regular file (" + FileKind(info.st_mode) + ")");
+        return Status(StatusCode::kIoError,
+                      "cannot read " + path + ": not a regular file (" + FileKind(info.st_mode) + ")");
       }
       return error("cannot read", err);
     }

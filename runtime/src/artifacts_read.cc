@@ -6,9 +6,9 @@
 #include <cstring>
 #include <set>
 
-#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
+#include "runtime/src/format.h"
 
 namespace mace_tune {
 namespace {
@@ -203,8 +203,7 @@ Status ReadTunedParamBundle(const uint8_t* data, size_t size, TunedParamBundle* 
       return Status::Ok();
     };
     Status status = ReadGroups(data, size, ArtifactKind::kTunedParams, Tag(SectionTag::kTuned),
-                               Tag(SectionTag::kDescription), &bundle.meta,
-                               &bundle.groups, entry);
+                               Tag(SectionTag::kDescription), &bundle.meta, &bundle.groups, entry);
     if (!status.ok()) return status;
     for (auto& group : bundle.groups) group.meta = bundle.meta;
     *out = std::move(bundle);

@@ -22,8 +22,7 @@ std::string NormalizeBuildOptions(std::string_view options) {
 }
 
 std::string ProgramKey(std::string_view program, std::string_view options, std::string_view digest) {
-  return std::string(program) + '|' + NormalizeBuildOptions(options) + '|' +
-         std::string(digest.substr(0, 16));
+  return std::string(program) + '|' + NormalizeBuildOptions(options) + '|' + std::string(digest.substr(0, 16));
 }
 
 }  // namespace mace_tune

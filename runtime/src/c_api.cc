@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/src/c_api_util.h"
 #include "mace_tune/runtime.h"
+#include "runtime/src/c_api_util.h"
 
 namespace {
 

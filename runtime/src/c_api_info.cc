@@ -63,8 +63,9 @@ int mace_tune_get_program_event(mace_tune_runtime* runtime, size_t index, const 
   return Call([&] {
     const auto& events = runtime->runtime->program_events();
     if (index >= events.size()) {
-      return mace_tune::Status(mace_tune::StatusCode::kNotFound, "no program event " + std::to_string(index) +
-                                                                     " (there are " + std::to_string(events.size()) + ")");
+      return mace_tune::Status(
+          mace_tune::StatusCode::kNotFound,
+          "no program event " + std::to_string(index) + " (there are " + std::to_string(events.size()) + ")");
     }
     const mace_tune::ProgramEvent& e = events[index];
     Give(e.program_key, &g_event.a, program_key);

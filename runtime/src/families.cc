@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // mace_tune/families.h over the kernel descriptions (desc/registry.h): every family, built-in or
 // registered, answers through the same generic rules of its description.
+#include "mace_tune/families.h"
+
 #include <algorithm>
 
 #include "runtime/cl/cl_core.h"
 #include "runtime/desc/registry.h"
-#include "mace_tune/families.h"
 
 namespace mace_tune {
 namespace {
@@ -49,8 +50,7 @@ Status QueryDeviceLimits(cl_device_id device, DeviceLimits* out) noexcept {
     limits.max_work_group_size = DeviceValue<size_t>(device, CL_DEVICE_MAX_WORK_GROUP_SIZE);
     const auto dims = DeviceValue<cl_uint>(device, CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS);
     std::vector<size_t> sizes(std::max<cl_uint>(dims, 3), 1);
-    MT_CL_CHECK(clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof(size_t) * dims,
-                                sizes.data(), nullptr));
+    MT_CL_CHECK(clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof(size_t) * dims, sizes.data(), nullptr));
     for (int i = 0; i < 3; ++i) limits.max_work_item_sizes[i] = sizes[i];
     limits.local_mem_size = DeviceValue<cl_ulong>(device, CL_DEVICE_LOCAL_MEM_SIZE);
     limits.image_support = DeviceValue<cl_bool>(device, CL_DEVICE_IMAGE_SUPPORT) == CL_TRUE;

@@ -30,13 +30,12 @@ bool DeviceFingerprint::SameDevice(const DeviceFingerprint& other) const {
 }
 
 bool DeviceFingerprint::SameDriver(const DeviceFingerprint& other) const {
-  return SameDevice(other) && driver_version == other.driver_version &&
-         platform_version == other.platform_version;
+  return SameDevice(other) && driver_version == other.driver_version && platform_version == other.platform_version;
 }
 
 std::string DeviceFingerprint::Describe() const {
-  return device_name + " (" + device_vendor + "), " + platform_name + ", driver " + driver_version +
-         ", " + opencl_c_version + " [id " + Id() + "]";
+  return device_name + " (" + device_vendor + "), " + platform_name + ", driver " + driver_version + ", " +
+         opencl_c_version + " [id " + Id() + "]";
 }
 
 Status QueryFingerprint(cl_device_id device, DeviceFingerprint* out) noexcept {

@@ -81,9 +81,12 @@ std::vector<uint8_t> ByteReader::Blob() {
 
 const char* ArtifactKindName(ArtifactKind kind) noexcept {
   switch (kind) {
-    case ArtifactKind::kProgramBinary: return "program-binary file";
-    case ArtifactKind::kTunedParams: return "tuned-parameter file";
-    case ArtifactKind::kUnknown: break;
+    case ArtifactKind::kProgramBinary:
+      return "program-binary file";
+    case ArtifactKind::kTunedParams:
+      return "tuned-parameter file";
+    case ArtifactKind::kUnknown:
+      break;
   }
   return "unknown file";
 }
@@ -124,14 +127,13 @@ namespace {
 Status BadFormat(const std::string& message) { return Status(StatusCode::kBadFormat, message); }
 
 Status ParseContainerImpl(const uint8_t* data, size_t size, ArtifactKind expected, ContainerView* out) {
-  const ArtifactKind other = expected == ArtifactKind::kProgramBinary ? ArtifactKind::kTunedParams
-                                                                       : ArtifactKind::kProgramBinary;
+  const ArtifactKind other =
+      expected == ArtifactKind::kProgramBinary ? ArtifactKind::kTunedParams : ArtifactKind::kProgramBinary;
   const std::string wanted = ArtifactKindName(expected);
   if (size == 0) return BadFormat("empty file: not a mace_tune file");
   if (size < 8 || std::memcmp(data, MagicOf(expected), 8) != 0) {
     if (size >= 8 && std::memcmp(data, MagicOf(other), 8) == 0) {
-      return BadFormat(std::string("this is a mace_tune ") + ArtifactKindName(other) +
-                       ", expected a " + wanted);
+      return BadFormat(std::string("this is a mace_tune ") + ArtifactKindName(other) + ", expected a " + wanted);
     }
     return BadFormat("not a mace_tune file (no " + wanted + " magic)");
   }
@@ -151,8 +153,8 @@ Status ParseContainerImpl(const uint8_t* data, size_t size, ArtifactKind expecte
   }
   const size_t available = size - kHeaderSize - kDigestSize;
   if (body_size > available) {
-    return BadFormat("truncated: the header announces " + std::to_string(body_size) +
-                     " body bytes, the file holds " + std::to_string(available));
+    return BadFormat("truncated: the header announces " + std::to_string(body_size) + " body bytes, the file holds " +
+                     std::to_string(available));
   }
   if (body_size < available) {
     return BadFormat("size mismatch: " + std::to_string(available - body_size) +
@@ -161,8 +163,7 @@ Status ParseContainerImpl(const uint8_t* data, size_t size, ArtifactKind expecte
   const size_t content = kHeaderSize + static_cast<size_t>(body_size);
   const auto digest = Sha256Of(data, content);
   if (std::memcmp(digest.data(), data + content, kDigestSize) != 0) {
-    return Status(StatusCode::kDigestMismatch,
-                  "SHA-256 digest does not match the content (corrupted or edited file)");
+    return Status(StatusCode::kDigestMismatch, "SHA-256 digest does not match the content (corrupted or edited file)");
   }
   // Each section needs at least its 16-byte header: caps the count before anything is reserved.
   if (section_count > body_size / 16) {
@@ -187,8 +188,8 @@ Status ParseContainerImpl(const uint8_t* data, size_t size, ArtifactKind expecte
     view.sections.push_back(section);
   }
   if (body.remaining() != 0) {
-    return BadFormat("size mismatch: " + std::to_string(body.remaining()) +
-                     " body bytes after the last of " + std::to_string(section_count) + " sections");
+    return BadFormat("size mismatch: " + std::to_string(body.remaining()) + " body bytes after the last of " +
+                     std::to_string(section_count) + " sections");
   }
   *out = std::move(view);
   return Status::Ok();

@@ -21,8 +21,8 @@ class ByteWriter {
   void U32(uint32_t v) { Le(v, 4); }
   void U64(uint64_t v) { Le(v, 8); }
   void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
-  void F64(double v);                // the IEEE-754 binary64 bit pattern as a u64
-  void Str(const std::string& s);    // u32 length + bytes
+  void F64(double v);                        // the IEEE-754 binary64 bit pattern as a u64
+  void Str(const std::string& s);            // u32 length + bytes
   void Blob(const std::vector<uint8_t>& b);  // u64 length + bytes
   void Raw(const void* data, size_t size);
   std::vector<uint8_t>& bytes() { return bytes_; }
@@ -86,8 +86,7 @@ std::vector<uint8_t> EncodeContainer(ArtifactKind kind, uint16_t major, uint16_t
                                      const std::vector<RawSection>& sections);
 // Checks in this order: magic (and kind), header length, major version, body size against the
 // file size, digest, then the section table. Never reads outside [data, data + size).
-Status ParseContainer(const uint8_t* data, size_t size, ArtifactKind expected,
-                      ContainerView* out) noexcept;
+Status ParseContainer(const uint8_t* data, size_t size, ArtifactKind expected, ContainerView* out) noexcept;
 // Recomputes the trailer digest of an encoded container in place (tests and tools that edit
 // files on purpose). Does nothing to a buffer shorter than header + trailer.
 void Reseal(std::vector<uint8_t>* bytes);

@@ -76,8 +76,8 @@ Status LoadDescriptions(const TunedParamFile& file, desc::DescriptionSet* out) {
     if (description->builtin()) return Status(StatusCode::kBadFormat, "DESC section claims a built-in family");
     if (desc::FindDescription(description->name()) != nullptr &&
         desc::FindDescription(description->name())->builtin()) {
-      return Status(StatusCode::kBadFormat, "DESC section for '" + description->name() +
-                                                "', the name of a built-in family");
+      return Status(StatusCode::kBadFormat,
+                    "DESC section for '" + description->name() + "', the name of a built-in family");
     }
     Status status = out->Add(std::move(description));
     if (!status.ok()) return Status(StatusCode::kBadFormat, "DESC section: " + status.message());
@@ -119,8 +119,8 @@ std::string LaunchTable::NoEntryReason() const {
                            : "no tuned entry (tuned-parameter file rejected: " + rejected_ + ")";
 }
 
-Status LaunchTable::Resolve(const desc::KernelDescription& description, const TuningKey& key, const DeviceLimits& limits,
-                            double max_distance, LaunchConfig* out) const {
+Status LaunchTable::Resolve(const desc::KernelDescription& description, const TuningKey& key,
+                            const DeviceLimits& limits, double max_distance, LaunchConfig* out) const {
   LaunchConfig config;
   const std::string canonical = key.ToString();
   std::string why = NoEntryReason();

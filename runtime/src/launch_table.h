@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/desc/kernel_description.h"
-#include "runtime/desc/registry.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
+#include "runtime/desc/kernel_description.h"
+#include "runtime/desc/registry.h"
 
 namespace mace_tune::detail {
 

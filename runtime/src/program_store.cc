@@ -44,10 +44,9 @@ Status Runtime::Impl::LoadBinaries(std::shared_ptr<const detail::ArtifactBytes> 
                           fingerprint.driver_version + " (" + fingerprint.platform_version + ")");
     } else if (mine == nullptr) {
       status = Status(StatusCode::kDeviceMismatch,
-                      view.groups.size() == 1
-                          ? DeviceMismatchText(view.groups[0].device, fingerprint)
-                          : "none of the bundle's " + std::to_string(view.groups.size()) +
-                                " device groups is this device (" + fingerprint.Describe() + ")");
+                      view.groups.size() == 1 ? DeviceMismatchText(view.groups[0].device, fingerprint)
+                                              : "none of the bundle's " + std::to_string(view.groups.size()) +
+                                                    " device groups is this device (" + fingerprint.Describe() + ")");
     }
   }
   std::lock_guard<std::mutex> lock(mutex);
@@ -72,7 +71,8 @@ std::string Runtime::Impl::BinaryMissReason(const std::string& program, const st
   for (const auto& [key, entry] : binaries.programs) {
     if (entry.program_name == program && NormalizeBuildOptions(entry.build_options) == program_options) {
       return "stale binary: kernel source changed (kSourceMismatch): the file's entry was built "
-             "from source " + entry.source_digest.substr(0, 16) + ", this runtime embeds " + digest.substr(0, 16);
+             "from source " +
+             entry.source_digest.substr(0, 16) + ", this runtime embeds " + digest.substr(0, 16);
     }
   }
   return "not in binary file";
@@ -94,20 +94,22 @@ Status Runtime::Impl::GetProgram(const std::string& program, const std::string& 
   std::string miss = BinaryMissReason(program, program_options, digest);
   // The shipped binary file first, then the cache file of an earlier start.
   const std::pair<BinarySource*, ProgramOrigin> chain[] = {{&binaries, ProgramOrigin::kBinary},
-                                                            {&cache_file, ProgramOrigin::kCache}};
+                                                           {&cache_file, ProgramOrigin::kCache}};
   for (const auto& [from, origin] : chain) {
     const auto it = from->programs.find(key);
     if (result.program || it == from->programs.end()) continue;
     try {
-      result.program = BuildFromBinary(context.get(), device, it->second.binary, it->second.binary_size, program_options);
+      result.program =
+          BuildFromBinary(context.get(), device, it->second.binary, it->second.binary_size, program_options);
       result.origin = origin;
-      event.reason = origin == ProgramOrigin::kBinary ? "loaded from the binary file" : "loaded from the cache file (" + miss + ")";
+      event.reason = origin == ProgramOrigin::kBinary ? "loaded from the binary file"
+                                                      : "loaded from the cache file (" + miss + ")";
     } catch (const ClError& e) {
       // A failed MT_CL_CHECK(status) names the variable, not the call: name the call.
       std::string call = e.call().rfind("cl", 0) == 0 ? e.call() : "clCreateProgramWithBinary";
       if (!e.detail().empty() && e.detail().size() <= 120) call += ": " + e.detail();  // not a whole build log
-      miss = std::string("driver rejected ") + (origin == ProgramOrigin::kBinary ? "binary" : "cached binary") +
-             ": " + ClErrorName(e.code()) + " (" + call + ")";
+      miss = std::string("driver rejected ") + (origin == ProgramOrigin::kBinary ? "binary" : "cached binary") + ": " +
+             ClErrorName(e.code()) + " (" + call + ")";
       if (origin == ProgramOrigin::kCache) cache_file.programs.erase(it);
     }
   }
@@ -120,9 +122,11 @@ Status Runtime::Impl::GetProgram(const std::string& program, const std::string& 
     result.program = BuildFromSource(context.get(), device, source, program_options);
     if (!options.cache_path.empty()) {
       const std::vector<unsigned char> binary = ProgramBinary(result.program.get());
-      cache_added.push_back({key, program, program_options, digest, std::vector<uint8_t>(binary.begin(), binary.end())});
+      cache_added.push_back(
+          {key, program, program_options, digest, std::vector<uint8_t>(binary.begin(), binary.end())});
       WriteCacheFile();
-      event.reason += cache_status.ok() ? "; written to the cache file" : "; cache not written: " + cache_status.ToString();
+      event.reason +=
+          cache_status.ok() ? "; written to the cache file" : "; cache not written: " + cache_status.ToString();
     }
   }
   event.origin = result.origin;
@@ -179,7 +183,8 @@ void Runtime::Impl::ReadCacheFile() {
     status = LoadBinaries(std::move(bytes), &cache_file);
     options.require_signature = require;
   }
-  cache_status = status.ok() ? status : Status(status.code(), "cache file " + options.cache_path + ": " + status.message());
+  cache_status =
+      status.ok() ? status : Status(status.code(), "cache file " + options.cache_path + ": " + status.message());
 }
 
 void Runtime::Impl::WriteCacheFile() {

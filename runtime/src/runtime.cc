@@ -17,18 +17,24 @@ constexpr size_t kMemoLimit = 4096;  // distinct key texts remembered by GetLaun
 
 const char* ProgramOriginName(ProgramOrigin origin) noexcept {
   switch (origin) {
-    case ProgramOrigin::kBinary: return "binary";
-    case ProgramOrigin::kCache: return "cache";
-    case ProgramOrigin::kSource: break;
+    case ProgramOrigin::kBinary:
+      return "binary";
+    case ProgramOrigin::kCache:
+      return "cache";
+    case ProgramOrigin::kSource:
+      break;
   }
   return "source";
 }
 
 const char* LaunchOriginName(LaunchOrigin origin) noexcept {
   switch (origin) {
-    case LaunchOrigin::kExact: return "exact";
-    case LaunchOrigin::kNearest: return "nearest";
-    case LaunchOrigin::kDefault: break;
+    case LaunchOrigin::kExact:
+      return "exact";
+    case LaunchOrigin::kNearest:
+      return "nearest";
+    case LaunchOrigin::kDefault:
+      break;
   }
   return "default";
 }
@@ -162,9 +168,9 @@ Status Runtime::GetLaunch(const std::string& tuning_key, LaunchConfig* out) noex
     Status status = TuningKey::Parse(tuning_key, &key);
     const desc::KernelDescription* description = status.ok() ? impl_->Describe(key.family) : nullptr;
     if (status.ok() && description == nullptr) {
-      status = Status(StatusCode::kInvalidArgument,
-                      "unknown kernel family '" + key.family + "' (not built in; a user's kernel is known once a "
-                      "tuned-parameter file that carries its description is loaded)");
+      status = Status(StatusCode::kInvalidArgument, "unknown kernel family '" + key.family +
+                                                        "' (not built in; a user's kernel is known once a "
+                                                        "tuned-parameter file that carries its description is loaded)");
     }
     if (status.ok()) status = description->ValidateKey(key);
     LaunchConfig config;

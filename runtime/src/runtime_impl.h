@@ -11,12 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "mace_tune/runtime.h"
 #include "runtime/cl/cl_core.h"
 #include "runtime/desc/registry.h"
+#include "runtime/io/artifact_bytes.h"
 #include "runtime/src/format.h"
 #include "runtime/src/launch_table.h"
-#include "mace_tune/runtime.h"
-#include "runtime/io/artifact_bytes.h"
 
 namespace mace_tune {
 
@@ -56,8 +56,7 @@ struct Runtime::Impl {
   // Checks (signature, format, device, driver) and indexes `bytes` into `source`.
   Status LoadBinaries(std::shared_ptr<const detail::ArtifactBytes> bytes, BinarySource* source);
   Status VerifySignature(const uint8_t* data, size_t size) const;
-  std::string BinaryMissReason(const std::string& program, const std::string& options,
-                               const std::string& digest) const;
+  std::string BinaryMissReason(const std::string& program, const std::string& options, const std::string& digest) const;
   void ReadCacheFile();
   void WriteCacheFile();
 
@@ -93,7 +92,7 @@ struct Runtime::Impl {
   // The loaded tuned file's user kernels (replaced whole on each load), and every set loaded.
   std::shared_ptr<const desc::DescriptionSet> descriptions = std::make_shared<desc::DescriptionSet>();
   std::vector<std::shared_ptr<const desc::DescriptionSet>> loaded_descriptions;
-  std::map<std::string, std::string> app_sources;  // SetProgramSource(), by program name; under `mutex`
+  std::map<std::string, std::string> app_sources;      // SetProgramSource(), by program name; under `mutex`
   std::unordered_map<std::string, LaunchConfig> memo;  // GetLaunch answers by key text
 
   std::mutex background_mutex;

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The optional SIGN section: finding it, removing it, appending it, and (only in a build with
 // MACE_TUNE_WITH_SODIUM) checking its Ed25519 signature. Layout in docs/formats.md "SIGN".
+#include "mace_tune/signature.h"
+
 #include <cstring>
 
-#include "runtime/src/format.h"
 #include "mace_tune/artifacts.h"
-#include "mace_tune/signature.h"
+#include "runtime/src/format.h"
 #include "runtime/src/sha256.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
@@ -139,8 +140,8 @@ Status VerifyArtifactSignature(const uint8_t* data, size_t size, const std::arra
     if (!status.ok()) return status;
     if (!block.present) return Status(StatusCode::kSignatureInvalid, "the file is not signed");
     if (block.public_key != trusted_key) {
-      return Status(StatusCode::kSignatureInvalid, "signed with another key (public key " +
-                                                       detail::ToHex(block.public_key.data(), 8) + "...)");
+      return Status(StatusCode::kSignatureInvalid,
+                    "signed with another key (public key " + detail::ToHex(block.public_key.data(), 8) + "...)");
     }
 #ifdef MACE_TUNE_WITH_SODIUM
     if (sodium_init() < 0) return Status(StatusCode::kInternal, "libsodium failed to initialize");

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <sstream>
 
-#include "runtime/desc/registry.h"
 #include "mace_tune/families.h"
+#include "runtime/desc/registry.h"
 #include "runtime/src/sha256.h"
 
 namespace mace_tune {
@@ -74,8 +74,8 @@ std::string ProgramSourceDigest(std::string_view program) {
     const desc::KernelDescription* d = desc::FindDescriptionOfProgram(program);
     const std::string source = ProgramSource(program);
     it = digests
-             .emplace(std::string(program), d != nullptr && !d->builtin() ? desc::UserProgramDigest(source, *d)
-                                                                          : detail::Sha256Hex(source))
+             .emplace(std::string(program),
+                      d != nullptr && !d->builtin() ? desc::UserProgramDigest(source, *d) : detail::Sha256Hex(source))
              .first;
   }
   return it->second;

@@ -48,8 +48,7 @@ Status ParseParams(std::string_view text, ParamMap* out) noexcept {
       const std::string_view name = Trim(item.substr(0, eq));
       const std::string_view value_text = Trim(item.substr(eq + 1));
       int64_t value = 0;
-      const auto [end, ec] =
-          std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
+      const auto [end, ec] = std::from_chars(value_text.data(), value_text.data() + value_text.size(), value);
       if (!IsName(name) || ec != std::errc() || end != value_text.data() + value_text.size()) {
         return Status(StatusCode::kInvalidArgument, "bad parameter '" + std::string(item) + "'");
       }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The OpenCL core on a real device: RAII ownership, build errors with logs, fingerprints.
-#include "catch.h"
 #include "runtime/cl/cl_core.h"
+
+#include "catch.h"
 #include "mace_tune/fingerprint.h"
 #include "test_device.h"
 
@@ -111,7 +112,8 @@ TEST_CASE("a binary that is not an executable is refused before the build") {
   Program reloaded(clCreateProgramWithBinary(d.context.get(), 1, &device, &length, &data, &binary_status, &status));
   cl_program_binary_type type = CL_PROGRAM_BINARY_TYPE_NONE;
   if (status != CL_SUCCESS ||
-      clGetProgramBuildInfo(reloaded.get(), device, CL_PROGRAM_BINARY_TYPE, sizeof(type), &type, nullptr) != CL_SUCCESS ||
+      clGetProgramBuildInfo(reloaded.get(), device, CL_PROGRAM_BINARY_TYPE, sizeof(type), &type, nullptr) !=
+          CL_SUCCESS ||
       type == CL_PROGRAM_BINARY_TYPE_EXECUTABLE) {
     WARN("skipped: this device does not report a reloaded compiled object's binary type");
     return;

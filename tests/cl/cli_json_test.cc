@@ -37,8 +37,9 @@ JsonValue Document(const test::CliResult& r, const std::string& format) {
 TEST_CASE("tune, emit and merge --json: one document each, agreeing with the store") {
   const std::string dir = test::ScratchDir("cli_json");
   const std::string workload = test::WriteTinyWorkload(dir, 2);
-  const JsonValue tune = Document(
-      test::RunCliIn({"tune", "--workload", workload, "--db", "t.db", "--max-evals", "3", "--json"}, dir), "mace_tune tune");
+  const JsonValue tune =
+      Document(test::RunCliIn({"tune", "--workload", workload, "--db", "t.db", "--max-evals", "3", "--json"}, dir),
+               "mace_tune tune");
   const JsonValue& keys = At(tune, "keys");
   REQUIRE(keys.array.size() == 2);
   int64_t evaluations = 0;
@@ -55,7 +56,8 @@ TEST_CASE("tune, emit and merge --json: one document each, agreeing with the sto
   CHECK(evaluations == test::MeasurementsIn(dir + "/t.db"));
   CHECK(At(tune, "new_measurements").number == static_cast<double>(evaluations));
 
-  const JsonValue emit = Document(test::RunCliIn({"emit", "--db", "t.db", "--out", "art", "--json"}, dir), "mace_tune emit");
+  const JsonValue emit =
+      Document(test::RunCliIn({"emit", "--db", "t.db", "--out", "art", "--json"}, dir), "mace_tune emit");
   CHECK(At(At(emit, "params"), "tuning_keys").number == 2);
   CHECK(At(At(emit, "binary"), "path").string == "art/mace_cl_compiled_program.bin");
   REQUIRE(At(emit, "keys").array.size() == 2);
@@ -74,8 +76,7 @@ TEST_CASE("tune, emit and merge --json: one document each, agreeing with the sto
     CHECK(At(ParseJson(r.out), "writer").string == version);
   }
 
-  const JsonValue merged =
-      Document(test::RunCliIn({"merge", "m.db", "t.db", "--json"}, dir), "mace_tune merge");
+  const JsonValue merged = Document(test::RunCliIn({"merge", "m.db", "t.db", "--json"}, dir), "mace_tune merge");
   CHECK(At(At(merged, "sources").array.at(0), "measurements_added").number == static_cast<double>(evaluations));
   const JsonValue again = Document(test::RunCliIn({"merge", "m.db", "t.db", "--json"}, dir), "mace_tune merge");
   CHECK(At(At(again, "sources").array.at(0), "measurements_added").number == 0);
@@ -85,9 +86,13 @@ TEST_CASE("tune, emit and merge --json: one document each, agreeing with the sto
 TEST_CASE("remote-tune and farm check the tune options on the host, before reaching any target") {
   const std::string dir = test::ScratchDir("cli_remote_options");
   // ssh to a name that cannot resolve: had the options gone through, the error would be ssh's.
-  for (const auto& bad : std::vector<std::vector<std::string>>{
-           {"--max-evals", "abc"}, {"--strategy", "nosuch"}, {"--seed", "seven"}, {"--time-limit", "soon"},
-           {"--build-jobs", "99"}, {"--storage", "texture"}, {"--min-samples", "1.5"}}) {
+  for (const auto& bad : std::vector<std::vector<std::string>>{{"--max-evals", "abc"},
+                                                               {"--strategy", "nosuch"},
+                                                               {"--seed", "seven"},
+                                                               {"--time-limit", "soon"},
+                                                               {"--build-jobs", "99"},
+                                                               {"--storage", "texture"},
+                                                               {"--min-samples", "1.5"}}) {
     for (const std::string command : {"remote-tune", "farm"}) {
       std::vector<std::string> args = {command, command == "farm" ? "--targets" : "--target", "ssh:host.invalid"};
       args.insert(args.end(), bad.begin(), bad.end());

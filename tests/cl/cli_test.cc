@@ -7,8 +7,8 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -68,7 +68,8 @@ size_t Lines(const std::string& text) {
 TEST_CASE("tune resumes after kill -9 without measuring anything twice") {
   const std::string dir = test::ScratchDir("cli_kill9");
   const std::string db = dir + "/r.db", workload = TinyWorkload(dir);
-  const std::vector<std::string> tune = {"tune", "-q", "--workload", workload, "--db", db, "--max-evals", "10", "--seed", "5"};
+  const std::vector<std::string> tune = {"tune", "-q",          "--workload", workload, "--db",
+                                         db,     "--max-evals", "10",         "--seed", "5"};
   const RunResult killed = RunCli(tune, dir, [&] {
     std::ifstream probe(db);
     return probe && Rows(db, "measurements") >= 4;
@@ -99,10 +100,13 @@ TEST_CASE("tune resumes after kill -9 without measuring anything twice") {
 TEST_CASE("Ctrl-C finishes the evaluation in hand, records it and exits 130") {
   const std::string dir = test::ScratchDir("cli_sigint");
   const std::string db = dir + "/r.db", workload = TinyWorkload(dir);
-  const RunResult r = RunCli({"tune", "-q", "--workload", workload, "--db", db, "--max-evals", "40"}, dir, [&] {
-    std::ifstream probe(db);
-    return probe && Rows(db, "measurements") >= 2;
-  }, SIGINT);
+  const RunResult r = RunCli(
+      {"tune", "-q", "--workload", workload, "--db", db, "--max-evals", "40"}, dir,
+      [&] {
+        std::ifstream probe(db);
+        return probe && Rows(db, "measurements") >= 2;
+      },
+      SIGINT);
   CHECK(r.exit_code == 130);
   CHECK(r.err.find("interrupted") != std::string::npos);
   CHECK(Rows(db, "measurements") >= 2);

@@ -18,8 +18,8 @@ TEST_CASE("every family variant matches its reference") {
     const KernelFamily* family = FindKernelFamily(name);
     REQUIRE(family != nullptr);
     const test::SweepResult r = test::SweepFamily(*family, {});
-    std::printf("%-22s %4d configs verified, %d not runnable here, %zu failures\n", std::string(name).c_str(),
-                r.runs, r.skipped, r.failures.size());
+    std::printf("%-22s %4d configs verified, %d not runnable here, %zu failures\n", std::string(name).c_str(), r.runs,
+                r.skipped, r.failures.size());
     for (const auto& f : r.failures) std::printf("  FAIL %s\n", f.c_str());
     CHECK(r.runs > 0);
     CHECK(r.failures.empty());

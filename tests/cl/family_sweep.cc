@@ -101,7 +101,8 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
       }
       if (options.max_variants != 0 && runnable.size() > options.max_variants) {
         std::vector<std::vector<ParamMap>> spread;
-        for (size_t i = 0; i < options.max_variants; ++i) spread.push_back(runnable[i * runnable.size() / options.max_variants]);
+        for (size_t i = 0; i < options.max_variants; ++i)
+          spread.push_back(runnable[i * runnable.size() / options.max_variants]);
         runnable = std::move(spread);
       }
       for (const auto& configs : runnable) {

@@ -12,14 +12,14 @@
 namespace mace_tune::test {
 
 struct SweepOptions {
-  bool fp16 = true;           // also every fp16 key, where the family supports fp16
-  bool extra_local = true;    // local sizes beyond the default's, on the first fp32 key
-  size_t max_variants = 0;    // 0: all; else n variants per key, evenly spaced (oclgrind is slow)
+  bool fp16 = true;         // also every fp16 key, where the family supports fp16
+  bool extra_local = true;  // local sizes beyond the default's, on the first fp32 key
+  size_t max_variants = 0;  // 0: all; else n variants per key, evenly spaced (oclgrind is slow)
 };
 
 struct SweepResult {
-  int runs = 0;                    // configs run and verified
-  int skipped = 0;                 // configs the device cannot run (CheckConfig), not failures
+  int runs = 0;                       // configs run and verified
+  int skipped = 0;                    // configs the device cannot run (CheckConfig), not failures
   std::vector<std::string> failures;  // "key params: why"
 };
 

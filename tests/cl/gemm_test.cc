@@ -9,8 +9,8 @@
 
 #include "catch.h"
 #include "kernels/kernel_family.h"
-#include "test_device.h"
 #include "kernels/verify.h"
+#include "test_device.h"
 
 namespace mace_tune {
 namespace {
@@ -163,10 +163,11 @@ static size_t SweepVariants(int64_t local) {
   // On PoCL the first launch of each program and local size compiles its work-group function, so
   // the total holds compile time beyond "builds"; PoCL's kernel cache (~/.cache/pocl) makes later
   // runs much faster.
-  std::printf("gemm LOCAL=%d: %zu variants, %zu programs, %zu runs over %zu shapes (%zu local sizes "
-              "skipped), %zu failures, %.1f s (builds %.1f s)\n",
-              static_cast<int>(local), variants, cache.size(), runs, instances.size(), skipped, failures.size(),
-              seconds, cache.build_seconds());
+  std::printf(
+      "gemm LOCAL=%d: %zu variants, %zu programs, %zu runs over %zu shapes (%zu local sizes "
+      "skipped), %zu failures, %.1f s (builds %.1f s)\n",
+      static_cast<int>(local), variants, cache.size(), runs, instances.size(), skipped, failures.size(), seconds,
+      cache.build_seconds());
   for (size_t i = 0; i < failures.size() && i < 20; ++i) std::printf("  FAIL %s\n", failures[i].c_str());
   CHECK(runs > 0);
   CHECK(failures.empty());
@@ -184,8 +185,8 @@ TEST_CASE("every tiled (LOCAL=1) gemm variant matches the reference on awkward s
 
 TEST_CASE("the default gemm config is valid and correct", "[gemm][cl]") {
   const DeviceLimits limits = Limits();
-  auto instances = MakeInstances({GemmKey(1, 1, 1), GemmKey(7, 13, 5), GemmKey(3136, 24, 144),
-                                  GemmKey(128, 128, 128), GemmKey(33, 1, 200), GemmKey(2, 517, 9)});
+  auto instances = MakeInstances({GemmKey(1, 1, 1), GemmKey(7, 13, 5), GemmKey(3136, 24, 144), GemmKey(128, 128, 128),
+                                  GemmKey(33, 1, 200), GemmKey(2, 517, 9)});
   ProgramCache cache;
   for (auto& inst : instances) {
     ParamMap p;

@@ -86,9 +86,7 @@ TEST_CASE("audit 1: a key whose sizes overflow, or that the device cannot hold, 
   ExpectOneErrorLine(Run(WithDevice({"tune", "--key", kAuditKey, "--db", "a.db"}), dir), "overflow");
   CHECK(!fs::exists(dir + "/a.db"));
   // The same key in a workload (the audit's way in) names the file and line.
-  {
-    std::ofstream(dir + "/w.workload") << "# audit\n" << kAuditKey << "\n";
-  }
+  { std::ofstream(dir + "/w.workload") << "# audit\n" << kAuditKey << "\n"; }
   const test::CliResult from_workload = Run(WithDevice({"tune", "-w", "w.workload", "--db", "w.db"}), dir);
   ExpectOneErrorLine(from_workload, "overflow");
   CHECK(from_workload.err.find("w.workload:2") != std::string::npos);
@@ -115,8 +113,9 @@ TEST_CASE("audit 4: special files and out-of-range options end at once in one er
   ExpectOneErrorLine(Run(WithDevice({"emit", "--db", "fifo"}), dir, 20), "not a regular file");
   ExpectOneErrorLine(Run({"merge", "dest.db", "fifo"}, dir, 20), "fifo");
   const std::vector<std::pair<std::string, std::string>> options = {
-      {"--build-threads", "100000"}, {"--max-evals", "-1"}, {"--max-evals", ""},  {"--max-evals", "1e30"},
-      {"--seed", "-1"},              {"--time-limit", "nan"}, {"--patience", "-5"}, {"--watchdog", "0"}};
+      {"--build-threads", "100000"}, {"--max-evals", "-1"}, {"--max-evals", ""},
+      {"--max-evals", "1e30"},       {"--seed", "-1"},      {"--time-limit", "nan"},
+      {"--patience", "-5"},          {"--watchdog", "0"}};
   for (const auto& [option, value] : options) {
     INFO(option << " '" << value << "'");
     ExpectOneErrorLine(Run({"tune", option, value, "--key", "gemm:K=8,M=16,N=16:fp32", "--db", "a.db"}, dir, 20),
@@ -181,7 +180,7 @@ TEST_CASE("audit 7: two tunes on one database never measure a config twice", "[h
   fs::create_directories(dir + "/b");
   const std::string db = dir + "/shared.db";
   const std::vector<std::string> args = WithDevice({"tune", "--key", "gemm:K=8,M=16,N=16:fp32", "--db", db,
-                                                   "--max-evals", "10", "--seed", "3", "--build-threads", "0"});
+                                                    "--max-evals", "10", "--seed", "3", "--build-threads", "0"});
   test::CliResult second;
   std::thread other([&] { second = test::RunCliIn(args, dir + "/b"); });
   const test::CliResult first = test::RunCliIn(args, dir + "/a");

@@ -35,9 +35,9 @@ TEST_CASE("a config that crashes or hangs the worker is recorded and tuning comp
   const std::string db = dir + "/i.db", workload = dir + "/one.workload";
   std::ofstream(workload) << "gemm:K=8,M=16,N=16:fp32\n";
   // Exhaustive order varies LY fastest: LY=2 and LY=4 (at LX=1, TM=TN=VW=1) come within 8 configs.
-  const std::vector<std::string> args = {"tune", "-q", "--isolate", "--build-jobs", jobs, "--watchdog", "4",
-                                         "--strategy", "exhaustive", "--max-evals", "8", "--min-samples", "2",
-                                         "--workload", workload, "--db", db};
+  const std::vector<std::string> args = {"tune", "-q",         "--isolate",  "--build-jobs", jobs, "--watchdog",
+                                         "4",    "--strategy", "exhaustive", "--max-evals",  "8",  "--min-samples",
+                                         "2",    "--workload", workload,     "--db",         db};
   const std::vector<std::string> env = {"MACE_TUNE_TEST_CRASH_PARAMS=LX=1,LY=2,STRN=0,TM=1,TN=1,VW=1",
                                         "MACE_TUNE_TEST_HANG_PARAMS=LX=1,LY=4,STRN=0,TM=1,TN=1,VW=1"};
   const Result first = Run(args, dir, env);

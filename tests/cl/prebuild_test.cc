@@ -40,7 +40,7 @@ TEST_CASE("a prebuilt program is served from the build thread's work") {
 
   ProgramCache cache(Ctx().context.get(), Ctx().device(), 1);
   cache.Prebuild(program, Options(key, a));
-  cache.Prebuild(program, Options(key, a));  // queued once
+  cache.Prebuild(program, Options(key, a));              // queued once
   cache.Prebuild(program, "-D this_is_not_an_option(");  // a failing build is a result too
   CHECK(cache.size() == 2);
   cache.WaitForBuilds();

@@ -52,8 +52,8 @@ TEST_CASE("remote-tune over adb: probe, push, tune, emit, pull, merge; a re-run 
   UseFakeAdb(dir, "emulator-5554");
   const std::string workload = test::WriteTinyWorkload(dir, 1);
   auto args = Args({"remote-tune", "--target", "adb:emulator-5554"},
-                   {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals",
-                    "3", "--seed", "3", "-q", "--emit"});
+                   {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals", "3", "--seed",
+                    "3", "-q", "--emit"});
   for (const auto& a : TargetBin()) args.push_back(a);
   const test::CliResult first = test::RunCliIn(args, dir);
   INFO(first.out << first.err);
@@ -96,11 +96,11 @@ TEST_CASE("remote-tune over adb: probe, push, tune, emit, pull, merge; a re-run 
 TEST_CASE("remote-tune over adb refuses an unknown serial and a foreign ABI with one clear line") {
   const std::string dir = test::ScratchDir("remote_adb_bad");
   UseFakeAdb(dir, "emulator-5554");
-  const test::CliResult missing =
-      test::RunCliIn({"remote-tune", "--target", "adb:nope", "--db", "host.db"}, dir);
+  const test::CliResult missing = test::RunCliIn({"remote-tune", "--target", "adb:nope", "--db", "host.db"}, dir);
   CHECK(missing.exit_code == 1);
-  CHECK(missing.err == "mace_tune: error: adb device nope is not ready: error: device 'nope' not found "
-                       "(adb get-state, exit 1); see `adb devices`\n");
+  CHECK(missing.err ==
+        "mace_tune: error: adb device nope is not ready: error: device 'nope' not found "
+        "(adb get-state, exit 1); see `adb devices`\n");
   // An x86_64 emulator has this host's architecture but is Android: not sent this Linux build.
   const test::CliResult android =
       test::RunCliIn({"remote-tune", "--target", "adb:emulator-5554", "--db", "host.db"}, dir);
@@ -108,8 +108,7 @@ TEST_CASE("remote-tune over adb refuses an unknown serial and a foreign ABI with
   CHECK(android.err.find("is Android ") != std::string::npos);
   CHECK(android.err.find("but this mace_tune is built for Linux") != std::string::npos);
   setenv("FAKE_ADB_ABI", "armeabi-v7a", 1);
-  const test::CliResult abi =
-      test::RunCliIn({"remote-tune", "--target", "adb:emulator-5554", "--db", "host.db"}, dir);
+  const test::CliResult abi = test::RunCliIn({"remote-tune", "--target", "adb:emulator-5554", "--db", "host.db"}, dir);
   unsetenv("FAKE_ADB_ABI");
   CHECK(abi.exit_code == 1);
   CHECK(abi.err.find("--target-bin") != std::string::npos);
@@ -128,8 +127,7 @@ TEST_CASE("adb's reasons reach the user: unauthorized, offline, and a connect th
   const test::CliResult offline = test::RunCliIn({"remote-tune", "--target", "adb:A2", "--db", "h.db"}, dir);
   CHECK(offline.err.find("adb device A2 is not ready: error: device offline (adb get-state, exit 1)") !=
         std::string::npos);
-  const test::CliResult refused =
-      test::RunCliIn({"remote-tune", "--target", "adb:127.0.0.1:9", "--db", "h.db"}, dir);
+  const test::CliResult refused = test::RunCliIn({"remote-tune", "--target", "adb:127.0.0.1:9", "--db", "h.db"}, dir);
   CHECK(refused.exit_code == 1);
   CHECK(refused.err ==
         "mace_tune: error: adb connect 127.0.0.1:9: failed to connect to '127.0.0.1:9': Connection refused\n");
@@ -142,9 +140,9 @@ TEST_CASE("adb without the shell protocol: exit codes recovered, no phantom -wal
   setenv("FAKE_ADB_NO_SHELL_V2", "all", 1);
   setenv("FAKE_ADB_OS", "linux", 1);  // adbd on a Linux board: this host's binary and libraries run there
   const std::string workload = test::WriteTinyWorkload(dir, 1);
-  const auto args = Args({"remote-tune", "--target", "adb:OLD1"},
-                         {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals", "2",
-                          "--seed", "5", "-q"});
+  const auto args = Args(
+      {"remote-tune", "--target", "adb:OLD1"},
+      {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals", "2", "--seed", "5", "-q"});
   const test::CliResult r = test::RunCliIn(args, dir);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -167,9 +165,9 @@ TEST_CASE("farm on a cold adb server: four targets at once, two phones tune, two
   UseFakeAdb(dir, "A1,127.0.0.1:5555,A3,A4");
   setenv("FAKE_ADB_STATES", "A3=unauthorized,A4=offline", 1);
   const std::string workload = test::WriteTinyWorkload(dir, 1);
-  auto args = Args({"farm", "--targets", "adb:A1,adb:127.0.0.1:5555,adb:A3,adb:A4"},
-                   {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals",
-                    "2", "--seed", "4", "-q"});
+  auto args = Args(
+      {"farm", "--targets", "adb:A1,adb:127.0.0.1:5555,adb:A3,adb:A4"},
+      {"--workload", workload, "--db", "host.db", "--results", "results", "--max-evals", "2", "--seed", "4", "-q"});
   for (const auto& a : TargetBin()) args.push_back(a);
   const test::CliResult r = test::RunCliIn(args, dir);
   unsetenv("FAKE_ADB_STATES");

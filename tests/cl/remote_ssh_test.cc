@@ -72,9 +72,10 @@ class SshServer {
         << "StrictModes no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
         << "KbdInteractiveAuthentication no\nUsePAM no\nPubkeyAuthentication yes\nLogLevel ERROR\n"
         << "Subsystem sftp internal-sftp\n";
-    std::ofstream(dir + "/ssh_config")
-        << "Host 127.0.0.1\n  IdentityFile " << dir << "/user_key\n  IdentitiesOnly yes\n"
-        << "  UserKnownHostsFile " << dir << "/known_hosts\n  StrictHostKeyChecking no\n  LogLevel ERROR\n";
+    std::ofstream(dir + "/ssh_config") << "Host 127.0.0.1\n  IdentityFile " << dir
+                                       << "/user_key\n  IdentitiesOnly yes\n"
+                                       << "  UserKnownHostsFile " << dir
+                                       << "/known_hosts\n  StrictHostKeyChecking no\n  LogLevel ERROR\n";
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
@@ -82,8 +83,7 @@ class SshServer {
       execl(kSshd, kSshd, "-D", "-e", "-f", (dir + "/sshd_config").c_str(), static_cast<char*>(nullptr));
       _exit(98);
     }
-    for (int i = 0; i < 100 && !Listening(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && !Listening(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(Listening(port_));
   }
   ~SshServer() {
@@ -148,7 +148,7 @@ TEST_CASE("remote-tune over ssh: cut mid-run, resumed, every config exactly once
   const int64_t recorded = test::MeasurementsIn(remote_db);
   CHECK(recorded >= 2);
   CHECK(test::MeasurementsIn(dir + "/host.db") >= 2);  // what was recorded before the cut is merged
-  CHECK(recorded < 8);  // cut before the end: 2 keys x (3 + default) at most
+  CHECK(recorded < 8);                                 // cut before the end: 2 keys x (3 + default) at most
 
   const test::CliResult resumed = test::RunCliIn(args, dir);
   INFO(resumed.out << resumed.err);
@@ -193,9 +193,21 @@ TEST_CASE("remote-tune over ssh with legacy scp (-O): no shell injection through
   fs::permissions(dir + "/bin/scp", fs::perms::owner_all);
   const std::vector<std::string> env = {"PATH=" + dir + "/bin:" + std::string(std::getenv("PATH"))};
   std::vector<std::string> args = test::DeviceArgs();
-  const std::vector<std::string> tail = {"remote-tune", "--target", target, "--ssh-config", server.Config(),
-                                         "--campaign", "t", "--workload", test::WriteTinyWorkload(dir, 1),
-                                         "--db", "host.db", "--results", "results", "--max-evals", "1"};
+  const std::vector<std::string> tail = {"remote-tune",
+                                         "--target",
+                                         target,
+                                         "--ssh-config",
+                                         server.Config(),
+                                         "--campaign",
+                                         "t",
+                                         "--workload",
+                                         test::WriteTinyWorkload(dir, 1),
+                                         "--db",
+                                         "host.db",
+                                         "--results",
+                                         "results",
+                                         "--max-evals",
+                                         "1"};
   args.insert(args.end(), tail.begin(), tail.end());
   std::vector<std::string> injected = args;
   injected.insert(injected.end(), {"--remote-dir", dir + "/x;touch " + dir + "/PWN;x"});

@@ -30,8 +30,8 @@ std::string ReadAll(const std::string& path) {
 
 }  // namespace
 
-CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir,
-                   const std::function<void(pid_t)>& poll, const std::vector<std::string>& env) {
+CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir, const std::function<void(pid_t)>& poll,
+                   const std::vector<std::string>& env) {
   const char* cli = std::getenv("MACE_TUNE_CLI");
   REQUIRE(cli != nullptr);
   const std::string out = dir + "/stdout.txt", err = dir + "/stderr.txt";
@@ -110,8 +110,7 @@ int64_t MeasurementsIn(const std::string& db) {
 
 std::string WriteTinyWorkload(const std::string& dir, int keys) {
   const std::string path = dir + "/tiny.workload";
-  std::ofstream(path) << "gemm:K=8,M=16,N=16:fp32  # a\n"
-                      << (keys > 1 ? "gemm:K=16,M=16,N=24:fp32  # b\n" : "");
+  std::ofstream(path) << "gemm:K=8,M=16,N=16:fp32  # a\n" << (keys > 1 ? "gemm:K=16,M=16,N=24:fp32  # b\n" : "");
   return path;
 }
 

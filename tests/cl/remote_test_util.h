@@ -22,8 +22,7 @@ struct CliResult {
 // Runs $MACE_TUNE_CLI with args in `dir`; `poll(cli_pid)` is called every 50 ms while it runs;
 // `env` ("NAME=VALUE") is added to the child's environment.
 CliResult RunCliIn(const std::vector<std::string>& args, const std::string& dir,
-                   const std::function<void(pid_t)>& poll = nullptr,
-                   const std::vector<std::string>& env = {});
+                   const std::function<void(pid_t)>& poll = nullptr, const std::vector<std::string>& env = {});
 
 // Pids of the direct children of `parent` whose command line contains every one of `needles`.
 std::vector<pid_t> ChildrenMatching(pid_t parent, const std::vector<std::string>& needles);

@@ -11,11 +11,11 @@
 #include <cstdio>
 #include <fstream>
 
-#include "formats/artifact_writer.h"
 #include "catch.h"
+#include "formats/artifact_writer.h"
 #include "mace_tune/signature.h"
-#include "runtime_test_util.h"
 #include "runtime/src/format.h"
+#include "runtime_test_util.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
 #include <sodium.h>

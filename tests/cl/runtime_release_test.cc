@@ -8,12 +8,12 @@
 #include <cstdio>
 #include <fstream>
 
-#include "formats/artifact_writer.h"
 #include "catch.h"
+#include "formats/artifact_writer.h"
 #include "mace_tune/c_api.h"
 #include "mace_tune/signature.h"
-#include "runtime_test_util.h"
 #include "runtime/src/launch_table.h"
+#include "runtime_test_util.h"
 
 #ifdef MACE_TUNE_WITH_SODIUM
 #include <sodium.h>
@@ -32,8 +32,8 @@ std::string DefaultOptions() {
 }
 
 const ProgramBinaryFile& GoodFile() {
-  static const ProgramBinaryFile file = BuildProgramBinaryFile(
-      Device().context.get(), Device().device(), {{"gemm", DefaultOptions()}}, "runtime_release_test");
+  static const ProgramBinaryFile file = BuildProgramBinaryFile(Device().context.get(), Device().device(),
+                                                               {{"gemm", DefaultOptions()}}, "runtime_release_test");
   return file;
 }
 
@@ -54,8 +54,8 @@ std::vector<uint8_t> Bundle(const std::vector<DeviceFingerprint>& devices) {
 }
 
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }
 
 ProgramOrigin PrepareOrigin(Runtime& runtime) {
@@ -131,7 +131,8 @@ TEST_CASE("Files load into memory, memory loads copied or in place", "[runtime][
   runtime = NewRuntime();
   CHECK(runtime->LoadProgramBinaries(dir + "/empty.bin").code() == StatusCode::kBadFormat);
   CHECK(PrepareOrigin(*runtime) == ProgramOrigin::kSource);
-  CHECK(Contains(runtime->program_events()[0].reason, "binary file rejected: bad format: " + dir + "/empty.bin: empty file"));
+  CHECK(Contains(runtime->program_events()[0].reason,
+                 "binary file rejected: bad format: " + dir + "/empty.bin: empty file"));
 }
 
 TEST_CASE("Cache-update mode writes source builds back for the next start", "[runtime][release]") {

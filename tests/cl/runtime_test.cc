@@ -5,11 +5,11 @@
 #include <fstream>
 #include <thread>
 
-#include "formats/artifact_writer.h"
 #include "catch.h"
-#include "runtime_test_util.h"
+#include "formats/artifact_writer.h"
 #include "runtime/src/format.h"
 #include "runtime/src/sha256.h"
+#include "runtime_test_util.h"
 
 namespace mace_tune::test {
 namespace {
@@ -22,8 +22,8 @@ const ProgramBinaryFile& GoodFile() {
     auto runtime = NewRuntime();
     LaunchConfig config;
     REQUIRE(runtime->GetLaunch(kKey, &config).ok());
-    return BuildProgramBinaryFile(Device().context.get(), Device().device(),
-                                  {{"gemm", config.build_options}}, "runtime_test");
+    return BuildProgramBinaryFile(Device().context.get(), Device().device(), {{"gemm", config.build_options}},
+                                  "runtime_test");
   }();
   return file;
 }

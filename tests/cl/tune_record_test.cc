@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "catch.h"
-#include "tuner/device_state.h"
 #include "emit/emit.h"
 #include "kernels/kernel_family.h"
 #include "test_device.h"
+#include "tuner/device_state.h"
 #include "tuner/tuner.h"
 
 using namespace mace_tune;

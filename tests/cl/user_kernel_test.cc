@@ -8,11 +8,11 @@
 #include <string>
 
 #include "catch.h"
-#include "runtime/cl/cl_core.h"
-#include "kernels/description_file.h"
 #include "emit/emit.h"
+#include "kernels/description_file.h"
 #include "mace_tune/artifacts.h"
 #include "mace_tune/runtime.h"
+#include "runtime/cl/cl_core.h"
 #include "test_device.h"
 #include "tuner/tuner.h"
 
@@ -57,8 +57,8 @@ int WrongOutputs(const PreparedKernel& k, int n) {
   std::vector<float> in(static_cast<size_t>(n)), out(in.size());
   for (int i = 0; i < n; ++i) in[static_cast<size_t>(i)] = static_cast<float>(i % 97) - 40.0f;
   cl_int err = CL_SUCCESS;
-  Buffer din(clCreateBuffer(Ctx().context.get(), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, in.size() * 4, in.data(),
-                            &err));
+  Buffer din(
+      clCreateBuffer(Ctx().context.get(), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, in.size() * 4, in.data(), &err));
   Buffer dout(clCreateBuffer(Ctx().context.get(), CL_MEM_WRITE_ONLY, out.size() * 4, nullptr, &err));
   const float a = 1.5f;
   SetArg(k.kernel(), 0, static_cast<cl_int>(n));
@@ -75,8 +75,10 @@ int WrongOutputs(const PreparedKernel& k, int n) {
 
 }  // namespace
 
-TEST_CASE("user kernel: tuned from its description, the wrong variant recorded and never emitted, "
-          "launched by the runtime by key", "[user_kernel]") {
+TEST_CASE(
+    "user kernel: tuned from its description, the wrong variant recorded and never emitted, "
+    "launched by the runtime by key",
+    "[user_kernel]") {
   RegisterKernelPath(std::string(std::getenv("MACE_TUNE_SOURCE_DIR")) + "/tests/data/user_kernels/scale.toml");
   Store store = Store::Open(test::ScratchDir("user_kernel") + "/u.db");
   const std::string dir = TuneAndEmit(&store);
@@ -137,8 +139,7 @@ TEST_CASE("user kernel: tuned from its description, the wrong variant recorded a
   CHECK_FALSE(fresh->SetProgramSource("gemm", "x").ok());  // built-ins keep their embedded source
 }
 
-TEST_CASE("user kernel: without its tuned file the runtime says why; a damaged DESC is refused",
-          "[user_kernel]") {
+TEST_CASE("user kernel: without its tuned file the runtime says why; a damaged DESC is refused", "[user_kernel]") {
   std::unique_ptr<Runtime> rt;
   REQUIRE(Runtime::Create(Ctx().context.get(), Ctx().device(), &rt).ok());
   LaunchConfig config;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The tuner's artifact side without a device: atomic writes (and their failures), reading files
 // back, `inspect` in words and JSON, and the JSON writer's escaping.
+#include "formats/artifact_writer.h"
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "formats/artifact_writer.h"
 #include "catch.h"
 #include "formats/inspect.h"
 #include "formats/json.h"
@@ -182,10 +183,15 @@ TEST_CASE("inspect describes a program-binary file", "[artifacts]") {
 TEST_CASE("JsonWriter nests, separates and escapes", "[artifacts]") {
   JsonWriter out;
   out.BeginObject().Field("a", "x\"y\\z\t").Field("n", int64_t{-3}).Field("u", uint64_t{7}).Field("b", true);
-  out.Field("d", 0.1).Field("inf", std::numeric_limits<double>::infinity()).BeginArray("list").Value(1).Value("s").BeginObject().EndObject();
+  out.Field("d", 0.1)
+      .Field("inf", std::numeric_limits<double>::infinity())
+      .BeginArray("list")
+      .Value(1)
+      .Value("s")
+      .BeginObject()
+      .EndObject();
   out.EndArray().BeginObject("o").Null("z").EndObject().EndObject();
-  CHECK(out.str() ==
-        R"({"a":"x\"y\\z\t","n":-3,"u":7,"b":true,"d":0.1,"inf":null,"list":[1,"s",{}],"o":{"z":null}})");
+  CHECK(out.str() == R"({"a":"x\"y\\z\t","n":-3,"u":7,"b":true,"d":0.1,"inf":null,"list":[1,"s",{}],"o":{"z":null}})");
   CHECK(JsonString(std::string("\x1f\b\f\r", 4)) == R"("\u001f\b\f\r")");
   CHECK(JsonNumber(1234.5) == "1234.5");
   CHECK(std::strtod(JsonNumber(1.0 / 3.0).c_str(), nullptr) == 1.0 / 3.0);

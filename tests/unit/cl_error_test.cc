@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The error-name table and the checking macro's message.
-#include "catch.h"
 #include "runtime/cl/cl_error.h"
+
+#include "catch.h"
 
 using mace_tune::ClError;
 using mace_tune::ClErrorName;

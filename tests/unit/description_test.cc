@@ -3,13 +3,13 @@
 // mistake gives one error naming the file, the line and the field; errors that only a config can
 // show make that config invalid with its reason; the DESC encoding round-trips and refuses a
 // truncated payload; every built-in family loads.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
-
-#include <unistd.h>
 
 #include "catch.h"
 #include "kernels/description_file.h"

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device-free tests of the description expressions (runtime/desc/expr.h): precedence, short
 // circuits, functions, lists, and every error as a reason (never a crash or a silent zero).
+#include "runtime/desc/expr.h"
+
 #include <string>
 
 #include "catch.h"
-#include "runtime/desc/expr.h"
 
 namespace mace_tune::desc {
 namespace {

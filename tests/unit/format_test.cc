@@ -2,6 +2,8 @@
 // The artifact byte format without a device: SHA-256 vectors, round trips of both file kinds,
 // and every way a file can be damaged (truncated, flipped, foreign, newer, lying about sizes).
 // Also the tuning-key and parameter text forms the tuned file stores.
+#include "runtime/src/format.h"
+
 #include <cstring>
 #include <string>
 #include <vector>
@@ -10,7 +12,6 @@
 #include "mace_tune/artifacts.h"
 #include "mace_tune/families.h"
 #include "mace_tune/tuning_key.h"
-#include "runtime/src/format.h"
 #include "runtime/src/sha256.h"
 
 namespace mace_tune {
@@ -138,7 +139,7 @@ TEST_CASE("ByteReader never reads past the end", "[format]") {
   CHECK(r.Str() == "hi");
   CHECK(r.Str().empty());
   CHECK(r.failed());
-  CHECK(r.U64() == 0);  // stays failed
+  CHECK(r.U64() == 0);      // stays failed
   CHECK(bytes[0] == 0xef);  // little-endian
 }
 
@@ -225,7 +226,7 @@ TEST_CASE("Foreign files, kinds and versions are told apart", "[format]") {
   CHECK(Contains(status.message(), "program-binary file"));
 
   std::vector<uint8_t> future = programs;
-  future[8] = 2;  // format_major = 2
+  future[8] = 2;   // format_major = 2
   future[10] = 0;  // format_minor = 0
   detail::Reseal(&future);
   status = ReadPrograms(future);
@@ -351,9 +352,8 @@ TEST_CASE("Tuning keys and parameter lists print and parse back", "[format]") {
   REQUIRE(ParseParams("", &params).ok());
   CHECK(params.empty());
 
-  for (const char* bad : {"", "gemm", "gemm:M=1", "gemm:M=1,N=2,K=x:fp32", "gemm:M=1,M=2:fp32",
-                          ":M=1:fp32", "gemm:M=1:", "ge mm:M=1:fp32", "gemm:M:fp32",
-                          "gemm:M=99999999999999999999:fp32"}) {
+  for (const char* bad : {"", "gemm", "gemm:M=1", "gemm:M=1,N=2,K=x:fp32", "gemm:M=1,M=2:fp32", ":M=1:fp32",
+                          "gemm:M=1:", "ge mm:M=1:fp32", "gemm:M:fp32", "gemm:M=99999999999999999999:fp32"}) {
     INFO(bad);
     CHECK(TuningKey::Parse(bad, &key).code() == StatusCode::kInvalidArgument);
   }

@@ -39,8 +39,7 @@ ParamMap Config(int64_t tm, int64_t tn, int64_t vw, int64_t local, int64_t kt, i
 
 // fp32 dot products as gemm.cl forms them: one sequential sum over k per output (LOCAL=1 only
 // regroups the loop into KT-slices), with or without fused multiply-adds.
-std::vector<float> Fp32Gemm(const std::vector<float>& a, const std::vector<float>& b, int m, int n, int k,
-                            bool fused) {
+std::vector<float> Fp32Gemm(const std::vector<float>& a, const std::vector<float>& b, int m, int n, int k, bool fused) {
   std::vector<float> c(static_cast<size_t>(m * n));
   for (int i = 0; i < m; ++i) {
     for (int j = 0; j < n; ++j) {
@@ -63,7 +62,7 @@ std::vector<float> Fp32Gemm(const std::vector<float>& a, const std::vector<float
 
 TEST_CASE("gemm reference matches a hand-computed 2x3x2 product", "[gemm]") {
   const KernelFamily& gemm = Gemm();
-  const TuningKey key = GemmKey(2, 2, 3);  // M=2, N=2, K=3
+  const TuningKey key = GemmKey(2, 2, 3);              // M=2, N=2, K=3
   const std::vector<float> a = {1, 2, 3, 4, 5, 6};     // 2x3
   const std::vector<float> b = {7, 8, 9, 10, 11, 12};  // 3x2
   const auto c = gemm.cpu_reference()(key, {&a, &b});
@@ -91,7 +90,7 @@ TEST_CASE("gemm reference handles rows beyond its row blocking", "[gemm]") {
 TEST_CASE("gemm flops, bytes and buffers", "[gemm]") {
   const KernelFamily& gemm = Gemm();
   const TuningKey key = GemmKey(2, 2, 3);
-  CHECK(gemm.Flops(key) == 24.0);               // 2 * M * N * K
+  CHECK(gemm.Flops(key) == 24.0);                    // 2 * M * N * K
   CHECK(gemm.BytesMoved(key) == 4.0 * (6 + 6 + 4));  // A + B + C, fp32
   CHECK(gemm.Flops(GemmKey(1024, 1024, 1024)) == 2.0 * 1024 * 1024 * 1024);
   const auto buffers = gemm.Buffers(GemmKey(3136, 24, 144));
@@ -181,7 +180,7 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
   CHECK_FALSE(gemm.CheckConfig(thin, Config(1, 1, 1, 0, 8, 4, 1), limits).empty());  // 4 > 2*1
   CHECK(gemm.CheckConfig(thin, Config(1, 2, 1, 0, 8, 1, 1), limits).empty());
   CHECK(gemm.CheckConfig(thin, Config(8, 8, 8, 0, 8, 1, 1), limits).empty());
-  CHECK(gemm.CheckConfig(thin, Config(1, 1, 1, 0, 8, 2, 2), limits).empty());  // 2 <= 2*1, 2 <= 2*4
+  CHECK(gemm.CheckConfig(thin, Config(1, 1, 1, 0, 8, 2, 2), limits).empty());        // 2 <= 2*1, 2 <= 2*4
   CHECK_FALSE(gemm.CheckConfig(thin, Config(4, 1, 1, 0, 8, 1, 4), limits).empty());  // 16 > 2*4
   CHECK(gemm.CheckConfig(thin, Config(1, 1, 1, 1, 8, 1, 1), limits).empty());
   CHECK_FALSE(gemm.CheckConfig(thin, Config(1, 1, 1, 1, 16, 1, 1), limits).empty());  // KT 16 > K 2

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Device-free: a variant's CL_KERNEL_WORK_GROUP_SIZE, once learnt, answers the configs of that
 // variant with larger work-groups as invalid without a build; other variants are not affected.
-#include "catch.h"
 #include "tuner/kernel_limits.h"
+
+#include "catch.h"
 #include "mace_tune/families.h"
 
 namespace mace_tune {
@@ -26,7 +27,7 @@ TEST_CASE("kernel limits: learnt per variant, applied to larger work-groups only
   CHECK(pruned->reason.find("local size 256 exceeds CL_KERNEL_WORK_GROUP_SIZE 128") != std::string::npos);
   CHECK(pruned->samples_ns.empty());
   CHECK_FALSE(limits.Prune(key, config(16, 16, 2), "k", "d"));  // another variant: not known
-  Measurement failed;  // a config that never built teaches nothing
+  Measurement failed;                                           // a config that never built teaches nothing
   failed.build_options = "x";
   limits.Learn(failed);
   CHECK_FALSE(limits.Prune(key, config(16, 16, 2), "k", "d"));

@@ -2,13 +2,14 @@
 // MACE's own files (raw layout, protobuf container with CRC32) as `inspect` reads them, from the
 // samples scripts/make_mace_samples.py generated (tests/data/mace/), plus damaged copies; and
 // inspect on multi-device bundles and signed files. No device needed.
+#include "formats/mace_format.h"
+
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "catch.h"
 #include "formats/inspect.h"
-#include "formats/mace_format.h"
 #include "mace_tune/artifacts.h"
 
 namespace mace_tune {

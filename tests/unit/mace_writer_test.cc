@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writing MACE's files (mace_writer.h) byte by byte in both layouts, read back by our reader, and
 // MACE's names (mace_naming.h): key templates both ways, program keys, platform info, device name.
+#include "formats/mace_writer.h"
+
 #include <string>
 #include <vector>
 
 #include "catch.h"
 #include "formats/mace_format.h"
 #include "formats/mace_naming.h"
-#include "formats/mace_writer.h"
 
 namespace mace_tune {
 namespace {
@@ -41,8 +42,8 @@ TEST_CASE("The protobuf container, byte by byte", "[mace]") {
 
 TEST_CASE("The legacy raw layout, byte by byte", "[mace]") {
   const auto bytes = EncodeMaceKvFile({Bytes("ab", {1, 2, 3}), Params("c", {7})}, MaceKvFile::Layout::kRaw);
-  const std::vector<uint8_t> expected = {2, 0, 0, 0, 0, 0, 0, 0,  2, 0, 0, 0, 'a', 'b', 3, 0, 0, 0, 1, 2, 3,
-                                         1, 0, 0, 0, 'c', 4, 0, 0, 0, 7, 0, 0, 0};
+  const std::vector<uint8_t> expected = {2, 0, 0, 0, 0, 0, 0, 0, 2,   0, 0, 0, 'a', 'b', 3, 0, 0,
+                                         0, 1, 2, 3, 1, 0, 0, 0, 'c', 4, 0, 0, 0,   7,   0, 0, 0};
   CHECK(bytes == expected);
 }
 

@@ -209,15 +209,13 @@ TEST_CASE("merge refuses a missing, foreign or identical source and leaves DEST 
     }
     return "<no error>";
   };
-  CHECK(error_of([&] { MergeStores(dest, dir.File("missing.db")); }).find("no such database") !=
-        std::string::npos);
+  CHECK(error_of([&] { MergeStores(dest, dir.File("missing.db")); }).find("no such database") != std::string::npos);
   CHECK(error_of([&] { MergeStores(dest, dest); }).find("same file") != std::string::npos);
   {
     detail::Db other = detail::Db::Open(dir.File("other.db"));
     other.Exec("CREATE TABLE t(x)");
   }
-  CHECK(error_of([&] { MergeStores(dest, dir.File("other.db")); }).find("not a mace_tune store") !=
-        std::string::npos);
+  CHECK(error_of([&] { MergeStores(dest, dir.File("other.db")); }).find("not a mace_tune store") != std::string::npos);
   CHECK(CountsOf(dest) == before);
 }
 
@@ -264,7 +262,7 @@ TEST_CASE("final re-measurements, device states and cool-downs merge once, with 
   REQUIRE(winner);
   CHECK(winner->params == "LWS=1");
   CHECK_FALSE(s.FinalWinner(DeviceId(s, "Mali-G710"), key, "d1"));  // stays with its device
-  const int64_t run = winner->run_id;  // the measurement's run, mapped into DEST
+  const int64_t run = winner->run_id;                               // the measurement's run, mapped into DEST
   const auto finals = s.Finals(run, key);
   REQUIRE(finals.size() == 2);
   CHECK(finals[1].samples_ns == std::vector<double>{97, 96});

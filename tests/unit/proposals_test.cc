@@ -2,11 +2,12 @@
 // The tune loop's proposal batches (tuner/proposals.h): a batch of one is the strategy's own
 // sequence; a batch of n is known n proposals ahead, holds no config twice, keeps to the budget, and
 // a learning strategy still finds the optimum of a smooth space.
+#include "tuner/proposals.h"
+
 #include <cmath>
 #include <set>
 
 #include "catch.h"
-#include "tuner/proposals.h"
 
 using namespace mace_tune;
 
@@ -59,7 +60,8 @@ TEST_CASE("a batch is known ahead, distinct and within the budget, and still con
   REQUIRE(order.size() == 45);
   // After the first proposal of the first batch, the other three are known.
   REQUIRE(ahead.size() >= 3);
-  CHECK(std::vector<size_t>(ahead.begin(), ahead.begin() + 3) == std::vector<size_t>(order.begin() + 1, order.begin() + 4));
+  CHECK(std::vector<size_t>(ahead.begin(), ahead.begin() + 3) ==
+        std::vector<size_t>(order.begin() + 1, order.begin() + 4));
   CHECK(std::set<size_t>(order.begin(), order.end()).size() == order.size());
   // 64 configs; the optimum (X=32, Y=4) within 45 evaluations of batches of 4.
   const SearchSpace space = Grid();

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 // The replay engine and the importers: JSON reading, CLBlast's tuner output and Kernel Tuner's
 // cache (real files produced on PoCL, tests/data/), percentiles, and replays of small spaces.
+#include "replay/replay.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <algorithm>
 
 #include "catch.h"
 #include "formats/json_value.h"
-#include "replay/replay.h"
 
 using namespace mace_tune;
 
@@ -30,8 +31,9 @@ RecordedSpace Grid() {
   for (int64_t x = 0; x < 6; ++x) {
     for (int64_t y = 0; y < 6; ++y) {
       if (x == 5 && y == 5) continue;
-      const double t = (x == 0 && y == 0) ? std::numeric_limits<double>::infinity()
-                                          : 1e6 * (1 + std::abs(static_cast<double>(x - 3)) + std::abs(static_cast<double>(y - 2)));
+      const double t = (x == 0 && y == 0)
+                           ? std::numeric_limits<double>::infinity()
+                           : 1e6 * (1 + std::abs(static_cast<double>(x - 3)) + std::abs(static_cast<double>(y - 2)));
       s.times[{{"X", x}, {"Y", y}}] = t;
     }
   }
@@ -73,7 +75,8 @@ TEST_CASE("CLBlast tuner JSON from clblast_tuner_xaxpy on PoCL imports as a spac
   CHECK(s.params[1].name == "VW");
   CHECK(s.params[1].values == std::vector<int64_t>{1, 2, 4, 8});
   // The file's best_parameters is the fastest of its results.
-  const auto best = std::min_element(s.times.begin(), s.times.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  const auto best =
+      std::min_element(s.times.begin(), s.times.end(), [](auto& a, auto& b) { return a.second < b.second; });
   CHECK(best->first.at("VW") == 4);
   CHECK(best->first.at("WGS") == 256);
   CHECK(best->first.at("WPT") == 8);
@@ -99,7 +102,8 @@ TEST_CASE("a Kernel Tuner cache left open by an interrupted run still reads") {
   {
     std::ofstream out(path);
     out << "{\n\"kernel_name\": \"k\",\n\"tune_params_keys\": [\"a\"],\n\"tune_params\": {\"a\": [1, 2]},\n"
-           "\"cache\": {\n\"1\": {\"a\": 1, \"time\": 2.0},\n\"2\": {\"a\": 2, \"time\": \"CompilationFailedConfig\"},\n";
+           "\"cache\": {\n\"1\": {\"a\": 1, \"time\": 2.0},\n\"2\": {\"a\": 2, \"time\": "
+           "\"CompilationFailedConfig\"},\n";
   }
   const RecordedSpace s = ImportKernelTuner(path);
   CHECK(s.times.size() == 2);
@@ -118,14 +122,15 @@ std::string WriteTemp(const std::string& name, const std::string& text) {
 // A Kernel Tuner cache of one axis `a` (values as JSON text) and an axis x in {1, 2}: every pair
 // is an entry, time = 1 + position of a + x ms.
 std::string CacheOf(const std::vector<std::string>& a, const std::string& extra = "") {
-  std::string text = "{\"kernel_name\": \"k\", \"tune_params_keys\": [\"a\", \"x\"], " + extra +
-                     "\"tune_params\": {\"a\": [";
+  std::string text =
+      "{\"kernel_name\": \"k\", \"tune_params_keys\": [\"a\", \"x\"], " + extra + "\"tune_params\": {\"a\": [";
   for (size_t i = 0; i < a.size(); ++i) text += (i ? ", " : "") + a[i];
   text += "], \"x\": [1, 2]}, \"cache\": {";
   for (size_t i = 0; i < a.size(); ++i) {
     for (int x = 1; x <= 2; ++x) {
-      text += (i || x > 1 ? ", " : "") + std::string("\"") + std::to_string(i) + "," + std::to_string(x) + "\": {\"a\": " + a[i] +
-              ", \"x\": " + std::to_string(x) + ", \"time\": " + std::to_string(1 + i + static_cast<size_t>(x)) + "}";
+      text += (i || x > 1 ? ", " : "") + std::string("\"") + std::to_string(i) + "," + std::to_string(x) +
+              "\": {\"a\": " + a[i] + ", \"x\": " + std::to_string(x) +
+              ", \"time\": " + std::to_string(1 + i + static_cast<size_t>(x)) + "}";
     }
   }
   return text + "}}";
@@ -148,8 +153,9 @@ TEST_CASE("Kernel Tuner import: booleans, floats and strings stay distinct value
   const RecordedSpace s = ImportKernelTuner(WriteTemp("kt_string.json", CacheOf({"\"lo\"", "\"hi\"", "3"})));
   CHECK(s.times.size() == 6);
   // A value listed twice in tune_params, or two entries of one config: refused, not merged.
-  CHECK(ErrorOf([] { ImportKernelTuner(WriteTemp("kt_twice.json", CacheOf({"1", "1.0"}))); }).find("twice") !=
-        std::string::npos);
+  CHECK(ErrorOf([] {
+          ImportKernelTuner(WriteTemp("kt_twice.json", CacheOf({"1", "1.0"})));
+        }).find("twice") != std::string::npos);
   std::string dup = CacheOf({"1", "2"});
   dup.insert(dup.size() - 2, ", \"again\": {\"a\": 2, \"x\": 2, \"time\": 9}");
   const std::string error = ErrorOf([&] { ImportKernelTuner(WriteTemp("kt_dup.json", dup)); });
@@ -166,7 +172,8 @@ TEST_CASE("Kernel Tuner import: the cache's objective, not always time") {
   const RecordedSpace g = ImportKernelTuner(WriteTemp("kt_gflops.json", text));
   CHECK(g.objective == "GFLOP/s");
   CHECK(g.higher_is_better);
-  const auto best = std::min_element(g.times.begin(), g.times.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  const auto best =
+      std::min_element(g.times.begin(), g.times.end(), [](auto& a, auto& b) { return a.second < b.second; });
   CHECK(best->first == ParamMap{{"a", 2}, {"x", 1}});  // the third entry, 500 GFLOP/s, time 3 ms
   CHECK(std::abs(g.Optimum() - 1.0 / 500) < 1e-15);
   // An explicit direction wins; a name of unknown direction without one is refused.
@@ -300,9 +307,9 @@ TEST_CASE("a space from our store: ok and failed measurements, a default without
     record(da, key, "KT=8,LX=1,LY=1", "ok", 300);
     record(da, key, "KT=8,LX=1,LY=2", "ok", 100);
     record(da, key, "KT=8,LX=2,LY=1", "wrong_result", 0);
-    record(da, key, "KT=8,LX=2,LY=2", "invalid", 0);  // never a candidate: left out
-    record(da, key, "LX=1,LY=1", "ok", 50);           // a default without KT: left out
-    record(db, key, "KT=8,LX=2,LY=2", "ok", 10);      // the other device: history
+    record(da, key, "KT=8,LX=2,LY=2", "invalid", 0);                    // never a candidate: left out
+    record(da, key, "LX=1,LY=1", "ok", 50);                             // a default without KT: left out
+    record(db, key, "KT=8,LX=2,LY=2", "ok", 10);                        // the other device: history
     record(da, "gemm:K=8,M=32,N=16:fp32", "KT=8,LX=2,LY=1", "ok", 20);  // another shape: history
   }
   const RecordedSpace s = LoadRecordedSpace("db:" + path + ":gemm:K=8,M=16,N=16:fp32@gpu-a");
@@ -311,7 +318,8 @@ TEST_CASE("a space from our store: ok and failed measurements, a default without
   CHECK(s.Optimum() == 100);
   REQUIRE(s.history.size() == 2);
   CHECK(s.history[0].distance != s.history[1].distance);
-  CHECK(ErrorOf([&] { LoadRecordedSpace("db:" + path + ":gemm:K=8,M=16,N=16:fp32"); }).find("several devices") != std::string::npos);
+  CHECK(ErrorOf([&] { LoadRecordedSpace("db:" + path + ":gemm:K=8,M=16,N=16:fp32"); }).find("several devices") !=
+        std::string::npos);
   ReplayOptions o;
   o.strategies = {"transfer"};
   o.seeds = 3;

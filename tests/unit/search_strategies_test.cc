@@ -18,8 +18,9 @@ namespace {
 // 8 x 8 x 4 axes; a constraint removes X*Y > 32; time is a smooth bowl with its minimum at
 // X=16, Y=2, Z=2, and Z=8 always fails.
 SearchSpace Bowl() {
-  return SearchSpace({{"X", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Y", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Z", {1, 2, 4, 8}}},
-                     [](const ParamMap& p) { return p.at("X") * p.at("Y") > 256 ? std::string("too big") : std::string(); });
+  return SearchSpace(
+      {{"X", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Y", {1, 2, 4, 8, 16, 32, 64, 128}}, {"Z", {1, 2, 4, 8}}},
+      [](const ParamMap& p) { return p.at("X") * p.at("Y") > 256 ? std::string("too big") : std::string(); });
 }
 EvalOutcome BowlTime(const ParamMap& p) {
   if (p.at("Z") == 8) return {false, 0};
@@ -124,8 +125,9 @@ TEST_CASE("adaptive strategies find the optimum of a smooth space faster than ra
 }
 
 TEST_CASE("mace baseline tries MACE's work-group list around the default variant, then stops") {
-  const SearchSpace space({{"LX", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"LY", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"V", {1, 2}}},
-                          [](const ParamMap& p) { return p.at("LX") * p.at("LY") > 256 ? "too big" : ""; });
+  const SearchSpace space(
+      {{"LX", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"LY", {1, 2, 4, 8, 16, 32, 64, 128, 256}}, {"V", {1, 2}}},
+      [](const ParamMap& p) { return p.at("LX") * p.at("LY") > 256 ? "too big" : ""; });
   StrategyOptions o;
   o.start = ParamMap{{"LX", 8}, {"LY", 8}, {"V", 2}};
   auto s = MakeStrategy("mace", space, o);
@@ -198,8 +200,9 @@ TEST_CASE("model and hybrid need under a third of random search's evaluations on
   // Time depends on LX*LY*LZ (best at 64 work-items) and on V and P, not on how the items are
   // spread over the three axes: 28 (LX, LY, LZ) triples hold the optimum's work-group size.
   std::vector<int64_t> sizes = {1, 2, 4, 8, 16, 32, 64};
-  const SearchSpace space({{"LX", sizes}, {"LY", sizes}, {"LZ", sizes}, {"P", {1, 2, 4, 8}}, {"V", {1, 2, 4, 8}}},
-                          [](const ParamMap& p) { return p.at("LX") * p.at("LY") * p.at("LZ") > 1024 ? "too big" : ""; });
+  const SearchSpace space(
+      {{"LX", sizes}, {"LY", sizes}, {"LZ", sizes}, {"P", {1, 2, 4, 8}}, {"V", {1, 2, 4, 8}}},
+      [](const ParamMap& p) { return p.at("LX") * p.at("LY") * p.at("LZ") > 1024 ? "too big" : ""; });
   auto time = [](const ParamMap& p) {
     const double w = std::log2(static_cast<double>(p.at("LX") * p.at("LY") * p.at("LZ"))) - 6;
     const double v = std::log2(static_cast<double>(p.at("V"))) - 2, q = std::log2(static_cast<double>(p.at("P"))) - 1;
@@ -225,7 +228,7 @@ TEST_CASE("model and hybrid need under a third of random search's evaluations on
     std::sort(evals[name].begin(), evals[name].end());
   }
   INFO("model median " << evals["model"][7] << ", hybrid " << evals["hybrid"][7] << " vs random " << evals["random"][7]
-                        << " of " << space.size());
+                       << " of " << space.size());
   CHECK(evals["model"][7] * 3 < evals["random"][7]);
   CHECK(evals["hybrid"][7] * 3 < evals["random"][7]);
 }
@@ -239,9 +242,9 @@ TEST_CASE("Steps: one step along each axis, moving the fewest other axes where t
   std::set<ParamMap> steps;
   for (size_t s : space.Steps(*from)) steps.insert(space.configs()[s]);
   CHECK(steps == std::set<ParamMap>{{{"KT", 16}, {"LOCAL", 1}, {"LX", 4}},
-                                     {{"KT", 8}, {"LOCAL", 0}, {"LX", 4}},  // LOCAL=0 forces KT=8
-                                     {{"KT", 32}, {"LOCAL", 1}, {"LX", 2}},
-                                     {{"KT", 32}, {"LOCAL", 1}, {"LX", 8}}});
+                                    {{"KT", 8}, {"LOCAL", 0}, {"LX", 4}},  // LOCAL=0 forces KT=8
+                                    {{"KT", 32}, {"LOCAL", 1}, {"LX", 2}},
+                                    {{"KT", 32}, {"LOCAL", 1}, {"LX", 8}}});
   // Plain neighbours cannot leave LOCAL=1 from here.
   for (size_t n : space.Neighbours(*from)) CHECK(space.configs()[n].at("LOCAL") == 1);
   // Where every step is valid, Steps are the one-step neighbours.
@@ -262,8 +265,12 @@ namespace {
 // of which a constraint keeps about two thirds.
 SearchSpace NeedleSpace() {
   return SearchSpace({{"BX", {16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256}},
-                      {"BY", {1, 2, 4, 8, 16}}, {"TX", {1, 2, 3, 4}}, {"TY", {1, 2, 3, 4}},
-                      {"RO", {0, 1}}, {"PAD", {0, 1}}, {"SHM", {0, 1}}},
+                      {"BY", {1, 2, 4, 8, 16}},
+                      {"TX", {1, 2, 3, 4}},
+                      {"TY", {1, 2, 3, 4}},
+                      {"RO", {0, 1}},
+                      {"PAD", {0, 1}},
+                      {"SHM", {0, 1}}},
                      [](const ParamMap& p) { return p.at("BX") * p.at("BY") * p.at("TX") > 1024 ? "too big" : ""; });
 }
 double NeedleTime(const ParamMap& p) {
@@ -271,8 +278,9 @@ double NeedleTime(const ParamMap& p) {
   for (const auto& [name, v] : p) h = (h ^ static_cast<uint64_t>(v) ^ name[0]) * 1099511628211ULL;
   const double jag = static_cast<double>(h % 1000) / 1000.0;  // 0..1, fixed per config
   const bool needle = p.at("BX") == 32 && p.at("BY") == 4;
-  double region = 0.25 * (p.at("RO") == 1 ? 0 : 1) + 0.2 * (p.at("PAD") == 0 ? 0 : 1) + 0.3 * (p.at("SHM") == 1 ? 0 : 1) +
-                  0.15 * std::abs(static_cast<double>(p.at("TX") - 1)) + 0.15 * std::abs(static_cast<double>(p.at("TY") - 3));
+  double region = 0.25 * (p.at("RO") == 1 ? 0 : 1) + 0.2 * (p.at("PAD") == 0 ? 0 : 1) +
+                  0.3 * (p.at("SHM") == 1 ? 0 : 1) + 0.15 * std::abs(static_cast<double>(p.at("TX") - 1)) +
+                  0.15 * std::abs(static_cast<double>(p.at("TY") - 3));
   return 1000 * (1 + region + (needle ? 0 : 0.08 + 0.32 * jag));
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the SQLite results store on real files in a temporary directory: schema, round trips,
 // idempotence, reopening, refusals of foreign or newer files, and survival of a SIGKILLed writer.
+#include "store/store.h"
+
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -14,7 +16,6 @@
 
 #include "catch.h"
 #include "store/sqlite_db.h"
-#include "store/store.h"
 
 namespace mace_tune {
 namespace {
@@ -197,8 +198,7 @@ TEST_CASE("store: recording the same measurement twice changes nothing", "[store
   CHECK(store.Find(dev, m.tuning_key, m.params, m.source_digest)->median_ns == 1000);
   m.source_digest = "d2";  // a changed kernel source is a new measurement
   CHECK(store.Record(dev, m));
-  CHECK(ErrorOf([&] { store.CountRows("sqlite_master; DROP TABLE runs"); })
-            .find("unknown table") != std::string::npos);
+  CHECK(ErrorOf([&] { store.CountRows("sqlite_master; DROP TABLE runs"); }).find("unknown table") != std::string::npos);
 }
 
 TEST_CASE("store: a reopened file holds everything", "[store]") {
@@ -278,8 +278,8 @@ TEST_CASE("store: Summaries pick the fastest ok measurement and skip failures", 
   CHECK(s.default_config->params == "default");
   CHECK(s.default_config->median_ns == 900);
   CHECK(store.Summaries(store.AddDevice(Fingerprint("idle"), "")).empty());
-  CHECK(ErrorOf([&] { store.SetDefaultConfig(dev, "no/such/key", "x"); })
-            .find("unknown tuning key") != std::string::npos);
+  CHECK(ErrorOf([&] { store.SetDefaultConfig(dev, "no/such/key", "x"); }).find("unknown tuning key") !=
+        std::string::npos);
 }
 
 TEST_CASE("store: failures are stored with their reason", "[store]") {
@@ -304,8 +304,7 @@ TEST_CASE("store: failures are stored with their reason", "[store]") {
   Measurement bad = Ok("P", 1);
   CHECK_FALSE(ParseMeasurementStatus("crashed").has_value());  // no such status to store
   bad.status = static_cast<MeasurementStatus>(99);
-  CHECK(ErrorOf([&] { store.Record(dev, bad); }).find("unknown measurement status 99") !=
-        std::string::npos);
+  CHECK(ErrorOf([&] { store.Record(dev, bad); }).find("unknown measurement status 99") != std::string::npos);
 }
 
 TEST_CASE("store: a newer schema is refused and the file left unchanged", "[store]") {
@@ -319,8 +318,7 @@ TEST_CASE("store: a newer schema is refused and the file left unchanged", "[stor
   const std::string before = ReadBytes(path);
   const std::string error = ErrorOf([&] { Store::Open(path); });
   CHECK(error.find(path) != std::string::npos);
-  CHECK(error.find("database schema version 7 is newer than this mace_tune (3)") !=
-        std::string::npos);
+  CHECK(error.find("database schema version 7 is newer than this mace_tune (3)") != std::string::npos);
   CHECK(ReadBytes(path) == before);
   CHECK_FALSE(fs::exists(path + "-wal"));
 }
@@ -449,7 +447,8 @@ TEST_CASE("store: final re-measurements round trip; the latest run's winner on a
   const std::string key = "gemm/M256_N256_K256/fp32";
   const int64_t run1 = store.BeginRun(dev, RunInfo{});
   store.RecordFinal(run1, key, "gemm", "d1",
-                    {{"A", 0, 165, {170, 171, 169}, 170, false}, {"B", 1, 166, {150, 151, 152}, 151, true},
+                    {{"A", 0, 165, {170, 171, 169}, 170, false},
+                     {"B", 1, 166, {150, 151, 152}, 151, true},
                      {"C", 2, 167, {}, 0, false}});
   const auto rows = store.Finals(run1, key);
   REQUIRE(rows.size() == 3);
@@ -482,8 +481,9 @@ TEST_CASE("store: device states and cool-downs round trip, NULLs kept", "[store]
   const int64_t dev = store.AddDevice(Fingerprint("cpu"), "pocl");
   store.AddInstance("gemm/M256_N256_K256/fp32", "gemm", 1, 1);
   const int64_t run = store.BeginRun(dev, RunInfo{});
-  store.RecordDeviceState(run, "start", {{"/sys/class/devfreq/gpu/cur_freq", 585.0, std::nullopt, "585000000"},
-                                         {"/sys/class/thermal/thermal_zone3/temp", std::nullopt, 45.5, "45500"}});
+  store.RecordDeviceState(run, "start",
+                          {{"/sys/class/devfreq/gpu/cur_freq", 585.0, std::nullopt, "585000000"},
+                           {"/sys/class/thermal/thermal_zone3/temp", std::nullopt, 45.5, "45500"}});
   store.RecordDeviceState(run, "end", {});
   const auto start = store.DeviceStates(run, "start");
   REQUIRE(start.size() == 2);

@@ -46,16 +46,15 @@ TEST_CASE("audit 6: an ssh user or host that ssh would read as an option, and un
   for (const char* good : {"/data/local/tmp/mace_tune/c1", ".mace_tune/t", "/home/pi/x+y,z=1@2%"}) {
     CHECK_NOTHROW(CheckRemotePath(good));
   }
-  for (const char* bad : {"/tmp/x;touch /tmp/PWN;x", "/tmp/$(id)", "/tmp/`id`", "a b", "-oX", "~/x", "a'b",
-                          "a\"b", "a|b", "a&b", "a\nb", "a:b", ""}) {
+  for (const char* bad : {"/tmp/x;touch /tmp/PWN;x", "/tmp/$(id)", "/tmp/`id`", "a b", "-oX", "~/x", "a'b", "a\"b",
+                          "a|b", "a&b", "a\nb", "a:b", ""}) {
     INFO(bad);
     CHECK_THROWS_WITH(CheckRemotePath(bad), Catch::Contains("only letters, digits"));
   }
 }
 
 TEST_CASE("shell quoting survives sh unchanged, and no word is ever interpreted") {
-  const std::vector<std::string> words = {"plain", "it's", "$(touch /tmp/mt_pwned)", "a b\tc", "`x`", "\"q\"",
-                                          "*",     ""};
+  const std::vector<std::string> words = {"plain", "it's", "$(touch /tmp/mt_pwned)", "a b\tc", "`x`", "\"q\"", "*", ""};
   std::string out;
   ProcessOptions options;
   options.capture = &out;

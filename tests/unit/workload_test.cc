@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Workload files: parsing, merging repeated keys, and clear errors for bad lines.
+#include "workloads/workload.h"
+
 #include "catch.h"
 #include "tuner/evaluator.h"
-#include "workloads/workload.h"
 
 using namespace mace_tune;
 
@@ -18,9 +19,10 @@ std::string ErrorOf(const std::string& text) {
 }  // namespace
 
 TEST_CASE("workload lines become distinct keys with counts and labels") {
-  const Workload w = ParseWorkload("w", "# a comment\n\ngemm:M=4,N=8,K=2:fp32  # first\n"
-                                        "gemm:K=2,M=4,N=8:fp32 # same key, other order\n"
-                                        "gemm:K=3,M=5,N=7:fp32\n");
+  const Workload w = ParseWorkload("w",
+                                   "# a comment\n\ngemm:M=4,N=8,K=2:fp32  # first\n"
+                                   "gemm:K=2,M=4,N=8:fp32 # same key, other order\n"
+                                   "gemm:K=3,M=5,N=7:fp32\n");
   REQUIRE(w.items.size() == 2);
   CHECK(w.items[0].key.ToString() == "gemm:K=2,M=4,N=8:fp32");
   CHECK(w.items[0].count == 2);

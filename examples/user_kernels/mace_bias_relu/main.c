@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
     const float want = in[i] + bias[c4 * 4 + lane];
     bad += out[i] != (want > 0 ? want : 0.0f);
   }
-  printf("bias_relu_app: N%d H%d W%d C%d, launch %s, local %zux%zux%zu, %d wrong\n", kN, kH, kW, kC,
-         AppOrigin(&launch), launch.local_size[0], launch.local_size[1], launch.local_size[2], bad);
+  printf("bias_relu_app: N%d H%d W%d C%d, launch %s, local %zux%zux%zu, %d wrong\n", kN, kH, kW, kC, AppOrigin(&launch),
+         launch.local_size[0], launch.local_size[1], launch.local_size[2], bad);
   clReleaseMemObject(din);
   clReleaseMemObject(dout);
   clReleaseMemObject(dbias);

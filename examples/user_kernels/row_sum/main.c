@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
     for (i = 0; i < kCols; ++i) sum += in[r * kCols + i];
     bad += !(fabs(sum - out[r]) <= 1e-3);
   }
-  printf("row_sum_app: %dx%d, launch %s, local %zu, %d wrong\n", kRows, kCols, AppOrigin(&launch),
-         launch.local_size[0], bad);
+  printf("row_sum_app: %dx%d, launch %s, local %zu, %d wrong\n", kRows, kCols, AppOrigin(&launch), launch.local_size[0],
+         bad);
   clReleaseMemObject(din);
   clReleaseMemObject(dout);
   clReleaseKernel(kernel);

@@ -8,8 +8,8 @@
 //   trailer : SHA-256 (32 bytes) over header and body
 // Readers skip sections whose tag they do not know, so older runtimes read newer files of the
 // same major version. A DEVC section starts a device group: a multi-device bundle is META, then
-// DEVC + its entries per device, then optionally one SIGN section (Ed25519) as the last section. Nothing from a file reaches the driver before magic, version, size,
-// digest and device have all been checked.
+// DEVC + its entries per device, then optionally one SIGN section (Ed25519) as the last section. Nothing from a file
+// reaches the driver before magic, version, size, digest and device have all been checked.
 #pragma once
 
 #include <array>
@@ -33,11 +33,11 @@ inline constexpr size_t kDigestSize = 32;
 
 // Section tags: four ASCII characters read as a little-endian u32.
 enum class SectionTag : uint32_t {
-  kMeta = 0x4154454d,     // "META": writer version, creation time
-  kDevice = 0x43564544,   // "DEVC": device fingerprint
-  kProgram = 0x474f5250,  // "PROG": one program entry
-  kTuned = 0x454e5554,    // "TUNE": one tuned-parameter entry
-  kSignature = 0x4e474953,  // "SIGN": Ed25519 signature, last section only
+  kMeta = 0x4154454d,         // "META": writer version, creation time
+  kDevice = 0x43564544,       // "DEVC": device fingerprint
+  kProgram = 0x474f5250,      // "PROG": one program entry
+  kTuned = 0x454e5554,        // "TUNE": one tuned-parameter entry
+  kSignature = 0x4e474953,    // "SIGN": Ed25519 signature, last section only
   kDescription = 0x43534544,  // "DESC": a user kernel's description (tuned-parameter files, 1.2)
 };
 

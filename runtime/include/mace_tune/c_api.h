@@ -5,10 +5,9 @@
 #ifndef MACE_TUNE_C_API_H_
 #define MACE_TUNE_C_API_H_
 
+#include <CL/cl.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <CL/cl.h>
 
 #include "mace_tune/export.h"
 

@@ -30,8 +30,8 @@ struct DeviceLimits {
   uint64_t max_work_group_size = 0;
   std::array<uint64_t, 3> max_work_item_sizes{{0, 0, 0}};
   uint64_t local_mem_size = 0;
-  bool image_support = false;       // CL_DEVICE_IMAGE_SUPPORT
-  uint64_t image2d_max_width = 0;   // 0 without image support
+  bool image_support = false;      // CL_DEVICE_IMAGE_SUPPORT
+  uint64_t image2d_max_width = 0;  // 0 without image support
   uint64_t image2d_max_height = 0;
   uint64_t max_mem_alloc_size = 0;  // CL_DEVICE_MAX_MEM_ALLOC_SIZE (0: unknown, not checked)
   uint64_t compute_units = 0;
@@ -41,9 +41,9 @@ struct DeviceLimits {
 Status QueryDeviceLimits(cl_device_id device, DeviceLimits* out) noexcept;
 
 struct FamilyInfo {
-  std::string_view name;     // tuning-key family, e.g. "gemm"
-  std::string_view program;  // program name, e.g. "gemm" (embedded kernels/gemm.cl for built-ins)
-  std::string_view kernel;   // kernel function name in it
+  std::string_view name;                     // tuning-key family, e.g. "gemm"
+  std::string_view program;                  // program name, e.g. "gemm" (embedded kernels/gemm.cl for built-ins)
+  std::string_view kernel;                   // kernel function name in it
   std::vector<std::string_view> shape_dims;  // dimensions a key must give, e.g. M, N, K
 };
 // Every family is a kernel description (kernels/*.toml for the built-ins; a user kernel's own file,

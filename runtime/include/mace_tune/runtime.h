@@ -121,9 +121,8 @@ class Runtime {
   Status Prepare(const std::string& tuning_key, PreparedKernel* out) noexcept;
 
   // A new kernel object (the caller releases it) of a program built with the given options.
-  Status CreateKernel(const std::string& program, const std::string& kernel_name,
-                      const std::string& build_options, cl_kernel* out,
-                      ProgramOrigin* origin = nullptr) noexcept;
+  Status CreateKernel(const std::string& program, const std::string& kernel_name, const std::string& build_options,
+                      cl_kernel* out, ProgramOrigin* origin = nullptr) noexcept;
 
   // The OpenCL C source of a user kernel's program (its description's kernel.program, by default
   // its name): what the runtime builds when no binary matches. The tuned-parameter file already

@@ -24,8 +24,8 @@ enum class StatusCode : int {
   kOpenClError,         // an OpenCL call failed
   kInternal,            // a bug: an exception escaped where none should
   // Added in 0.2.0; the numbers above never change (the C API returns them).
-  kSignatureInvalid,    // a signature was required and is missing, wrong or from another key
-  kUnsupported,         // a feature this build lacks (e.g. signatures without libsodium)
+  kSignatureInvalid,  // a signature was required and is missing, wrong or from another key
+  kUnsupported,       // a feature this build lacks (e.g. signatures without libsodium)
 };
 
 const char* StatusCodeName(StatusCode code) noexcept;
