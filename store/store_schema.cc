@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iterator>
 #include <string>
 
@@ -123,20 +125,45 @@ using Migration = void (*)(const Db&);
 constexpr Migration kMigrations[] = {CreateV1, V1ToV2, V2ToV3};
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per version");
 
+// What a file says it is, read in one read transaction: a store being created by another process
+// commits its tables and its version together, so the three are never seen half-way.
+struct FileHeader {
+  int64_t version = 0;
+  int64_t application_id = 0;
+  int64_t objects = 0;  // entries in sqlite_master
+};
+
+FileHeader ReadHeader(const Db& db) {
+  try {
+    Transaction snapshot(db, Transaction::Mode::kDeferred);
+    FileHeader h;
+    h.version = db.QueryInt64("PRAGMA user_version");  // the first read of the file's header
+    h.application_id = db.QueryInt64("PRAGMA application_id");
+    h.objects = db.QueryInt64("SELECT COUNT(*) FROM sqlite_master");
+    snapshot.Commit();
+    return h;
+  } catch (const StoreError& e) {
+    if (e.code() != SQLITE_NOTADB) throw;
+    throw StoreError(db.path() +
+                         ": not a SQLite database (SQLite: file is not a database); "
+                         "refusing to use it as a mace_tune store",
+                     e.code());
+  }
+}
+
 // Refusals happen before the first write, so a file that is not ours is left byte for byte.
-void CheckOpenable(const Db& db, int64_t version, int64_t application_id) {
-  const std::string& path = db.path();
-  if (application_id != kApplicationId && (application_id != 0 || version != 0)) {
+void CheckOpenable(const std::string& path, const FileHeader& h) {
+  if (h.application_id != kApplicationId && (h.application_id != 0 || h.version != 0)) {
     throw StoreError(
         fmt::format("{}: not a mace_tune database (application_id {:#x}, "
                     "user_version {})",
-                    path, application_id, version));
+                    path, h.application_id, h.version));
   }
-  if (version > Store::kSchemaVersion) {
-    throw StoreError(fmt::format("{}: database schema version {} is newer than this mace_tune ({})", path, version,
+  if (h.version > Store::kSchemaVersion) {
+    throw StoreError(fmt::format("{}: database schema version {} is newer than this mace_tune ({})", path, h.version,
                                  Store::kSchemaVersion));
   }
-  if (version == 0 && db.QueryInt64("SELECT COUNT(*) FROM sqlite_master") > 0) {
+  if (h.version == 0 && h.objects > 0) {
     throw StoreError(path + ": a SQLite database of another application, not a mace_tune store");
   }
 }
@@ -157,61 +184,68 @@ void Migrate(const Db& db) {
 
 }  // namespace
 
+namespace {
+
+// A new store is built aside (schema, WAL mode) and linked into place whole, so no other process
+// ever sees it half-made, and a failure removes only our own file, never one another process made.
+// link() does not replace: when another process got there first, its store is the one used.
+void CreateStoreFile(const std::string& path) {
+  const std::string aside = fmt::format("{}.creating.{}", path, ::getpid());
+  auto remove_aside = [&] {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((aside + suffix).c_str());
+  };
+  remove_aside();  // left by a process of ours with this pid that was killed
+  try {
+    PrepareSchema(Db::Open(aside));  // closed here: the WAL is checkpointed into the file
+  } catch (const StoreError&) {
+    remove_aside();
+    throw;
+  }
+  if (::link(aside.c_str(), path.c_str()) != 0 && errno != EEXIST) {
+    // A file system without hard links (FAT on an SD card): rename, unless the store appeared.
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 && ::rename(aside.c_str(), path.c_str()) != 0) {
+      const int err = errno;
+      remove_aside();
+      throw StoreError(fmt::format("{}: cannot create the store: {}", path, std::strerror(err)));
+    }
+  }
+  remove_aside();
+}
+
+}  // namespace
+
 Db OpenStoreFile(const std::string& path) {
   struct stat info {};
   const bool existed = ::stat(path.c_str(), &info) == 0;
   if (existed && !S_ISREG(info.st_mode)) {
     throw StoreError(path + ": not a regular file; refusing to use it as a mace_tune store");
   }
-  try {
-    Db db = Db::Open(path);
-    PrepareSchema(db);
-    return db;
-  } catch (const StoreError&) {
-    if (!existed) {  // the connection is closed by now: remove what SQLite created
-      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
-    }
-    throw;
-  }
+  if (!existed) CreateStoreFile(path);
+  Db db = Db::Open(path);
+  PrepareSchema(db);
+  return db;
 }
 
 int64_t ReadOnlySchemaVersion(const std::string& path) {
   const Db db = Db::OpenHandle(path, path.c_str(), SQLITE_OPEN_READONLY);
-  int64_t version = 0, application_id = 0;
-  try {
-    version = db.QueryInt64("PRAGMA user_version");
-    application_id = db.QueryInt64("PRAGMA application_id");
-  } catch (const StoreError& e) {
-    if (e.code() != SQLITE_NOTADB) throw;
-    throw StoreError(path + ": not a SQLite database (SQLite: file is not a database)", e.code());
-  }
-  CheckOpenable(db, version, application_id);
-  if (version == 0) throw StoreError(path + ": an empty file or database, not a mace_tune store");
-  return version;
+  const FileHeader header = ReadHeader(db);
+  CheckOpenable(path, header);
+  if (header.version == 0) throw StoreError(path + ": an empty file or database, not a mace_tune store");
+  return header.version;
 }
 
 void PrepareSchema(const Db& db) {
   const std::string& path = db.path();
   db.SetBusyTimeout(kBusyTimeoutMs);
-  int64_t version = 0;
-  int64_t application_id = 0;
-  try {
-    version = db.QueryInt64("PRAGMA user_version");  // the first read of the file's header
-    application_id = db.QueryInt64("PRAGMA application_id");
-  } catch (const StoreError& e) {
-    if (e.code() != SQLITE_NOTADB) throw;
-    throw StoreError(path +
-                         ": not a SQLite database (SQLite: file is not a database); "
-                         "refusing to use it as a mace_tune store",
-                     e.code());
-  }
-  CheckOpenable(db, version, application_id);
+  const FileHeader header = ReadHeader(db);
+  CheckOpenable(path, header);
   const std::string mode = db.QueryText("PRAGMA journal_mode = WAL");
   if (mode != "wal" && mode != "memory") {
     throw StoreError(path + ": cannot switch to WAL journal mode (still '" + mode + "')");
   }
   db.Exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
-  if (version < Store::kSchemaVersion) Migrate(db);
+  if (header.version < Store::kSchemaVersion) Migrate(db);
 }
 
 }  // namespace detail

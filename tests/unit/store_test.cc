@@ -13,6 +13,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "catch.h"
 #include "store/sqlite_db.h"
@@ -147,6 +148,39 @@ TEST_CASE("store: claims keep two tune processes from measuring one config twice
   CHECK(store.Claim(dev, m.tuning_key, "LX=16", m.source_digest) == ClaimResult::kClaimed);
   store.ReleaseClaims();
   CHECK(raw.QueryInt64("SELECT COUNT(*) FROM claims") == 0);
+}
+
+TEST_CASE("store: a file another process is creating is never taken for a foreign one", "[store]") {
+  // The creator commits the tables and the version together; a reader that looked at them in two
+  // reads could see version 0 and tables, and refuse the store as another application's.
+  TempDir dir;
+  std::vector<std::string> errors;
+  for (int i = 0; i < 150 && errors.empty(); ++i) {
+    const std::string path = dir.File("c" + std::to_string(i) + ".db");
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      try {
+        Store::Open(path);
+      } catch (...) {
+        _exit(1);
+      }
+      _exit(0);
+    }
+    int status = 0;
+    while (waitpid(child, &status, WNOHANG) == 0) {
+      if (!fs::exists(path)) continue;
+      try {
+        Store::Open(path);
+      } catch (const StoreError& e) {
+        errors.push_back(e.what());
+      }
+    }
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  INFO((errors.empty() ? std::string() : errors.front()));
+  CHECK(errors.empty());
 }
 
 TEST_CASE("store: Record and Find round trip, samples included", "[store]") {
