@@ -7,7 +7,10 @@
 // budget over regions the trees cannot tell apart. The genetic algorithm's crossover reaches such
 // a needle, as a combination of values that several good configs hold, but blindly. Here every
 // second proposal (once 16 configs are known) is, of 200 offspring of the 16 best configs, the
-// unseen valid one the trees predict fastest; the others are `model`'s. Crossover treats an axis'
+// unseen valid one the trees predict fastest; the others are `model`'s, except that when the best
+// configs have no unseen neighbours left, recombination also takes the place of expected
+// improvement (on the convolution needle: 94% -> 100% and 90% -> 98% of 200 seeds within 300
+// evaluations; unchanged elsewhere, where the steps rarely run out). Crossover treats an axis'
 // values as labels, which suits categorical axes, and only valid offspring are screened, which
 // suits sparse, constrained spaces.
 #include "model_based.h"
@@ -22,6 +25,7 @@ std::unique_ptr<SearchStrategy> MakeHybrid(const SearchSpace& space, const Strat
   s.recombine_every = 2;
   s.parents = 16;
   s.children = 200;
+  s.recombine_when_stalled = true;
   // Refitting at every proposal cost ~30 ms at 1,000 evaluations of an 18,000-config space; once
   // per 10% of growth the cost stays a few ms (bench/strategy_bench) and the replays did not move.
   s.refit_growth = 0.10;

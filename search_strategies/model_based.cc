@@ -61,11 +61,11 @@ class ModelBased final : public SearchStrategy {
       pick = seen_.RandomUnseen(rng_);
     } else {
       if (Stale(ranked.size())) Fit(ranked);
-      if (settings_.recombine_from > 0 && ranked.size() >= settings_.recombine_from &&
-          ++turns_ % settings_.recombine_every == 0) {
+      if (Recombining(ranked) && ++turns_ % settings_.recombine_every == 0) {
         pick = Recombine(ranked);
       }
       if (!pick) pick = Local(ranked);
+      if (!pick && settings_.recombine_when_stalled && Recombining(ranked)) pick = Recombine(ranked);
       if (!pick) pick = ByExpectedImprovement(ranked);
     }
     if (pick) seen_.Mark(*pick);
@@ -86,6 +86,10 @@ class ModelBased final : public SearchStrategy {
   }
 
  private:
+  bool Recombining(const std::vector<size_t>& ranked) const {
+    return settings_.recombine_from > 0 && ranked.size() >= settings_.recombine_from;
+  }
+
   // Whether to refit the trees: always for `model`; for `hybrid` once the history grew by
   // refit_growth since the last fit (every 100th evaluation at 1,000), which keeps a proposal's
   // cost near flat as the history grows, while trees fitted on 90% of it predict alike.

@@ -16,6 +16,9 @@ struct ModelSettings {
   // Evaluations before recombination takes turns (0: never); then every n-th proposal is the
   // offspring of the best `parents` configs, of `children` drawn, that the trees predict fastest.
   size_t recombine_from = 0, recombine_every = 2, parents = 16, children = 200;
+  // Once recombining, also recombine instead of expected improvement when the best configs have
+  // no unseen neighbours left (the local search has stalled).
+  bool recombine_when_stalled = false;
   // Refit the trees only once the history grew by this fraction since the last fit (0: always).
   double refit_growth = 0;
   // Local-size axes beyond LX/LY/LZ: Kernel Tuner's block_size_x/y/z and CLBlast's MDIMC/NDIMC.
