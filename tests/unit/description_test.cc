@@ -5,6 +5,8 @@
 // truncated payload; every built-in family loads.
 #include <unistd.h>
 
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -14,6 +16,7 @@
 #include "catch.h"
 #include "kernels/description_file.h"
 #include "kernels/kernel_family.h"
+#include "kernels/tensor_io.h"
 
 namespace mace_tune {
 namespace {
@@ -109,6 +112,48 @@ DeviceLimits Device() {
 }
 
 }  // namespace
+
+TEST_CASE("host data in each element type: its width, clamped to its range, NaN as all bits set", "[description]") {
+  using desc::ElemType;
+  const std::vector<float> values = {-300.5f, -1.0f, 0.0f, 7.0f, 70000.0f, NAN};
+  struct Case {
+    ElemType type;
+    size_t size;
+    std::vector<float> back;  // what decoding gives
+  };
+  const float kNan = NAN;
+  const std::vector<Case> cases = {
+      {ElemType::kChar, 1, {-128, -1, 0, 7, 127, -1}},
+      {ElemType::kUchar, 1, {0, 0, 0, 7, 255, 255}},
+      {ElemType::kShort, 2, {-300, -1, 0, 7, 32767, -1}},
+      {ElemType::kUshort, 2, {0, 0, 0, 7, 65535, 65535}},
+      {ElemType::kInt, 4, {-300, -1, 0, 7, 70000, -1}},
+      {ElemType::kUint, 4, {0, 0, 0, 7, 70000, 4294967295.0f}},
+      {ElemType::kLong, 8, {-300, -1, 0, 7, 70000, -1}},
+      {ElemType::kUlong, 8, {0, 0, 0, 7, 70000, 18446744073709551615.0f}},
+      {ElemType::kFloat, 4, {-300.5f, -1, 0, 7, 70000, kNan}},
+      {ElemType::kHalf, 2, {-300.5f, -1, 0, 7, INFINITY, kNan}},
+  };
+  for (const Case& c : cases) {
+    INFO(desc::ElemTypeName(c.type));
+    const std::vector<uint8_t> bytes = EncodeElements(c.type, values);
+    REQUIRE(bytes.size() == values.size() * c.size);
+    const std::vector<float> back = DecodeElements(c.type, bytes.data(), values.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      INFO(i);
+      if (std::isnan(c.back[i])) {
+        CHECK(std::isnan(back[i]));
+      } else {
+        CHECK(back[i] == c.back[i]);
+      }
+    }
+  }
+  // The bytes are the type's own: little-endian two's complement for int16_t -300.
+  const std::vector<uint8_t> s = EncodeElements(ElemType::kShort, {-300.0f});
+  int16_t v = 0;
+  std::memcpy(&v, s.data(), 2);
+  CHECK(v == -300);
+}
 
 TEST_CASE("a valid user description loads, with its source", "[description]") {
   TempDir dir;
