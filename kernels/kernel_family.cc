@@ -4,6 +4,7 @@
 #include "kernels/kernel_family.h"
 
 #include <stdexcept>
+#include <type_traits>
 
 #include "kernels/family_util.h"
 #include "runtime/cl/cl_core.h"
@@ -12,37 +13,15 @@ namespace mace_tune {
 namespace {
 
 void SetScalar(cl_kernel kernel, cl_uint index, const desc::ArgValue& a) {
-  switch (a.type) {
-    case desc::ElemType::kFloat:
+  if (a.type == desc::ElemType::kHalf) throw std::invalid_argument(a.name + ": half scalars are not supported");
+  desc::VisitHostType(a.type, [&](auto tag) {
+    using T = decltype(tag);  // OpenCL's scalar types are these fixed-width host types
+    if constexpr (std::is_same_v<T, float>) {
       SetArg(kernel, index, static_cast<cl_float>(a.real));
-      return;
-    case desc::ElemType::kChar:
-      SetArg(kernel, index, static_cast<cl_char>(a.value));
-      return;
-    case desc::ElemType::kUchar:
-      SetArg(kernel, index, static_cast<cl_uchar>(a.value));
-      return;
-    case desc::ElemType::kShort:
-      SetArg(kernel, index, static_cast<cl_short>(a.value));
-      return;
-    case desc::ElemType::kUshort:
-      SetArg(kernel, index, static_cast<cl_ushort>(a.value));
-      return;
-    case desc::ElemType::kUint:
-      SetArg(kernel, index, static_cast<cl_uint>(a.value));
-      return;
-    case desc::ElemType::kLong:
-      SetArg(kernel, index, static_cast<cl_long>(a.value));
-      return;
-    case desc::ElemType::kUlong:
-      SetArg(kernel, index, static_cast<cl_ulong>(a.value));
-      return;
-    case desc::ElemType::kHalf:
-      throw std::invalid_argument(a.name + ": half scalars are not supported");
-    default:
-      SetArg(kernel, index, static_cast<cl_int>(a.value));
-      return;
-  }
+    } else {
+      SetArg(kernel, index, static_cast<T>(a.value));
+    }
+  });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "runtime/cl/cl_core.h"
 
@@ -136,81 +137,34 @@ std::vector<float> UnpadNhwc4(const std::vector<float>& nhwc4, const std::array<
 std::vector<uint8_t> EncodeElements(desc::ElemType type, const std::vector<float>& values) {
   std::vector<uint8_t> out;
   out.reserve(values.size() * desc::ElemSize(type));
-  for (const float v : values) {
-    switch (type) {
-      case desc::ElemType::kHalf:
-        Put(&out, FloatToHalf(v));
-        break;
-      case desc::ElemType::kChar:
-        Put(&out, ToInt<int8_t>(v));
-        break;
-      case desc::ElemType::kUchar:
-        Put(&out, ToInt<uint8_t>(v));
-        break;
-      case desc::ElemType::kShort:
-        Put(&out, ToInt<int16_t>(v));
-        break;
-      case desc::ElemType::kUshort:
-        Put(&out, ToInt<uint16_t>(v));
-        break;
-      case desc::ElemType::kInt:
-        Put(&out, ToInt<int32_t>(v));
-        break;
-      case desc::ElemType::kUint:
-        Put(&out, ToInt<uint32_t>(v));
-        break;
-      case desc::ElemType::kLong:
-        Put(&out, ToInt<int64_t>(v));
-        break;
-      case desc::ElemType::kUlong:
-        Put(&out, ToInt<uint64_t>(v));
-        break;
-      default:
-        Put(&out, v);
-        break;
-    }
+  if (type == desc::ElemType::kHalf) {
+    for (const float v : values) Put(&out, FloatToHalf(v));
+    return out;
   }
+  desc::VisitHostType(type, [&](auto tag) {
+    using T = decltype(tag);
+    for (const float v : values) {
+      if constexpr (std::is_same_v<T, float>) {
+        Put(&out, v);
+      } else {
+        Put(&out, ToInt<T>(v));
+      }
+    }
+  });
   return out;
 }
 
 std::vector<float> DecodeElements(desc::ElemType type, const uint8_t* bytes, size_t count) {
   std::vector<float> out(count);
   const size_t size = desc::ElemSize(type);
-  for (size_t i = 0; i < count; ++i) {
-    const uint8_t* p = bytes + i * size;
-    switch (type) {
-      case desc::ElemType::kHalf:
-        out[i] = HalfToFloat(Get<uint16_t>(p));
-        break;
-      case desc::ElemType::kChar:
-        out[i] = Get<int8_t>(p);
-        break;
-      case desc::ElemType::kUchar:
-        out[i] = Get<uint8_t>(p);
-        break;
-      case desc::ElemType::kShort:
-        out[i] = Get<int16_t>(p);
-        break;
-      case desc::ElemType::kUshort:
-        out[i] = Get<uint16_t>(p);
-        break;
-      case desc::ElemType::kInt:
-        out[i] = static_cast<float>(Get<int32_t>(p));
-        break;
-      case desc::ElemType::kUint:
-        out[i] = static_cast<float>(Get<uint32_t>(p));
-        break;
-      case desc::ElemType::kLong:
-        out[i] = static_cast<float>(Get<int64_t>(p));
-        break;
-      case desc::ElemType::kUlong:
-        out[i] = static_cast<float>(Get<uint64_t>(p));
-        break;
-      default:
-        out[i] = Get<float>(p);
-        break;
-    }
+  if (type == desc::ElemType::kHalf) {
+    for (size_t i = 0; i < count; ++i) out[i] = HalfToFloat(Get<uint16_t>(bytes + i * size));
+    return out;
   }
+  desc::VisitHostType(type, [&](auto tag) {
+    using T = decltype(tag);
+    for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(Get<T>(bytes + i * size));
+  });
   return out;
 }
 

@@ -31,6 +31,33 @@ size_t ElemSize(ElemType type);  // kReal: 4
 const char* ElemTypeName(ElemType type);
 bool IsFloating(ElemType type);
 
+// Calls f(T{}) with the host type that holds an element of `type`: the fixed-width integer of an
+// integer type, float for float (and kReal, which is resolved before data is made). Half has no
+// host type: callers handle it before they visit.
+template <typename F>
+decltype(auto) VisitHostType(ElemType type, F&& f) {
+  switch (type) {
+    case ElemType::kChar:
+      return f(int8_t{});
+    case ElemType::kUchar:
+      return f(uint8_t{});
+    case ElemType::kShort:
+      return f(int16_t{});
+    case ElemType::kUshort:
+      return f(uint16_t{});
+    case ElemType::kInt:
+      return f(int32_t{});
+    case ElemType::kUint:
+      return f(uint32_t{});
+    case ElemType::kLong:
+      return f(int64_t{});
+    case ElemType::kUlong:
+      return f(uint64_t{});
+    default:
+      return f(float{});
+  }
+}
+
 // One kernel argument of one instance and config, every expression evaluated.
 struct ArgValue {
   std::string name;
