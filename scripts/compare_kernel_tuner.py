@@ -217,24 +217,38 @@ def run(cmd: List[str], **kw) -> str:
     return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout
 
 
-def ours(mace: str, spec: str, strategies: str, a: argparse.Namespace, cache: str) -> dict:
-    """Our replay's JSON, from an earlier run of the same binary, space and options when saved."""
-    with open(mace, "rb") as f:
-        tool = hashlib.sha256(f.read()).hexdigest()
-    with open(cache, "rb") as f:
-        space = hashlib.sha256(f.read()).hexdigest()
-    key = {"tool": tool, "space": space, "strategies": strategies, "seeds": a.seeds, "first_seed": a.first_seed,
-           "max_evals": a.max_evals}
-    saved = cache + ".ours.json"
-    if os.path.exists(saved):
-        with open(saved) as f:
+def sha256_of(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def saved_results(path: str, key: dict) -> Optional[dict]:
+    """What an earlier run saved at `path` under the same key, or None: results are reused only for
+    the same inputs and options."""
+    if os.path.exists(path):
+        with open(path) as f:
             old = json.load(f)
         if old.get("key") == key:
-            return old["results"]
+            return old
+    return None
+
+
+def save_results(path: str, key: dict, **fields) -> None:
+    with open(path, "w") as f:
+        json.dump({"key": key, **fields}, f)
+
+
+def ours(mace: str, spec: str, strategies: str, a: argparse.Namespace, cache: str) -> dict:
+    """Our replay's JSON, from an earlier run of the same binary, space and options when saved."""
+    key = {"tool": sha256_of(mace), "space": sha256_of(cache), "strategies": strategies, "seeds": a.seeds,
+           "first_seed": a.first_seed, "max_evals": a.max_evals}
+    saved = cache + ".ours.json"
+    old = saved_results(saved, key)
+    if old is not None:
+        return old["results"]
     out = json.loads(run([mace, "replay", "--strategy", strategies, "--seeds", str(a.seeds), "--first-seed",
                           str(a.first_seed), "--max-evals", str(a.max_evals), "--space", spec, "--json"]))
-    with open(saved, "w") as f:
-        json.dump({"key": key, "results": out}, f)
+    save_results(saved, key, results=out)
     return out
 
 
@@ -247,23 +261,18 @@ def fmt_median(m: float, limit: int) -> str:
 def kernel_tuner_runs(cache: str, a: argparse.Namespace) -> Tuple[dict, float]:
     """Kernel Tuner's results on `cache`, from an earlier run of the same space, strategies, seeds
     and budget when one was saved beside it (so a change on our side reruns only ours)."""
-    with open(cache, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    key = {"cache_sha256": digest, "strategies": a.kt, "seeds": a.seeds, "first_seed": a.first_seed,
+    key = {"cache_sha256": sha256_of(cache), "strategies": a.kt, "seeds": a.seeds, "first_seed": a.first_seed,
            "max_evals": a.max_evals}
     saved = cache + ".kt_results.json"
-    if os.path.exists(saved):
-        with open(saved) as f:
-            old = json.load(f)
-        if old.get("key") == key:
-            return old["results"], old["wall_s"]
+    old = saved_results(saved, key)
+    if old is not None:
+        return old["results"], old["wall_s"]
     t0 = time.time()
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     kt = json.loads(run([a.kt_python, os.path.abspath(__file__), "--kt-worker", cache, a.kt, str(a.seeds),
                          str(a.first_seed), str(a.max_evals), str(a.jobs)], env=env))
     wall = time.time() - t0
-    with open(saved, "w") as f:
-        json.dump({"key": key, "results": kt, "wall_s": wall}, f)
+    save_results(saved, key, results=kt, wall_s=wall)
     return kt, wall
 
 
