@@ -8,6 +8,7 @@
 // groups per local slice) and LX, LY, LZ (the work-group size). BIAS, ACT, FP16, IMG: mt_tensor.cl.
 // Work-items: x = block of PK channel groups, y = block of PW output pixels of a row,
 // z = n*OH + oh. Global sizes are rounded up to the local size; every store is guarded.
+// GEMM=1 is the GEMM variant instead (at the end): TM, TN, VW, STRN, GEMM_KT, LX, LY as gemm.cl's.
 #include "mt_tensor.cl"
 
 #ifndef S
@@ -21,6 +22,33 @@
 #endif
 #ifndef LOCAL
 #define LOCAL 0
+#endif
+#ifndef GEMM
+#define GEMM 0
+#endif
+#if GEMM
+#ifndef TM
+#define TM 4
+#endif
+#ifndef TN
+#define TN 8
+#endif
+#ifndef VW
+#define VW 4
+#endif
+#ifndef GEMM_KT
+#define GEMM_KT 16
+#endif
+#ifndef LX
+#define LX 8
+#endif
+#ifndef LY
+#define LY 8
+#endif
+#define KT GEMM_KT  // floats per k-slice (the description passes 4 * KT channel groups)
+#define GEMM_TILED 1
+#define GEMM_A_ROW_TABLE (S != 1)
+#include "gemm_tile.cl"
 #endif
 
 #if BIAS
@@ -42,7 +70,9 @@
     for (int i = 0; i < PW; ++i) acc[i][j] = b_;                \
   }
 
-#if !LOCAL
+#if GEMM
+// (defined at the end)
+#elif !LOCAL
 
 // Direct variant: each item streams its PW input pixels and its 4*PK weight rows per channel
 // group from global memory; a weight float4 serves PW pixels, an input float4 serves PK groups.
@@ -176,3 +206,53 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, LZ))) void conv2d_1x1(
 }
 
 #endif  // LOCAL
+
+#if GEMM
+
+#if IMG || FP16
+#error "GEMM=1 reads and writes fp32 buffers"
+#endif
+
+// mt_activate on one value (this variant holds single outputs).
+inline float mt_activate1(float x) { return mt_activate((float4)(x)).s0; }
+
+// GEMM variant: the convolution as the GEMM it is, on gemm.cl's tiled core (gemm_tile.cl):
+// A = the input pixels [N*OH*OW][C4*4] (at stride 1 the NHWC4 buffer itself; at stride 2 each
+// tile's rows are gathered through a table of where its pixels start), B = wt [C4*4][K4*4],
+// C = out [N*OH*OW][K4*4]; bias and activation are applied in registers before the store.
+// Work-items: x = ceil(K4*4 / TN) column blocks, y = ceil(N*OH*OW / TM) pixel blocks.
+__kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void conv2d_1x1(
+    const int N, const int H, const int W, const int C4, const int OH, const int OW, const int K4,
+    TENSOR_IN in, ARRAY_IN wt BIAS_ARG, TENSOR_OUT out) {
+  GEMM_TILE_LOCALS;
+  const int M = N * OH * OW, cols = K4 * 4, depth = C4 * 4;
+#if GEMM_A_ROW_TABLE
+  __local int a_rows[TILE_M];
+  const int tile_row0 = (int)get_group_id(1) * TILE_M;
+  for (int r = (int)(get_local_id(1) * LX + get_local_id(0)); r < TILE_M; r += WG_SIZE) {
+    const int p = min(tile_row0 + r, M - 1);
+    const int n = p / (OH * OW), q = p - n * (OH * OW);
+    const int oh = q / OW, ow = q - oh * OW;
+    a_rows[r] = ((n * H + oh * S) * W + ow * S) * depth;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+#else
+  __local const int* a_rows = 0;
+#endif
+  float acc[TM][TN];
+  GemmTileAccumulate(M, cols, depth, in, wt, As, Bs, a_rows, acc);
+#pragma unroll
+  for (int j = 0; j < TN; ++j) {
+#if BIAS
+    const int col = GemmItemColumn(j);
+    const float b = col < cols ? bias[col] : 0.0f;
+#else
+    const float b = 0.0f;
+#endif
+#pragma unroll
+    for (int i = 0; i < TM; ++i) acc[i][j] = mt_activate1(acc[i][j] + b);
+  }
+  GemmTileStore(out, M, cols, acc);
+}
+
+#endif  // GEMM

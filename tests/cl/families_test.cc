@@ -3,6 +3,8 @@
 // on its awkward test shapes, against the CPU reference, through the tuner's own run-and-verify
 // path: the embedded source, the runtime's build options and geometry, poisoned outputs.
 #include <cstdio>
+#include <memory>
+#include <vector>
 
 #include "catch.h"
 #include "family_sweep.h"
@@ -24,6 +26,53 @@ TEST_CASE("every family variant matches its reference") {
     CHECK(r.runs > 0);
     CHECK(r.failures.empty());
   }
+}
+
+// conv2d_1x1's GEMM variant (GEMM=1: gemm_tile.cl's core, which gemm_test covers in depth) with
+// real work-groups: the sweep above runs it on one item per group only (its default local size has
+// LZ > 1). What is its own: the row table of stride 2, bias and activation per column (strided
+// columns or not), output channels and pixels that end inside a tile.
+TEST_CASE("conv2d_1x1's GEMM variant matches its reference with real work-groups") {
+  const KernelFamily* family = FindKernelFamily("conv2d_1x1");
+  REQUIRE(family != nullptr);
+  auto& dev = test::Device();
+  DeviceLimits limits;
+  REQUIRE(QueryDeviceLimits(dev.device(), &limits).ok());
+  std::vector<std::unique_ptr<InstanceData>> data;
+  std::vector<TuningKey> keys;
+  // Large enough that no config below is pruned (a tile at most twice the work), with output
+  // channels (72) and pixels (90 at stride 2, 35) that end inside a tile.
+  for (const char* text : {"conv2d_1x1:ACT=4,BIAS=1,C=19,H=10,K=66,N=3,S=2,W=11:fp32",
+                           "conv2d_1x1:ACT=1,BIAS=0,C=21,H=7,K=70,N=1,S=1,W=5:fp32"}) {
+    TuningKey key;
+    REQUIRE(TuningKey::Parse(text, &key).ok());
+    keys.push_back(key);
+    data.push_back(
+        std::make_unique<InstanceData>(dev.context.get(), dev.device(), dev.queue.get(), *family, key, 7, limits));
+  }
+  const std::vector<std::pair<int64_t, int64_t>> local_sizes = {{4, 4}, {8, 2}, {2, 8}, {1, 16}};
+  int variants = 0, runs = 0;
+  for (const int64_t tm : {4, 8})
+    for (const int64_t tn : {4, 8, 16})
+      for (const int64_t vw : {4, 8})
+        for (const int64_t strn : {0, 1}) {
+          if (tn % vw != 0) continue;
+          const auto [lx, ly] = local_sizes[static_cast<size_t>(variants) % local_sizes.size()];
+          const ParamMap params = {
+              {"GEMM", 1},  {"TM", tm}, {"TN", tn}, {"VW", vw}, {"STRN", strn}, {"KT", 2 << (variants % 3)},
+              {"LOCAL", 1}, {"IMG", 0}, {"PW", 1},  {"PK", 1},  {"LX", lx},     {"LY", ly},
+              {"LZ", 1}};
+          ++variants;
+          for (size_t k = 0; k < keys.size(); ++k) {
+            ++runs;
+            const std::string why = RunAndVerify(dev.context.get(), dev.device(), dev.queue.get(), *data[k], *family,
+                                                 keys[k], params, limits);
+            INFO(keys[k].ToString() << " " << FormatParams(params) << ": " << why);
+            CHECK(why.empty());
+          }
+        }
+  std::printf("conv2d_1x1 GEMM=1: %d variants, %d runs\n", variants, runs);
+  CHECK(variants == 20);
 }
 
 TEST_CASE("a wrong kernel is caught by the sweep's verification") {
