@@ -256,7 +256,7 @@ void AddEvaluationOptions(CLI::App* cmd, TuneOptions& o) {
   cmd->add_option("--build-jobs", o.build_jobs,
                   "worker processes that build the next candidates ahead and evaluate them (one times at a "
                   "time; on a CPU device the others are paused meanwhile); 0 = off (measured no faster on "
-                  "NVIDIA's OpenCL, which compiles one program at a time per machine: docs/performance.md)")
+                  "NVIDIA's OpenCL, where builds side by side each take longer: docs/performance.md)")
       ->capture_default_str()
       ->check(IntWithin(0, 64));
   cmd->add_option("--storage", request.storage,
