@@ -27,25 +27,10 @@
 #define GEMM 0
 #endif
 #if GEMM
-#ifndef TM
-#define TM 4
+// gemm_tile.cl's KT is in floats: the description passes 4 * KT channel groups as GEMM_KT.
+#ifdef GEMM_KT
+#define KT GEMM_KT
 #endif
-#ifndef TN
-#define TN 8
-#endif
-#ifndef VW
-#define VW 4
-#endif
-#ifndef GEMM_KT
-#define GEMM_KT 16
-#endif
-#ifndef LX
-#define LX 8
-#endif
-#ifndef LY
-#define LY 8
-#endif
-#define KT GEMM_KT  // floats per k-slice (the description passes 4 * KT channel groups)
 #define GEMM_TILED 1
 #define GEMM_A_ROW_TABLE (S != 1)
 #include "gemm_tile.cl"

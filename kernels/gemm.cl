@@ -9,31 +9,10 @@
 // neighbouring items read neighbouring local-memory words, CLBlast's STRN).
 // The global size is rounded up to the local size, so every access is guarded: any M, N, K >= 1 works.
 
-#ifndef TM
-#define TM 4
-#endif
-#ifndef TN
-#define TN 4
-#endif
-#ifndef VW
-#define VW 4
-#endif
 #ifndef LOCAL
 #define LOCAL 0
 #endif
-#if LOCAL
-#ifndef KT
-#define KT 16
-#endif
-#ifndef LX
-#define LX 8
-#endif
-#ifndef LY
-#define LY 8
-#endif
-#endif
-
-#define GEMM_TILED LOCAL
+#define GEMM_TILED LOCAL  // TM, TN, VW, KT, LX, LY, STRN: gemm_tile.cl (and its defaults)
 #include "gemm_tile.cl"
 
 #if !LOCAL

@@ -3,13 +3,33 @@
 // Each work-item accumulates a TM x TN block of C in registers; B is read and C written VW floats
 // at a time along N.
 //
-// The includer defines TM, TN, VW (vector width along N, divides TN); for the tiled core
-// (GEMM_TILED=1) also KT (k-slice depth), LX, LY (the work-group size, fixed at compile time),
-// STRN (0: an item's TN columns are adjacent; 1: its TN/VW vectors lie LX*VW apart in the tile,
-// so neighbouring items read neighbouring local-memory words, CLBlast's STRN) and optionally
-// GEMM_A_ROW_TABLE (rows of A start at a_rows[r] rather than at row * K).
+// The includer defines (-D or #define; the defaults below otherwise) TM, TN, VW (vector width
+// along N, divides TN); for the tiled core (GEMM_TILED=1) also KT (k-slice depth), LX, LY (the
+// work-group size, fixed at compile time), STRN (0: an item's TN columns are adjacent; 1: its TN/VW
+// vectors lie LX*VW apart in the tile, so neighbouring items read neighbouring local-memory words,
+// CLBlast's STRN) and optionally GEMM_A_ROW_TABLE (rows of A start at a_rows[r], not at row * K).
+#ifndef TM
+#define TM 4
+#endif
+#ifndef TN
+#define TN 4
+#endif
+#ifndef VW
+#define VW 4
+#endif
 #ifndef GEMM_TILED
 #define GEMM_TILED 0
+#endif
+#if GEMM_TILED
+#ifndef KT
+#define KT 16
+#endif
+#ifndef LX
+#define LX 8
+#endif
+#ifndef LY
+#define LY 8
+#endif
 #endif
 #ifndef GEMM_A_ROW_TABLE
 #define GEMM_A_ROW_TABLE 0
