@@ -193,13 +193,7 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, LZ))) void conv2d_1x1(
 #endif  // LOCAL
 
 #if GEMM
-
-#if IMG || FP16
-#error "GEMM=1 reads and writes fp32 buffers"
-#endif
-
-// mt_activate on one value (this variant holds single outputs).
-inline float mt_activate1(float x) { return mt_activate((float4)(x)).s0; }
+#include "conv_gemm.cl"
 
 // GEMM variant: the convolution as the GEMM it is, on gemm.cl's tiled core (gemm_tile.cl):
 // A = the input pixels [N*OH*OW][C4*4] (at stride 1 the NHWC4 buffer itself; at stride 2 each
@@ -226,17 +220,7 @@ __kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void conv2d_1x1(
 #endif
   float acc[TM][TN];
   GemmTileAccumulate(M, cols, depth, in, wt, As, Bs, a_rows, acc);
-#pragma unroll
-  for (int j = 0; j < TN; ++j) {
-#if BIAS
-    const int col = GemmItemColumn(j);
-    const float b = col < cols ? bias[col] : 0.0f;
-#else
-    const float b = 0.0f;
-#endif
-#pragma unroll
-    for (int i = 0; i < TM; ++i) acc[i][j] = mt_activate1(acc[i][j] + b);
-  }
+  CONV_GEMM_EPILOGUE(acc, cols);
   GemmTileStore(out, M, cols, acc);
 }
 

@@ -11,6 +11,7 @@
 // PW pixels, an input across PK groups) is in registers; neighbouring items share the rest
 // through the cache.
 // Work-items: x = block of PK channel groups, y = block of PW output pixels, z = n*OH + oh.
+// GEMM=1 is the GEMM variant instead (at the end): an implicit im2col on gemm_tile.cl's core.
 #include "mt_tensor.cl"
 
 #ifndef S
@@ -21,6 +22,9 @@
 #endif
 #ifndef PK
 #define PK 1
+#endif
+#ifndef GEMM
+#define GEMM 0
 #endif
 #define SPAN ((PW - 1) * S + 3)
 
@@ -34,6 +38,8 @@
 
 #define MAC4(acc_, v_, w0_, w1_, w2_, w3_) \
   (acc_) += (v_).x * (w0_) + (v_).y * (w1_) + (v_).z * (w2_) + (v_).w * (w3_)
+
+#if !GEMM
 
 __kernel void conv2d_3x3(const int N, const int H, const int W, const int C4, const int OH,
                          const int OW, const int K4, TENSOR_IN in, ARRAY_IN wt BIAS_ARG,
@@ -99,3 +105,59 @@ __kernel void conv2d_3x3(const int N, const int H, const int W, const int C4, co
     }
   }
 }
+
+#else  // GEMM
+
+// gemm_tile.cl's A is read through Im2colAt: element (row, k) of the implicit im2col matrix.
+#define GEMM_TILED 1
+#define GEMM_A_ROW_TABLE 1
+#define GEMM_A_AT(r, row, k) Im2colAt(A, a_rows + 2 * (r), a_rows + 2 * TILE_M, (k), K / 9)
+
+// in[n][oh*S-1+kh][ow*S-1+kw][c] for k = (kh*3 + kw) * depth + c: `window` holds where the row's
+// 3x3 window starts (in floats, from the pixel at its top-left tap, which may lie outside the
+// input) and a mask of its taps inside the input; `taps` the nine taps' offsets from that start.
+float Im2colAt(__global const float* restrict in, __local const int* window, __local const int* taps,
+               const int k, const int depth) {
+  const int tap = k / depth;
+  if (((window[1] >> tap) & 1) == 0) return 0.0f;
+  return in[window[0] + taps[tap] + (k - tap * depth)];
+}
+
+#include "gemm_tile.cl"
+#include "conv_gemm.cl"
+
+// GEMM variant: the convolution as a GEMM of the implicit im2col matrix [N*OH*OW][9*C4*4] by the
+// weights [9*C4*4][K4*4] (their own layout) into out [N*OH*OW][K4*4]. Per work-group, a table in
+// local memory holds each of its TILE_M pixels' window (start and in-bounds taps) and, after them,
+// the nine taps' offsets; bias and activation are applied in registers before the store.
+// Work-items: x = ceil(K4*4 / TN) column blocks, y = ceil(N*OH*OW / TM) pixel blocks.
+__kernel __attribute__((reqd_work_group_size(LX, LY, 1))) void conv2d_3x3(
+    const int N, const int H, const int W, const int C4, const int OH, const int OW, const int K4,
+    TENSOR_IN in, ARRAY_IN wt BIAS_ARG, TENSOR_OUT out) {
+  GEMM_TILE_LOCALS;
+  __local int table[2 * TILE_M + 9];
+  const int M = N * OH * OW, cols = K4 * 4, depth = C4 * 4;
+  const int tid = (int)(get_local_id(1) * LX + get_local_id(0));
+  const int tile_row0 = (int)get_group_id(1) * TILE_M;
+  for (int r = tid; r < TILE_M; r += WG_SIZE) {
+    const int p = min(tile_row0 + r, M - 1);
+    const int n = p / (OH * OW), q = p - n * (OH * OW);
+    const int oh = q / OW, ow = q - oh * OW;
+    const int ih0 = oh * S - 1, iw0 = ow * S - 1;
+    int mask = 0;
+    for (int t = 0; t < 9; ++t) {
+      const int ih = ih0 + t / 3, iw = iw0 + t % 3;
+      if (ih >= 0 && ih < H && iw >= 0 && iw < W) mask |= 1 << t;
+    }
+    table[2 * r] = ((n * H + ih0) * W + iw0) * depth;
+    table[2 * r + 1] = mask;
+  }
+  for (int t = tid; t < 9; t += WG_SIZE) table[2 * TILE_M + t] = ((t / 3) * W + t % 3) * depth;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  float acc[TM][TN];
+  GemmTileAccumulate(M, cols, 9 * depth, in, wt, As, Bs, table, acc);
+  CONV_GEMM_EPILOGUE(acc, cols);
+  GemmTileStore(out, M, cols, acc);
+}
+
+#endif  // GEMM

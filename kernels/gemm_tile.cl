@@ -7,7 +7,7 @@
 // along N, divides TN); for the tiled core (GEMM_TILED=1) also KT (k-slice depth), LX, LY (the
 // work-group size, fixed at compile time), STRN (0: an item's TN columns are adjacent; 1: its TN/VW
 // vectors lie LX*VW apart in the tile, so neighbouring items read neighbouring local-memory words,
-// CLBlast's STRN) and optionally GEMM_A_ROW_TABLE (rows of A start at a_rows[r], not at row * K).
+// CLBlast's STRN) and optionally GEMM_A_ROW_TABLE or GEMM_A_AT (how A is read: below).
 #ifndef TM
 #define TM 4
 #endif
@@ -157,12 +157,16 @@ void StoreBlock(__global float* C, const int M, const int N, const int row0, con
 #else
 #define B_COL(j) (j)
 #endif
-// Where row `row` (the tile's row r) of A starts: row * K for a plain matrix; an includer that
-// gathers rows (a strided convolution) sets GEMM_A_ROW_TABLE and passes a_rows[TILE_M].
+// Element (row, k) of A, for row < M and k < K (r: the row's place in the tile): A[row * K + k]
+// for a plain matrix; with GEMM_A_ROW_TABLE, rows gathered from A[a_rows[r]] on (a strided 1x1
+// convolution: the includer fills a_rows[TILE_M]); an includer may define GEMM_A_AT itself (an
+// implicit im2col: conv2d_3x3.cl).
+#ifndef GEMM_A_AT
 #if GEMM_A_ROW_TABLE
-#define A_ROW_START(r, row) (a_rows[(r)])
+#define GEMM_A_AT(r, row, k) A[a_rows[(r)] + (k)]
 #else
-#define A_ROW_START(r, row) ((row)*K)
+#define GEMM_A_AT(r, row, k) A[(row) * K + (k)]
+#endif
 #endif
 
 // The column of C that the item's output j holds (its first column plus B_COL's offset).
@@ -200,7 +204,7 @@ void GemmTileAccumulate(const int M, const int N, const int K, __global const fl
       const int c = e % KT;
       const int row = tile_row0 + r;
       const int k = k0 + c;
-      As[c * A_STRIDE + r] = (row < M && k < K) ? A[A_ROW_START(r, row) + k] : 0.0f;
+      As[c * A_STRIDE + r] = (row < M && k < K) ? GEMM_A_AT(r, row, k) : 0.0f;
     }
     // B tile, VW floats at a time: consecutive items read consecutive vectors of one row.
     for (int e = tid; e < B_TILE_VECS; e += WG_SIZE) {

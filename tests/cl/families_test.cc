@@ -4,6 +4,7 @@
 // path: the embedded source, the runtime's build options and geometry, poisoned outputs.
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "catch.h"
@@ -28,12 +29,14 @@ TEST_CASE("every family variant matches its reference") {
   }
 }
 
-// conv2d_1x1's GEMM variant (GEMM=1: gemm_tile.cl's core, which gemm_test covers in depth) with
-// real work-groups: the sweep above runs it on one item per group only (its default local size has
-// LZ > 1). What is its own: the row table of stride 2, bias and activation per column (strided
-// columns or not), output channels and pixels that end inside a tile.
-TEST_CASE("conv2d_1x1's GEMM variant matches its reference with real work-groups") {
-  const KernelFamily* family = FindKernelFamily("conv2d_1x1");
+// The GEMM variants (GEMM=1: gemm_tile.cl's core, which gemm_test covers in depth) of conv2d_1x1
+// and conv2d_3x3 with real work-groups: the sweep above runs them on one item per group only (the
+// default local size has LZ > 1). What is their own: the row table of a strided 1x1, the implicit
+// im2col of the 3x3 (padding, strides), bias and activation per column (strided columns or not),
+// output channels and pixels that end inside a tile. Every (TM, TN, VW, STRN) once, KT and the
+// local size rotating.
+void CheckConvGemmVariants(const std::string& name) {
+  const KernelFamily* family = FindKernelFamily(name);
   REQUIRE(family != nullptr);
   auto& dev = test::Device();
   DeviceLimits limits;
@@ -42,37 +45,49 @@ TEST_CASE("conv2d_1x1's GEMM variant matches its reference with real work-groups
   std::vector<TuningKey> keys;
   // Large enough that no config below is pruned (a tile at most twice the work), with output
   // channels (72) and pixels (90 at stride 2, 35) that end inside a tile.
-  for (const char* text : {"conv2d_1x1:ACT=4,BIAS=1,C=19,H=10,K=66,N=3,S=2,W=11:fp32",
-                           "conv2d_1x1:ACT=1,BIAS=0,C=21,H=7,K=70,N=1,S=1,W=5:fp32"}) {
+  for (const char* shape : {"ACT=4,BIAS=1,C=19,H=10,K=66,N=3,S=2,W=11", "ACT=1,BIAS=0,C=21,H=7,K=70,N=1,S=1,W=5"}) {
     TuningKey key;
-    REQUIRE(TuningKey::Parse(text, &key).ok());
+    REQUIRE(TuningKey::Parse(name + ":" + shape + ":fp32", &key).ok());
     keys.push_back(key);
     data.push_back(
         std::make_unique<InstanceData>(dev.context.get(), dev.device(), dev.queue.get(), *family, key, 7, limits));
   }
   const std::vector<std::pair<int64_t, int64_t>> local_sizes = {{4, 4}, {8, 2}, {2, 8}, {1, 16}};
-  int variants = 0, runs = 0;
+  const bool one_by_one = name == "conv2d_1x1";
+  int variants = 0;
   for (const int64_t tm : {4, 8})
     for (const int64_t tn : {4, 8, 16})
       for (const int64_t vw : {4, 8})
         for (const int64_t strn : {0, 1}) {
           if (tn % vw != 0) continue;
           const auto [lx, ly] = local_sizes[static_cast<size_t>(variants) % local_sizes.size()];
-          const ParamMap params = {
-              {"GEMM", 1},  {"TM", tm}, {"TN", tn}, {"VW", vw}, {"STRN", strn}, {"KT", 2 << (variants % 3)},
-              {"LOCAL", 1}, {"IMG", 0}, {"PW", 1},  {"PK", 1},  {"LX", lx},     {"LY", ly},
-              {"LZ", 1}};
+          ParamMap params = {{"GEMM", 1}, {"TM", tm}, {"TN", tn}, {"VW", vw}, {"STRN", strn}, {"IMG", 0},
+                             {"PW", 1},   {"PK", 1},  {"LX", lx}, {"LY", ly}, {"LZ", 1}};
+          // conv2d_1x1's KT counts channel groups of 4 and needs LOCAL=1; conv2d_3x3's counts floats.
+          if (one_by_one) {
+            params["LOCAL"] = 1;
+            params["KT"] = 2 << (variants % 3);
+          } else {
+            params["KT"] = 8 << (variants % 3);
+          }
           ++variants;
           for (size_t k = 0; k < keys.size(); ++k) {
-            ++runs;
             const std::string why = RunAndVerify(dev.context.get(), dev.device(), dev.queue.get(), *data[k], *family,
                                                  keys[k], params, limits);
             INFO(keys[k].ToString() << " " << FormatParams(params) << ": " << why);
             CHECK(why.empty());
           }
         }
-  std::printf("conv2d_1x1 GEMM=1: %d variants, %d runs\n", variants, runs);
+  std::printf("%s GEMM=1: %d variants on %zu shapes\n", name.c_str(), variants, keys.size());
   CHECK(variants == 20);
+}
+
+TEST_CASE("conv2d_1x1's GEMM variant matches its reference with real work-groups") {
+  CheckConvGemmVariants("conv2d_1x1");
+}
+
+TEST_CASE("conv2d_3x3's GEMM variant (implicit im2col) matches its reference with real work-groups") {
+  CheckConvGemmVariants("conv2d_3x3");
 }
 
 TEST_CASE("a wrong kernel is caught by the sweep's verification") {
