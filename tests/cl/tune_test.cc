@@ -134,3 +134,28 @@ TEST_CASE("tune --storage buffer keeps every config in buffers, image in images"
     CHECK(images == (std::string(storage) == "buffer" ? 0 : 12));
   }
 }
+
+TEST_CASE("tune --config measures a config of the key's family and skips another family's") {
+  const std::string dir = test::ScratchDir("extra_configs");
+  Store store = Store::Open(dir + "/s.db");
+  TuneRequest request;
+  request.workload = ParseWorkload("t", "gemm:K=8,M=8,N=8:fp32\n");
+  request.strategy = "random";
+  request.budget.max_evals = 1;
+  request.tool_version = "test";
+  request.extra_configs = {
+      {{"TM", 2}, {"TN", 2}, {"VW", 2}, {"LOCAL", 0}, {"LX", 2}, {"LY", 2}, {"KT", 8}, {"STRN", 0}},
+      // GEMM's axes and values, plus conv2d_1x1's IMG: not a gemm config.
+      {{"TM", 1}, {"TN", 1}, {"VW", 1}, {"LOCAL", 0}, {"LX", 1}, {"LY", 1}, {"KT", 8}, {"IMG", 0}}};
+  Tune(Ctx(), store, request, nullptr);
+  const auto measured = store.Measurements(store.Devices().at(0).id, "gemm:K=8,M=8,N=8:fp32");
+  bool extra = false;
+  for (const auto& m : measured) {
+    INFO(m.params << " " << m.reason);
+    CHECK(m.params.find("IMG") == std::string::npos);
+    CHECK(m.ok());
+    extra = extra || m.params == "KT=8,LOCAL=0,LX=2,LY=2,STRN=0,TM=2,TN=2,VW=2";
+  }
+  CHECK(extra);
+  CHECK(measured.size() == 2);  // the default and the gemm config (which used up --max-evals 1)
+}
