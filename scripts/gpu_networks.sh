@@ -6,7 +6,8 @@
 #   scripts/gpu_networks.sh clpeak batch clblast4096          (another)
 # Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
-# $BATCH), resnet1x1 (ResNet-50 at batch $BATCH, conv2d_1x1's GEMM variant measured first), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
+# $BATCH), convgemm (ResNet-50 at batch $BATCH, the GEMM variants of conv2d_1x1 and conv2d_3x3
+# measured first), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
 # gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
 # configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
 # --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
@@ -94,10 +95,13 @@ for phase in "$@"; do
     batch)
       tune "mobilenet_v2_b${BATCH:-32}" --workload mobilenet_v2 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}"
       tune "resnet50_b${BATCH:-32}" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}" ;;
-    resnet1x1)  # issue 17: ResNet-50 at batch $BATCH with conv2d_1x1's GEMM variant, GEMM 4096^3's two best tiles first
-      tune "resnet50_b${BATCH:-32}_gemm1x1" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-40}" \
+    convgemm)  # issue 17: ResNet-50 at batch $BATCH, the GEMM variants of conv2d_1x1 and conv2d_3x3 measured
+      # first with GEMM 4096^3's two best tiles (conv2d_1x1's KT counts groups of 4 channels, conv2d_3x3's floats)
+      tune "resnet50_b${BATCH:-32}_convgemm" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-40}" \
         --config GEMM=1,IMG=0,KT=8,LOCAL=1,LX=8,LY=32,LZ=1,PK=1,PW=1,STRN=1,TM=4,TN=16,VW=4 \
-        --config GEMM=1,IMG=0,KT=8,LOCAL=1,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 ;;
+        --config GEMM=1,IMG=0,KT=8,LOCAL=1,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 \
+        --config GEMM=1,IMG=0,KT=32,LX=8,LY=32,LZ=1,PK=1,PW=1,STRN=1,TM=4,TN=16,VW=4 \
+        --config GEMM=1,IMG=0,KT=32,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 ;;
     startup)  # MobileNet V2 through the runtime up to the first finished inference
       for cache in off on; do
         if [ $cache = off ]; then export CUDA_CACHE_DISABLE=1; else unset CUDA_CACHE_DISABLE; fi
