@@ -30,12 +30,6 @@ std::unique_ptr<SearchStrategy> MakeHybrid(const SearchSpace& space, const Strat
   // per 10% of growth the cost stays a few ms (bench/strategy_bench) and the replays did not move.
   s.refit_growth = 0.10;
   s.foreign_local_names = true;
-  // A sixth start config at the corner of the largest values: where the optimum sits there (the
-  // largest GEMM tiles on data-centre GPUs: CLBlast's xgemm_2 spaces, where Kernel Tuner's
-  // differential evolution, whose trial points are clipped to the bounds, needed 11-14 evaluations
-  // and `hybrid` 22-35) it is found at once; elsewhere it costs one evaluation and, through the
-  // trees and the parents it joins, moves later proposals (docs/search.md has both sides).
-  s.corner_start = true;
   return MakeModelBased(space, o, s);
 }
 

@@ -57,8 +57,8 @@ class ModelBased final : public SearchStrategy {
     }
     std::optional<size_t> pick;
     const std::vector<size_t> ranked = seen_.Ranked();
-    if (ranked.size() < StartSize() || !seen_.Best()) {
-      pick = StartPick();
+    if (ranked.size() < kInitial || !seen_.Best()) {
+      pick = seen_.RandomUnseen(rng_);
     } else {
       if (Stale(ranked.size())) Fit(ranked);
       if (Recombining(ranked) && ++turns_ % settings_.recombine_every == 0) {
@@ -72,12 +72,12 @@ class ModelBased final : public SearchStrategy {
     return pick;
   }
   void Tell(size_t index, const EvalOutcome& o) override { seen_.Record(index, o); }
-  // The start is known ahead: while fewer than StartSize() configs are seen (told or proposed),
-  // Next() draws them whatever the outcomes, so drawing those now, in the same order from the same
-  // generator, proposes exactly what it would have proposed anyway.
+  // The random start is known ahead: while fewer than kInitial configs are seen (told or
+  // proposed), Next() draws at random whatever the outcomes, so drawing those now, in the same
+  // order from the same generator, proposes exactly what it would have proposed anyway.
   std::vector<size_t> Upcoming(size_t n) override {
-    while (drawn_.size() < n && seen_.count() < StartSize()) {
-      const auto pick = StartPick();
+    while (drawn_.size() < n && seen_.count() < kInitial) {
+      const auto pick = seen_.RandomUnseen(rng_);
       if (!pick) break;
       seen_.Mark(*pick);
       drawn_.push_back(*pick);
@@ -86,18 +86,6 @@ class ModelBased final : public SearchStrategy {
   }
 
  private:
-  size_t StartSize() const { return kInitial + (settings_.corner_start ? 1 : 0); }
-
-  // The start: kInitial random configs, then with corner_start the valid config nearest the
-  // corner where every axis has its last (largest) value.
-  std::optional<size_t> StartPick() {
-    if (settings_.corner_start && seen_.count() == kInitial && space_.size() > 0) {
-      const std::vector<double> corner(space_.Encode(0).size(), 1.0);
-      if (auto pick = space_.Nearest(corner, &seen_.flags())) return pick;
-    }
-    return seen_.RandomUnseen(rng_);
-  }
-
   bool Recombining(const std::vector<size_t>& ranked) const {
     return settings_.recombine_from > 0 && ranked.size() >= settings_.recombine_from;
   }

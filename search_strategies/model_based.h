@@ -23,9 +23,6 @@ struct ModelSettings {
   double refit_growth = 0;
   // Local-size axes beyond LX/LY/LZ: Kernel Tuner's block_size_x/y/z and CLBlast's MDIMC/NDIMC.
   bool foreign_local_names = false;
-  // After the random start, the valid config nearest the corner of every axis' largest value
-  // (GPU optima often sit there: the largest tiles, the widest vectors; hybrid.cc says why).
-  bool corner_start = false;
 };
 
 std::unique_ptr<SearchStrategy> MakeModelBased(const SearchSpace& space, const StrategyOptions& o,
