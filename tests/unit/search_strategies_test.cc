@@ -303,14 +303,16 @@ TEST_CASE("hybrid finds a needle whose neighbours are no better, where model's s
   const SearchSpace space = NeedleSpace();
   std::map<std::string, std::vector<int64_t>> evals;
   for (const char* name : {"hybrid", "model"}) {
-    for (uint64_t seed = 1; seed <= 20; ++seed) evals[name].push_back(EvalsToNeedle(name, space, seed, 150));
+    for (uint64_t seed = 1; seed <= 100; ++seed) evals[name].push_back(EvalsToNeedle(name, space, seed, 150));
   }
   auto reached = [&](const std::string& name) {
     return std::count_if(evals[name].begin(), evals[name].end(), [](int64_t e) { return e > 0; });
   };
   // Random search finds the one needle of 5,472 configs within 150 evaluations with p = 0.027; here
-  // (seeds 1-20) hybrid did in 20 seeds, model in 13: its tail is the steps that do not lead there.
-  INFO("within 150 evaluations: hybrid in " << reached("hybrid") << " of 20 seeds, model in " << reached("model"));
-  CHECK(reached("hybrid") >= 18);
-  CHECK(reached("hybrid") >= reached("model") + 3);
+  // (seeds 1-100) hybrid did in 83 seeds, model in 56: model's tail is the steps that do not lead
+  // there. 100 seeds, because 20 were too few to judge a change by: a sixth random start config
+  // alone moved seeds 1-20 from 20 to 16 (and 100 seeds from 83 to 74).
+  INFO("within 150 evaluations: hybrid in " << reached("hybrid") << " of 100 seeds, model in " << reached("model"));
+  CHECK(reached("hybrid") >= 70);
+  CHECK(reached("hybrid") >= reached("model") + 15);
 }
