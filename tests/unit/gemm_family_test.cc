@@ -154,6 +154,17 @@ TEST_CASE("gemm CheckConfig", "[gemm]") {
   DeviceLimits roomy = limits;
   roomy.local_mem_size = 41472;
   CHECK(gemm.CheckConfig(key, big_tiles, roomy).empty());
+  // A work-group of more than 65,536 accumulators (PoCL's 4,096 items of 8 x 8 crashed its driver),
+  // on a device that would allow the work-group itself; 65,536 are fine.
+  DeviceLimits cpu = roomy;
+  cpu.max_work_group_size = 4096;
+  cpu.max_work_item_sizes = {4096, 4096, 4096};
+  cpu.local_mem_size = 4 << 20;
+  const TuningKey big = GemmKey(1024, 1024, 1024);
+  CHECK(gemm.CheckConfig(big, Config(8, 8, 4, 0, 8, 64, 64), cpu).find("65,536 accumulators") != std::string::npos);
+  CHECK(gemm.CheckConfig(big, Config(8, 8, 4, 1, 16, 64, 64), cpu).find("65,536 accumulators") != std::string::npos);
+  CHECK(gemm.CheckConfig(big, Config(8, 8, 4, 1, 16, 32, 32), cpu).empty());
+  CHECK(gemm.CheckConfig(big, Config(4, 4, 4, 0, 8, 64, 64), cpu).empty());
   // Parameters that do not fit together or lie outside the domains.
   CHECK_FALSE(gemm.CheckConfig(key, Config(4, 2, 4, 0, 8, 4, 4), limits).empty());  // VW > TN
   CHECK_FALSE(gemm.CheckConfig(key, Config(3, 4, 4, 0, 8, 4, 4), limits).empty());
