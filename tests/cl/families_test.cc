@@ -20,7 +20,12 @@ TEST_CASE("every family variant matches its reference") {
     if (name == "gemm") continue;
     const KernelFamily* family = FindKernelFamily(name);
     REQUIRE(family != nullptr);
-    const test::SweepResult r = test::SweepFamily(*family, {});
+    // The GEMM variants of the convolutions (GEMM=1): the cases below, with real work-groups (here
+    // their default local size, LZ > 1, would leave them one item per group, at a PoCL compile of
+    // their large programs each).
+    test::SweepOptions options;
+    options.only = {{"GEMM", 0}};
+    const test::SweepResult r = test::SweepFamily(*family, options);
     std::printf("%-22s %4d configs verified, %d not runnable here, %zu failures\n", std::string(name).c_str(), r.runs,
                 r.skipped, r.failures.size());
     for (const auto& f : r.failures) std::printf("  FAIL %s\n", f.c_str());
@@ -33,8 +38,8 @@ TEST_CASE("every family variant matches its reference") {
 // and conv2d_3x3 with real work-groups: the sweep above runs them on one item per group only (the
 // default local size has LZ > 1). What is their own: the row table of a strided 1x1, the implicit
 // im2col of the 3x3 (padding, strides), bias and activation per column (strided columns or not),
-// output channels and pixels that end inside a tile. Every (TM, TN, VW, STRN) once, KT and the
-// local size rotating.
+// output channels and pixels that end inside a tile. Every (TM, TN, VW) once, STRN alternating, KT
+// and the local size rotating (a cold PoCL compile of each such program takes seconds).
 void CheckConvGemmVariants(const std::string& name) {
   const KernelFamily* family = FindKernelFamily(name);
   REQUIRE(family != nullptr);
@@ -59,7 +64,7 @@ void CheckConvGemmVariants(const std::string& name) {
     for (const int64_t tn : {4, 8, 16})
       for (const int64_t vw : {4, 8})
         for (const int64_t strn : {0, 1}) {
-          if (tn % vw != 0) continue;
+          if (tn % vw != 0 || strn != ((tm + tn + vw) / 4) % 2) continue;
           const auto [lx, ly] = local_sizes[static_cast<size_t>(variants) % local_sizes.size()];
           ParamMap params = {{"GEMM", 1}, {"TM", tm}, {"TN", tn}, {"VW", vw}, {"STRN", strn}, {"IMG", 0},
                              {"PW", 1},   {"PK", 1},  {"LX", lx}, {"LY", ly}, {"LZ", 1}};
@@ -79,7 +84,7 @@ void CheckConvGemmVariants(const std::string& name) {
           }
         }
   std::printf("%s GEMM=1: %d variants on %zu shapes\n", name.c_str(), variants, keys.size());
-  CHECK(variants == 20);
+  CHECK(variants == 10);
 }
 
 TEST_CASE("conv2d_1x1's GEMM variant matches its reference with real work-groups") {

@@ -12,14 +12,16 @@ namespace {
 
 bool IsLocal(const std::string& name) { return name == "LX" || name == "LY" || name == "LZ"; }
 
-// The cartesian product of the non-local parameters' values.
-std::vector<ParamMap> Variants(const std::vector<TunableParam>& space) {
+// The cartesian product of the non-local parameters' values (a parameter named in `only`: that value).
+std::vector<ParamMap> Variants(const std::vector<TunableParam>& space, const ParamMap& only) {
   std::vector<ParamMap> out = {ParamMap{}};
   for (const auto& p : space) {
     if (IsLocal(p.name)) continue;
+    const auto fixed = only.find(p.name);
     std::vector<ParamMap> next;
     for (const auto& partial : out) {
       for (const int64_t v : p.values) {
+        if (fixed != only.end() && v != fixed->second) continue;
         ParamMap m = partial;
         m[p.name] = v;
         next.push_back(std::move(m));
@@ -86,7 +88,7 @@ SweepResult SweepFamily(const KernelFamily& family, const SweepOptions& options)
       // Every runnable (variant, local size) pair; with max_variants, the runnable variants are
       // thinned evenly first, so every axis still varies.
       std::vector<std::vector<ParamMap>> runnable;
-      for (const auto& variant : Variants(space)) {
+      for (const auto& variant : Variants(space, options.only)) {
         std::vector<ParamMap> configs;
         for (const auto& local : locals) {
           ParamMap params = variant;

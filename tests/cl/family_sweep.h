@@ -15,6 +15,7 @@ struct SweepOptions {
   bool fp16 = true;         // also every fp16 key, where the family supports fp16
   bool extra_local = true;  // local sizes beyond the default's, on the first fp32 key
   size_t max_variants = 0;  // 0: all; else n variants per key, evenly spaced (oclgrind is slow)
+  ParamMap only;            // just the variants with these values, where the family has the parameter
 };
 
 struct SweepResult {
