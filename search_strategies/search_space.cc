@@ -67,6 +67,10 @@ std::optional<size_t> SearchSpace::IndexOf(const ParamMap& config) const {
 
 std::optional<size_t> SearchSpace::Match(const ParamMap& config) const {
   if (auto exact = IndexOf(config)) return exact;
+  for (const auto& named : config) {
+    if (std::none_of(params_.begin(), params_.end(), [&](const TunableParam& p) { return p.name == named.first; }))
+      return std::nullopt;
+  }
   for (size_t i = 0; i < configs_.size(); ++i) {
     bool agrees = true;
     for (const auto& [name, value] : config) {

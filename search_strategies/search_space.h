@@ -31,6 +31,7 @@ class SearchSpace {
   std::optional<size_t> IndexOf(const ParamMap& config) const;
   // The exact config if valid, else the first valid config that agrees with every axis `config`
   // names (a default config may leave out an axis it does not use, e.g. GEMM's KT at LOCAL=0).
+  // A config naming a parameter the space does not have is another family's: nullopt.
   std::optional<size_t> Match(const ParamMap& config) const;
   size_t RandomIndex(std::mt19937_64& rng) const;
 

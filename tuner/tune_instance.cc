@@ -301,15 +301,9 @@ std::unique_ptr<SearchStrategy> InstanceTuner::MakeSearch(const ParamMap& defaul
 }
 
 // The request's extra configs, right after the default: those that are points of this key's space.
-// One that names a parameter this family does not have is another family's (conv2d_1x1's LOCAL on
-// a conv2d_3x3 key), even where the axes they share would match.
 void InstanceTuner::MeasureExtras(SearchStrategy& strategy) {
   for (const ParamMap& extra : request_.extra_configs) {
-    const bool foreign = std::any_of(extra.begin(), extra.end(), [&](const auto& named) {
-      const auto& axes = space_->params();
-      return std::none_of(axes.begin(), axes.end(), [&](const TunableParam& p) { return p.name == named.first; });
-    });
-    const auto at = foreign ? std::nullopt : space_->Match(extra);
+    const auto at = space_->Match(extra);
     if (!at || run_.stopped()) continue;  // not a point of this key's space (another family's, say)
     const std::optional<Measurement> m = Evaluate(extra);
     if (!m) break;

@@ -233,6 +233,19 @@ TEST_CASE("model and hybrid need under a third of random search's evaluations on
   CHECK(evals["hybrid"][7] * 3 < evals["random"][7]);
 }
 
+TEST_CASE("Match: the exact config, else the first agreeing on the axes named; never another family's") {
+  const SearchSpace space({{"KT", {8, 16, 32}}, {"LOCAL", {0, 1}}, {"LX", {1, 2, 4, 8}}},
+                          [](const ParamMap& p) { return p.at("LOCAL") == 0 && p.at("KT") != 8 ? "KT unused" : ""; });
+  const auto exact = space.Match({{"KT", 16}, {"LOCAL", 1}, {"LX", 2}});
+  REQUIRE(exact);
+  CHECK(space.configs()[*exact] == ParamMap{{"KT", 16}, {"LOCAL", 1}, {"LX", 2}});
+  const auto partial = space.Match({{"LOCAL", 0}, {"LX", 4}});  // KT left out: LOCAL=0 holds only KT=8
+  REQUIRE(partial);
+  CHECK(space.configs()[*partial] == ParamMap{{"KT", 8}, {"LOCAL", 0}, {"LX", 4}});
+  CHECK_FALSE(space.Match({{"KT", 16}, {"LOCAL", 0}, {"LX", 4}}));              // invalid, and no other agrees
+  CHECK_FALSE(space.Match({{"KT", 16}, {"LOCAL", 1}, {"LX", 2}, {"IMG", 0}}));  // IMG: not an axis here
+}
+
 TEST_CASE("Steps: one step along each axis, moving the fewest other axes where the constraints demand") {
   // KT exists only as 8 when LOCAL=0 (it is unused there): LOCAL=1,KT=32 cannot step to LOCAL=0 alone.
   const SearchSpace space({{"KT", {8, 16, 32}}, {"LOCAL", {0, 1}}, {"LX", {1, 2, 4, 8}}},
