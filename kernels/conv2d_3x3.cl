@@ -108,9 +108,9 @@ __kernel void conv2d_3x3(const int N, const int H, const int W, const int C4, co
 
 #else  // GEMM
 
-// gemm_tile.cl's A is read through Im2colAt: element (row, k) of the implicit im2col matrix.
+// gemm_tile.cl's A is read through Im2colAt (its a_rows: the window table below): element (row, k)
+// of the implicit im2col matrix.
 #define GEMM_TILED 1
-#define GEMM_A_ROW_TABLE 1
 #define GEMM_A_AT(r, row, k) Im2colAt(A, a_rows + 2 * (r), a_rows + 2 * TILE_M, (k), K / 9)
 
 // in[n][oh*S-1+kh][ow*S-1+kw][c] for k = (kh*3 + kw) * depth + c: `window` holds where the row's
