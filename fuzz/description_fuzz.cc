@@ -64,7 +64,18 @@ void Ask(const desc::KernelDescription& d, const TuningKey& key) {
   if (!d.DefaultParams(key, limits, &params).ok()) {
     for (const auto& axis : axes) params[axis.name] = axis.values.empty() ? 0 : axis.values.front();
   }
-  d.CheckConfig(key, params, limits);
+  const bool valid = d.CheckConfig(key, params, limits).empty();
+  // The prefix check that speeds up enumerating the space never rejects a prefix of a valid config.
+  if (const auto prefix = d.Prefix(key, limits); valid && prefix) {
+    std::vector<int64_t> values;
+    for (const auto& axis : axes) {
+      const auto it = params.find(axis.name);
+      if (it != params.end()) values.push_back(it->second);
+    }
+    for (size_t bound = 1; values.size() == axes.size() && bound <= values.size(); ++bound) {
+      if (!prefix(bound, values)) __builtin_trap();
+    }
+  }
   d.CheckRunnable(key, params, limits);
   std::string options;
   d.BuildOptions(key, params, &options);

@@ -10,45 +10,60 @@
 
 namespace mace_tune {
 
-SearchSpace::SearchSpace(std::vector<TunableParam> params, const Check& check) : params_(std::move(params)) {
-  std::vector<int> digit(params_.size(), 0);
+SearchSpace::SearchSpace(std::vector<TunableParam> params, const Check& check, const Prefix& prefix)
+    : params_(std::move(params)) {
   for (const auto& p : params_) {
     if (p.values.empty()) throw std::invalid_argument("parameter " + p.name + " has no values");
   }
-  while (true) {
-    ParamMap config;
-    for (size_t i = 0; i < params_.size(); ++i) {
-      config[params_[i].name] = params_[i].values[static_cast<size_t>(digit[i])];
-    }
-    if (check(config).empty()) {
-      std::vector<double> point(params_.size(), 0.0);
-      for (size_t i = 0; i < params_.size(); ++i) {
-        const size_t n = params_[i].values.size();
-        point[i] = n > 1 ? static_cast<double>(digit[i]) / static_cast<double>(n - 1) : 0.0;
-      }
-      by_digits_.emplace(digit, configs_.size());
-      configs_.push_back(std::move(config));
-      digits_.push_back(digit);
-      encoded_.push_back(std::move(point));
-    } else {
-      ++rejected_;
-    }
-    if (params_.empty()) break;
-    size_t i = params_.size();
-    bool done = false;
-    while (i > 0) {
-      --i;
-      if (static_cast<size_t>(++digit[i]) < params_[i].values.size()) break;
-      digit[i] = 0;
-      if (i == 0) done = true;
-    }
-    if (done) break;
-  }
+  std::vector<int> digits(params_.size(), 0);
+  std::vector<int64_t> values(params_.size(), 0);
+  Enumerate(0, check, prefix, &digits, &values);
   by_value_.resize(params_.size());
   for (size_t a = 0; a < params_.size(); ++a) by_value_[a].resize(params_[a].values.size());
   for (size_t c = 0; c < configs_.size(); ++c) {
     for (size_t a = 0; a < params_.size(); ++a) by_value_[a][static_cast<size_t>(digits_[c][a])].push_back(c);
   }
+}
+
+// Depth-first over the axes, the last one fastest (the order of the cartesian product); a prefix
+// that `prefix` rejects is skipped with every config below it.
+void SearchSpace::Enumerate(size_t depth, const Check& check, const Prefix& prefix, std::vector<int>* digits,
+                            std::vector<int64_t>* values) {
+  if (depth == params_.size()) {
+    Add(*digits, check);
+    return;
+  }
+  const std::vector<int64_t>& axis = params_[depth].values;
+  for (size_t v = 0; v < axis.size(); ++v) {
+    (*digits)[depth] = static_cast<int>(v);
+    (*values)[depth] = axis[v];
+    if (prefix && !prefix(depth + 1, *values)) {
+      size_t below = 1;
+      for (size_t a = depth + 1; a < params_.size(); ++a) below *= params_[a].values.size();
+      rejected_ += below;
+      continue;
+    }
+    Enumerate(depth + 1, check, prefix, digits, values);
+  }
+}
+
+void SearchSpace::Add(const std::vector<int>& digits, const Check& check) {
+  ParamMap config;
+  for (size_t i = 0; i < params_.size(); ++i)
+    config[params_[i].name] = params_[i].values[static_cast<size_t>(digits[i])];
+  if (!check(config).empty()) {
+    ++rejected_;
+    return;
+  }
+  std::vector<double> point(params_.size(), 0.0);
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const size_t n = params_[i].values.size();
+    point[i] = n > 1 ? static_cast<double>(digits[i]) / static_cast<double>(n - 1) : 0.0;
+  }
+  by_digits_.emplace(digits, configs_.size());
+  configs_.push_back(std::move(config));
+  digits_.push_back(digits);
+  encoded_.push_back(std::move(point));
 }
 
 std::optional<size_t> SearchSpace::IndexOf(const ParamMap& config) const {

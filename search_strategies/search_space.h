@@ -20,7 +20,12 @@ class SearchSpace {
  public:
   // `check` returns an empty string for a valid config, else why it is not.
   using Check = std::function<std::string(const ParamMap&)>;
-  SearchSpace(std::vector<TunableParam> params, const Check& check);
+  // Optional, for speed: false when no config whose first `bound` axes take `values[0 .. bound)`
+  // can pass `check`, so that part of the product is skipped unenumerated (a kernel description's
+  // constraints on those axes alone, desc::KernelDescription::PrefixCheck). It must never reject a
+  // prefix of a valid config: the space is the same with or without it, only built faster.
+  using Prefix = std::function<bool(size_t bound, const std::vector<int64_t>& values)>;
+  SearchSpace(std::vector<TunableParam> params, const Check& check, const Prefix& prefix = nullptr);
 
   const std::vector<TunableParam>& params() const { return params_; }
   const std::vector<ParamMap>& configs() const { return configs_; }
@@ -54,6 +59,10 @@ class SearchSpace {
   std::optional<size_t> IndexOfDigits(const std::vector<int>& digits) const;
 
  private:
+  void Enumerate(size_t depth, const Check& check, const Prefix& prefix, std::vector<int>* digits,
+                 std::vector<int64_t>* values);
+  void Add(const std::vector<int>& digits, const Check& check);
+
   std::vector<TunableParam> params_;
   std::vector<ParamMap> configs_;
   std::vector<std::vector<int>> digits_;

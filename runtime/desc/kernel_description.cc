@@ -183,6 +183,39 @@ std::string KernelDescription::CheckConfig(const TuningKey& key, const ParamMap&
   return Validate(key, params, limits, false);
 }
 
+KernelDescription::PrefixCheck KernelDescription::Prefix(const TuningKey& key, const DeviceLimits& limits) const {
+  auto env = std::make_shared<Env>();
+  std::string why;
+  if (params_.empty() || !KeyEnv(key, &limits, env.get(), &why)) return nullptr;
+  // ready[d]: the constraints whose last parameter read is parameter d (or none: with the first).
+  auto ready = std::make_shared<std::vector<std::vector<const Check*>>>(params_.size());
+  for (const Check& c : constraints_) {
+    size_t last = 0;
+    bool known = true;  // reads nothing but parameters and what KeyEnv set (not the launch geometry)
+    for (int slot = 0; slot < static_cast<int>(scope_.size()); ++slot) {
+      if (!c.expr.Uses(slot)) continue;
+      const auto p = std::find_if(params_.begin(), params_.end(), [slot](const Param& q) { return q.slot == slot; });
+      if (p != params_.end()) {
+        last = std::max(last, static_cast<size_t>(p - params_.begin()));
+      } else if (!env->IsSet(slot)) {
+        known = false;
+      }
+    }
+    if (known) (*ready)[last].push_back(&c);
+  }
+  std::vector<int> slots;
+  for (const Param& p : params_) slots.push_back(p.slot);
+  return [env, ready, slots](size_t bound, const std::vector<int64_t>& values) {
+    for (size_t i = 0; i < bound; ++i) env->Set(slots[i], values[i]);
+    for (const Check* c : (*ready)[bound - 1]) {
+      int64_t ok = 0;
+      std::string error;
+      if (c->expr.Eval(*env, &ok, &error) && ok == 0) return false;
+    }
+    return true;
+  };
+}
+
 std::string KernelDescription::CheckRunnable(const TuningKey& key, const ParamMap& params,
                                              const DeviceLimits& limits) const {
   return Validate(key, params, limits, true);

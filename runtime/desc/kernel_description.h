@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -108,6 +109,13 @@ class KernelDescription {
   // values outside their domains, a failed constraint, a work-group, local memory, image or buffer
   // beyond the device's limits.
   std::string CheckConfig(const TuningKey& key, const ParamMap& params, const DeviceLimits& limits) const;
+  // For enumerating the space of Parameters(key, limits) without checking every combination: a
+  // function that is false when a config constraint reading only the first `bound` parameters (in
+  // Parameters' order, with `values[0 .. bound)`) and the key and device fails, so no config with
+  // that prefix passes CheckConfig. A constraint it cannot evaluate rejects nothing. Null when the
+  // key itself does not evaluate (CheckConfig says why). It refers to this description.
+  using PrefixCheck = std::function<bool(size_t bound, const std::vector<int64_t>& values)>;
+  PrefixCheck Prefix(const TuningKey& key, const DeviceLimits& limits) const;
   // What the runtime checks of a tuned config on its device: CheckConfig without the rules that
   // only prune the search, and with extra parameters ignored.
   std::string CheckRunnable(const TuningKey& key, const ParamMap& params, const DeviceLimits& limits) const;
