@@ -173,10 +173,15 @@ void InstanceTuner::Register() {
 // The key's search space and the evaluator that measures its configs.
 void InstanceTuner::Start() {
   start_ = Clock::now();
-  space_.emplace(family_.Parameters(item_.key, run_.ctx.limits), [&](const ParamMap& p) {
-    if (std::string why = StorageRule(request_.storage, family_, item_.key, p); !why.empty()) return why;
-    return family_.CheckConfig(item_.key, p, run_.ctx.limits);
-  });
+  const auto space_start = Clock::now();
+  space_.emplace(
+      family_.Parameters(item_.key, run_.ctx.limits),
+      [&](const ParamMap& p) {
+        if (std::string why = StorageRule(request_.storage, family_, item_.key, p); !why.empty()) return why;
+        return family_.CheckConfig(item_.key, p, run_.ctx.limits);
+      },
+      family_.description().Prefix(item_.key, run_.ctx.limits));
+  report_.overhead.space += SecondsSince(space_start);
   r_.space_size = space_->size();
   if (run_.pool != nullptr) {
     remote_ = std::make_unique<PoolEvaluator>(*run_.pool, item_.key, request_.seed);

@@ -131,8 +131,8 @@ std::string TuneReport::OverheadBreakdown() const {
     if (i == 0 && o.hidden_build > 0) text += " (+" + ms(o.hidden_build) + " done ahead in workers)";
   }
   text += ", other " + ms(measure_wall_s - kernel_s - accounted);
-  return text + "; outside the evaluations: strategy " + ms(o.strategy) + ", store lookups " + ms(o.store_lookup) +
-         ", inputs+reference " + ms(o.init);
+  return text + "; outside the evaluations: search spaces " + ms(o.space) + ", strategy " + ms(o.strategy) +
+         ", store lookups " + ms(o.store_lookup) + ", inputs+reference " + ms(o.init);
 }
 
 }  // namespace mace_tune

@@ -95,6 +95,7 @@ struct OverheadAccount {
   double init = 0;          // instances' inputs and references (in this process)
   double store_lookup = 0;  // finding an evaluation already recorded (resume)
   double strategy = 0;      // proposing and learning
+  double space = 0;         // building each key's search space (its valid configs)
   void Add(const EvalPhases& p, bool ahead);
 };
 
