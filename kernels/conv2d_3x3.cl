@@ -108,10 +108,18 @@ __kernel void conv2d_3x3(const int N, const int H, const int W, const int C4, co
 
 #else  // GEMM
 
-// gemm_tile.cl's A is read through Im2colAt (its a_rows: the window table below): element (row, k)
-// of the implicit im2col matrix.
+// gemm_tile.cl's A is read through the window table below (its a_rows): element (row, k) of the
+// implicit im2col matrix. When KT divides the depth (C4*4), a k-slice lies within one tap, found
+// once per slice (GEMM_A_SLICE); otherwise each element divides to find its own (Im2colAt).
 #define GEMM_TILED 1
-#define GEMM_A_AT(r, row, k) Im2colAt(A, a_rows + 2 * (r), a_rows + 2 * TILE_M, (k), K / 9)
+#define GEMM_A_SLICE(k0)                                                     \
+  const int slice_depth = K / 9;                                             \
+  const int slice_tap = (k0) / slice_depth;                                  \
+  const int slice_one_tap = slice_depth % KT == 0;                           \
+  const int slice_offset = a_rows[2 * TILE_M + slice_tap] - slice_tap * slice_depth
+#define GEMM_A_AT(r, row, k)                                                        \
+  (slice_one_tap ? Im2colTap(A, a_rows + 2 * (r), slice_tap, slice_offset + (k)) \
+                 : Im2colAt(A, a_rows + 2 * (r), a_rows + 2 * TILE_M, (k), slice_depth))
 
 // in[n][oh*S-1+kh][ow*S-1+kw][c] for k = (kh*3 + kw) * depth + c: `window` holds where the row's
 // 3x3 window starts (in floats, from the pixel at its top-left tap, which may lie outside the
@@ -121,6 +129,11 @@ float Im2colAt(__global const float* restrict in, __local const int* window, __l
   const int tap = k / depth;
   if (((window[1] >> tap) & 1) == 0) return 0.0f;
   return in[window[0] + taps[tap] + (k - tap * depth)];
+}
+
+// Im2colAt for an element whose tap is known: `offset` = its tap's offset + its place in the tap.
+float Im2colTap(__global const float* restrict in, __local const int* window, const int tap, const int offset) {
+  return ((window[1] >> tap) & 1) ? in[window[0] + offset] : 0.0f;
 }
 
 #include "gemm_tile.cl"

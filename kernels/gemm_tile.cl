@@ -168,6 +168,11 @@ void StoreBlock(__global float* C, const int M, const int N, const int row0, con
 #define GEMM_A_AT(r, row, k) A[(row) * K + (k)]
 #endif
 #endif
+// Statements every item runs at the start of each k-slice, before the A tile is loaded: state for
+// an includer's GEMM_A_AT (conv2d_3x3.cl: the slice's tap); none by default.
+#ifndef GEMM_A_SLICE
+#define GEMM_A_SLICE(k0)
+#endif
 
 // The column of C that the item's output j holds (its first column plus B_COL's offset).
 int GemmItemColumn(const int j) {
@@ -198,6 +203,7 @@ void GemmTileAccumulate(const int M, const int N, const int K, __global const fl
   }
 
   for (int k0 = 0; k0 < K; k0 += KT) {
+    GEMM_A_SLICE(k0);
     // A tile: consecutive items read consecutive k of one row (contiguous in global memory).
     for (int e = tid; e < A_TILE; e += WG_SIZE) {
       const int r = e / KT;

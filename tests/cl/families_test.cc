@@ -49,8 +49,9 @@ void CheckConvGemmVariants(const std::string& name) {
   std::vector<std::unique_ptr<InstanceData>> data;
   std::vector<TuningKey> keys;
   // Large enough that no config below is pruned (a tile at most twice the work), with output
-  // channels (72) and pixels (90 at stride 2, 35) that end inside a tile.
-  for (const char* shape : {"ACT=4,BIAS=1,C=19,H=10,K=66,N=3,S=2,W=11", "ACT=1,BIAS=0,C=21,H=7,K=70,N=1,S=1,W=5"}) {
+  // channels (72) and pixels (90 at stride 2, 35) that end inside a tile. The 3x3's depths (C4*4 =
+  // 32 and 24): every KT divides the first (each k-slice within one tap), only KT=8 the second.
+  for (const char* shape : {"ACT=4,BIAS=1,C=31,H=10,K=66,N=3,S=2,W=11", "ACT=1,BIAS=0,C=21,H=7,K=70,N=1,S=1,W=5"}) {
     TuningKey key;
     REQUIRE(TuningKey::Parse(name + ":" + shape + ":fp32", &key).ok());
     keys.push_back(key);
