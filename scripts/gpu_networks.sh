@@ -8,7 +8,8 @@
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
 # $BATCH), convgemm (ResNet-50 at batch $BATCH, the GEMM variants of conv2d_1x1 and conv2d_3x3
 # measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the best
-# GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
+# GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
+# $CONVCMP_FAMILIES, default both), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
 # gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
 # configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
 # --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
@@ -105,7 +106,7 @@ for phase in "$@"; do
         --config GEMM=1,IMG=0,KT=32,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 ;;
     convcmp)  # issue 17: no search; every ResNet-50 conv key at batch $BATCH measured with the best GEMM=0 and
       # GEMM=1 configs found so far (docs/sample_data/resnet50_b32_*_configs.txt): the two designs in one sitting
-      for f in conv2d_1x1 conv2d_3x3; do
+      for f in ${CONVCMP_FAMILIES:-conv2d_1x1 conv2d_3x3}; do
         args=()
         for k in $(grep -o "^$f:[^ ]*" "$repo/workloads/resnet50.workload" | sort -u); do
           args+=(--key "${k/N=1,/N=${BATCH:-32},}")
