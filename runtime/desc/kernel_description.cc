@@ -206,6 +206,7 @@ KernelDescription::PrefixCheck KernelDescription::Prefix(const TuningKey& key, c
   std::vector<int> slots;
   for (const Param& p : params_) slots.push_back(p.slot);
   return [env, ready, slots](size_t bound, const std::vector<int64_t>& values) {
+    if (bound == 0 || bound > slots.size() || values.size() < bound) return true;
     for (size_t i = 0; i < bound; ++i) env->Set(slots[i], values[i]);
     for (const Check* c : (*ready)[bound - 1]) {
       int64_t ok = 0;
