@@ -6,7 +6,7 @@
 #   scripts/gpu_networks.sh clpeak batch clblast4096          (another)
 # Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
-# $BATCH), convgemm (ResNet-50 at batch $BATCH, the GEMM variants of conv2d_1x1 and conv2d_3x3
+# $BATCH), convgemm (ResNet-50's conv2d_1x1 and conv2d_3x3 keys at batch $BATCH, their GEMM variants
 # measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the best
 # GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
 # $CONVCMP_FAMILIES, default both), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
@@ -68,6 +68,12 @@ clblast_vs() {  # size
   mace_gemm "$n"
 }
 
+resnet50_keys() {  # families: ResNet-50's distinct tuning keys of those families at batch $BATCH
+  local f
+  for f in "$@"; do grep -o "^$f:[^ ]*" "$repo/workloads/resnet50.workload" | sort -u; done |
+    sed "s/N=1,/N=${BATCH:-32},/"
+}
+
 mace_gemm() {  # size; GEMM_CONFIGS: space-separated configs measured first (tune --config)
   local extra=() c
   for c in ${GEMM_CONFIGS:-}; do extra+=(--config "$c"); done
@@ -97,9 +103,12 @@ for phase in "$@"; do
     batch)
       tune "mobilenet_v2_b${BATCH:-32}" --workload mobilenet_v2 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}"
       tune "resnet50_b${BATCH:-32}" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-25}" ;;
-    convgemm)  # issue 17: ResNet-50 at batch $BATCH, the GEMM variants of conv2d_1x1 and conv2d_3x3 measured
-      # first with GEMM 4096^3's two best tiles (conv2d_1x1's KT counts groups of 4 channels, conv2d_3x3's floats)
-      tune "resnet50_b${BATCH:-32}_convgemm" --workload resnet50 --batch "${BATCH:-32}" --max-evals "${EVALS:-40}" \
+    convgemm)  # issue 17: ResNet-50's conv2d_1x1 and conv2d_3x3 keys at batch $BATCH (the other families are the
+      # batch phase's), the GEMM variants measured first with GEMM 4096^3's two best tiles (conv2d_1x1's KT counts
+      # groups of 4 channels, conv2d_3x3's floats); 22 keys, so that 40 evaluations each fit one call
+      keys=()
+      for k in $(resnet50_keys conv2d_1x1 conv2d_3x3); do keys+=(--key "$k"); done
+      tune "resnet50_b${BATCH:-32}_convgemm" "${keys[@]}" --max-evals "${EVALS:-40}" \
         --config GEMM=1,IMG=0,KT=8,LOCAL=1,LX=8,LY=32,LZ=1,PK=1,PW=1,STRN=1,TM=4,TN=16,VW=4 \
         --config GEMM=1,IMG=0,KT=8,LOCAL=1,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 \
         --config GEMM=1,IMG=0,KT=32,LX=8,LY=32,LZ=1,PK=1,PW=1,STRN=1,TM=4,TN=16,VW=4 \
@@ -108,9 +117,7 @@ for phase in "$@"; do
       # GEMM=1 configs found so far (docs/sample_data/resnet50_b32_*_configs.txt): the two designs in one sitting
       for f in ${CONVCMP_FAMILIES:-conv2d_1x1 conv2d_3x3}; do
         args=()
-        for k in $(grep -o "^$f:[^ ]*" "$repo/workloads/resnet50.workload" | sort -u); do
-          args+=(--key "${k/N=1,/N=${BATCH:-32},}")
-        done
+        for k in $(resnet50_keys "$f"); do args+=(--key "$k"); done
         while read -r c; do [ -n "$c" ] && [ "${c#\#}" = "$c" ] && args+=(--config "$c"); done \
           < "$repo/docs/sample_data/resnet50_b32_${f}_configs.txt"
         tune "convcmp_$f" "${args[@]}" --max-evals 1
