@@ -32,7 +32,7 @@ mkdir -p /etc/OpenCL/vendors
 export LD_LIBRARY_PATH="$repo/.carry/lib:${LD_LIBRARY_PATH:-}"
 bin="$repo/.carry/bin"
 export MACE_TUNE_DEVICE="${MACE_TUNE_DEVICE:-NVIDIA}" MACE_TUNE_CLI="$bin/mace_tune" MACE_TUNE_SOURCE_DIR="$repo"
-work=$(mktemp -d); cd "$work"
+work=$(mktemp -d); cd "$work" || exit 1
 summary="$out/summary.txt"
 nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,temperature.gpu,power.draw --format=csv \
   > "$out/nvidia_smi_start.csv" 2>&1
