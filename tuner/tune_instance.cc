@@ -173,7 +173,6 @@ void InstanceTuner::Register() {
 // The key's search space and the evaluator that measures its configs.
 void InstanceTuner::Start() {
   start_ = Clock::now();
-  const auto space_start = Clock::now();
   space_.emplace(
       family_.Parameters(item_.key, run_.ctx.limits),
       [&](const ParamMap& p) {
@@ -181,7 +180,7 @@ void InstanceTuner::Start() {
         return family_.CheckConfig(item_.key, p, run_.ctx.limits);
       },
       family_.description().Prefix(item_.key, run_.ctx.limits));
-  report_.overhead.space += SecondsSince(space_start);
+  report_.overhead.space += SecondsSince(start_);
   r_.space_size = space_->size();
   if (run_.pool != nullptr) {
     remote_ = std::make_unique<PoolEvaluator>(*run_.pool, item_.key, request_.seed);
