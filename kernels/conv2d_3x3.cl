@@ -121,19 +121,19 @@ __kernel void conv2d_3x3(const int N, const int H, const int W, const int C4, co
   (slice_one_tap ? Im2colTap(A, a_rows + 2 * (r), slice_tap, slice_offset + (k)) \
                  : Im2colAt(A, a_rows + 2 * (r), a_rows + 2 * TILE_M, (k), slice_depth))
 
-// in[n][oh*S-1+kh][ow*S-1+kw][c] for k = (kh*3 + kw) * depth + c: `window` holds where the row's
-// 3x3 window starts (in floats, from the pixel at its top-left tap, which may lie outside the
-// input) and a mask of its taps inside the input; `taps` the nine taps' offsets from that start.
+// in[n][oh*S-1+kh][ow*S-1+kw][c] for an element of tap kh*3 + kw whose offset from the row's
+// window start is `offset` (the tap's offset + c): `window` holds where the row's 3x3 window starts
+// (in floats, from the pixel at its top-left tap, which may lie outside the input) and a mask of
+// its taps inside the input.
+float Im2colTap(__global const float* restrict in, __local const int* window, const int tap, const int offset) {
+  return ((window[1] >> tap) & 1) ? in[window[0] + offset] : 0.0f;
+}
+
+// Element k = (kh*3 + kw) * depth + c of the row; `taps` the nine taps' offsets from its window start.
 float Im2colAt(__global const float* restrict in, __local const int* window, __local const int* taps,
                const int k, const int depth) {
   const int tap = k / depth;
-  if (((window[1] >> tap) & 1) == 0) return 0.0f;
-  return in[window[0] + taps[tap] + (k - tap * depth)];
-}
-
-// Im2colAt for an element whose tap is known: `offset` = its tap's offset + its place in the tap.
-float Im2colTap(__global const float* restrict in, __local const int* window, const int tap, const int offset) {
-  return ((window[1] >> tap) & 1) ? in[window[0] + offset] : 0.0f;
+  return Im2colTap(in, window, tap, taps[tap] + (k - tap * depth));
 }
 
 #include "gemm_tile.cl"
