@@ -9,7 +9,8 @@
 # $BATCH), convgemm (ResNet-50's conv2d_1x1 and conv2d_3x3 keys at batch $BATCH, their GEMM variants
 # measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the best
 # GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
-# $CONVCMP_FAMILIES, default both), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
+# $CONVCMP_FAMILIES, default both), dwcmp (the same for MobileNet V2's depthwise keys and
+# docs/sample_data/mobilenet_v2_b32_depthwise_3x3_configs.txt), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
 # gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
 # configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
 # --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
@@ -68,10 +69,21 @@ clblast_vs() {  # size
   mace_gemm "$n"
 }
 
-resnet50_keys() {  # families: ResNet-50's distinct tuning keys of those families at batch $BATCH
-  local f
-  for f in "$@"; do grep -o "^$f:[^ ]*" "$repo/workloads/resnet50.workload" | sort -u; done |
+workload_keys() {  # workload, families: its distinct tuning keys of those families at batch $BATCH
+  local w="$1" f; shift
+  for f in "$@"; do grep -o "^$f:[^ ]*" "$repo/workloads/$w.workload" | sort -u; done |
     sed "s/N=1,/N=${BATCH:-32},/"
+}
+resnet50_keys() { workload_keys resnet50 "$@"; }
+
+# No search: every key of a workload's family at batch $BATCH measured with each config of a list
+# (docs/sample_data/<workload>_b32_<family>_configs.txt), so that two designs compare in one sitting.
+compare_configs() {  # workload, family[, database name prefix: default the workload]
+  local args=() k c
+  for k in $(workload_keys "$1" "$2"); do args+=(--key "$k"); done
+  while read -r c; do [ -n "$c" ] && [ "${c#\#}" = "$c" ] && args+=(--config "$c"); done \
+    < "$repo/docs/sample_data/$1_b32_$2_configs.txt"
+  tune "${3:-$1}cmp_$2" "${args[@]}" --max-evals 1
 }
 
 mace_gemm() {  # size; GEMM_CONFIGS: space-separated configs measured first (tune --config)
@@ -115,13 +127,10 @@ for phase in "$@"; do
         --config GEMM=1,IMG=0,KT=32,LX=16,LY=16,LZ=1,PK=1,PW=1,STRN=0,TM=8,TN=8,VW=8 ;;
     convcmp)  # issue 17: no search; every ResNet-50 conv key at batch $BATCH measured with the best GEMM=0 and
       # GEMM=1 configs found so far (docs/sample_data/resnet50_b32_*_configs.txt): the two designs in one sitting
-      for f in ${CONVCMP_FAMILIES:-conv2d_1x1 conv2d_3x3}; do
-        args=()
-        for k in $(resnet50_keys "$f"); do args+=(--key "$k"); done
-        while read -r c; do [ -n "$c" ] && [ "${c#\#}" = "$c" ] && args+=(--config "$c"); done \
-          < "$repo/docs/sample_data/resnet50_b32_${f}_configs.txt"
-        tune "convcmp_$f" "${args[@]}" --max-evals 1
-      done ;;
+      for f in ${CONVCMP_FAMILIES:-conv2d_1x1 conv2d_3x3}; do compare_configs resnet50 "$f" conv; done ;;
+    dwcmp)  # issue 17: no search; every MobileNet V2 depthwise key at batch $BATCH with each key's best config
+      # of the H200 run, one output row per item (PH=1) and then two and four (attempt 5)
+      compare_configs mobilenet_v2 depthwise_3x3 dw ;;
     startup)  # MobileNet V2 through the runtime up to the first finished inference
       for cache in off on; do
         if [ $cache = off ]; then export CUDA_CACHE_DISABLE=1; else unset CUDA_CACHE_DISABLE; fi
