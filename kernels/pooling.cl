@@ -7,14 +7,15 @@
 // OH = (H + 2*PAD - KSIZE)/STRIDE + 1, OW likewise.
 //
 // SPLIT=0: work-items x = channel group c4 < C4, y = block of PW output pixels of a row,
-//   z = n*OH + oh; one item reduces its PW windows. The (PW-1)*STRIDE+KSIZE input columns of a
-//   window row are each read once and fed to every window of the item that covers them.
+//   z = n*OHB + ohb, a block of PH output rows (OHB = ceil(OH/PH)); one item reduces its PH x PW
+//   windows. The (PW-1)*STRIDE+KSIZE input columns of each of the (PH-1)*STRIDE+KSIZE input rows
+//   are each read once and fed to every window of the item that covers them.
 // SPLIT=1 (large windows over few outputs, e.g. global average pooling): the LY items of a
 //   work-group along y share one output pixel (y group index = ow), each reducing every LY-th
 //   window cell, then a tree reduction through local memory; work-group exactly LX x LY x LZ.
 // No local-memory tiling of the input for SPLIT=0: windows overlap at most KSIZE/STRIDE times
-// (3x3 stride 2: 1.5x per axis), already shared in registers along W and caught by the cache
-// along H, so a staged tile would only add a barrier.
+// (3x3 stride 2: 1.5x per axis), shared in registers along W (PW) and H (PH) or left to the cache,
+// so a staged tile would only add a barrier.
 #include "mt_tensor.cl"
 
 #ifndef PW
@@ -34,6 +35,9 @@
 #endif
 #ifndef SPLIT
 #define SPLIT 0
+#endif
+#ifndef PH
+#define PH 1
 #endif
 
 #if POOL_MODE == 0
@@ -101,43 +105,56 @@ __kernel GROUP_ATTR void pooling(const int N, const int H, const int W, const in
   const int cells = (WIN_HI(ih0, H) - WIN_LO(ih0)) * (WIN_HI(iw0, W) - WIN_LO(iw0));
   WRITE_T4(out, n, noh - n * OH, ow, c4, OH, OW, C4, pool_finish(acc, cells));
 #else
+  const int OHB = (OH + PH - 1) / PH;
   const int ow0 = get_global_id(1) * PW;
-  if (c4 >= C4 || ow0 >= OW || noh >= N * OH) return;
-  const int n = noh / OH;
-  const int oh = noh - n * OH;
-  const int ih0 = oh * STRIDE - PAD;
+  if (c4 >= C4 || ow0 >= OW || noh >= N * OHB) return;
+  const int n = noh / OHB;
+  const int oh0 = (noh - n * OHB) * PH;
+  const int ih0 = oh0 * STRIDE - PAD;
   const int iw0 = ow0 * STRIDE - PAD;
-  float4 acc[PW];
+  float4 acc[PH][PW];
 #pragma unroll
-  for (int i = 0; i < PW; ++i) acc[i] = POOL_INIT;
+  for (int r = 0; r < PH; ++r) {
+#pragma unroll
+    for (int i = 0; i < PW; ++i) acc[r][i] = POOL_INIT;
+  }
   // Windows up to 8 x 8 unroll completely (every load of the item independent and in flight);
-  // larger ones keep a loop over the window rows.
+  // larger ones keep a loop over the input rows.
 #if KSIZE <= 8
 #pragma unroll
 #endif
-  for (int kh = 0; kh < KSIZE; ++kh) {
-    const int ih = ih0 + kh;
+  for (int ir = 0; ir < (PH - 1) * STRIDE + KSIZE; ++ir) {
+    const int ih = ih0 + ir;
     if (ih < 0 || ih >= H) continue;
 #pragma unroll
     for (int j = 0; j < (PW - 1) * STRIDE + KSIZE; ++j) {
       const int iw = iw0 + j;
       if (iw >= 0 && iw < W) {
         const float4 v = READ_T4(in, n, ih, iw, c4, H, W, C4);
-        // Output i's window covers columns i*STRIDE .. i*STRIDE+KSIZE-1 (constant once unrolled).
+        // Output (r, i)'s window covers rows r*STRIDE .. r*STRIDE+KSIZE-1 and columns i*STRIDE ..
+        // i*STRIDE+KSIZE-1 of the item's (constant once unrolled).
 #pragma unroll
-        for (int i = 0; i < PW; ++i) {
-          if (j >= i * STRIDE && j < i * STRIDE + KSIZE) acc[i] = POOL_ADD(acc[i], v);
+        for (int r = 0; r < PH; ++r) {
+          if (ir < r * STRIDE || ir >= r * STRIDE + KSIZE) continue;
+#pragma unroll
+          for (int i = 0; i < PW; ++i) {
+            if (j >= i * STRIDE && j < i * STRIDE + KSIZE) acc[r][i] = POOL_ADD(acc[r][i], v);
+          }
         }
       }
     }
   }
-  const int rows = WIN_HI(ih0, H) - WIN_LO(ih0);
 #pragma unroll
-  for (int i = 0; i < PW; ++i) {
-    const int ow = ow0 + i;
-    if (ow < OW) {
-      const int ws = iw0 + i * STRIDE;
-      WRITE_T4(out, n, oh, ow, c4, OH, OW, C4, pool_finish(acc[i], rows * (WIN_HI(ws, W) - WIN_LO(ws))));
+  for (int r = 0; r < PH; ++r) {
+    const int oh = oh0 + r, hs = ih0 + r * STRIDE;
+    const int rows = WIN_HI(hs, H) - WIN_LO(hs);
+#pragma unroll
+    for (int i = 0; i < PW; ++i) {
+      const int ow = ow0 + i;
+      if (oh < OH && ow < OW) {
+        const int ws = iw0 + i * STRIDE;
+        WRITE_T4(out, n, oh, ow, c4, OH, OW, C4, pool_finish(acc[r][i], rows * (WIN_HI(ws, W) - WIN_LO(ws))));
+      }
     }
   }
 #endif
