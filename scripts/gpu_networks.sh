@@ -10,7 +10,8 @@
 # measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the best
 # GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
 # $CONVCMP_FAMILIES, default both), dwcmp (the same for MobileNet V2's depthwise keys and
-# docs/sample_data/mobilenet_v2_b32_depthwise_3x3_configs.txt), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
+# docs/sample_data/mobilenet_v2_b32_depthwise_3x3_configs.txt), poolcmp (ResNet-50's pooling keys
+# and docs/sample_data/resnet50_b32_pooling_configs.txt), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
 # gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
 # configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
 # --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
@@ -131,6 +132,8 @@ for phase in "$@"; do
     dwcmp)  # issue 17: no search; every MobileNet V2 depthwise key at batch $BATCH with each key's best config
       # of the H200 run, one output row per item (PH=1) and then two and four (attempt 5)
       compare_configs mobilenet_v2 depthwise_3x3 dw ;;
+    poolcmp)  # issue 17: the same for ResNet-50's pooling keys: the max pool's best H200 configs at PH=1, 2, 4
+      compare_configs resnet50 pooling pool ;;
     startup)  # MobileNet V2 through the runtime up to the first finished inference
       for cache in off on; do
         if [ $cache = off ]; then export CUDA_CACHE_DISABLE=1; else unset CUDA_CACHE_DISABLE; fi
