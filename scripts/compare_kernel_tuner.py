@@ -276,9 +276,27 @@ def kernel_tuner_runs(cache: str, a: argparse.Namespace) -> Tuple[dict, float]:
     return kt, wall
 
 
-def space_rows(label: str, spec: str, a: argparse.Namespace, workdir: str) -> Tuple[List[str], dict]:
+def reverse_values(cache: str) -> str:
+    """The same space with every axis' values listed in reverse order (the same configs and times),
+    as a Kernel Tuner cache beside `cache`: what a strategy finds should not depend on that order,
+    yet Kernel Tuner's diff_evo evaluates its initial population (a Latin hypercube of most of a
+    small space) in the order its search space enumerates the configs."""
+    with open(cache) as f:
+        doc = json.load(f)
+    doc["tune_params"] = {k: list(reversed(v)) for k, v in doc["tune_params"].items()}
+    out = cache[:-len(".json")] + "_reversed.json"
+    with open(out, "w") as f:
+        json.dump(doc, f)
+    return out
+
+
+def space_rows(label: str, spec: str, a: argparse.Namespace, workdir: str,
+               reverse: bool = False) -> Tuple[List[str], dict]:
     cache = os.path.join(workdir, label.replace("/", "_").replace(":", "_") + ".json")
     run([a.mace_tune, "replay", "--space", spec, "--export-kt", cache])
+    if reverse:
+        cache = reverse_values(cache)
+        spec, label = "kt:" + cache, label + " (values reversed)"
     t0 = time.time()
     mine = ours(a.mace_tune, spec, a.ours, a, cache)
     ours_wall = time.time() - t0
@@ -323,6 +341,14 @@ def summary_line(s: dict, limit: int) -> str:
             f"{s['p_worse']:.3f} | {met} |")
 
 
+def wall_line(s: dict) -> str:
+    cut = {k: v for k, v in s["kt_cut"].items() if v}
+    return (f"- {s['label']}: ours {s['ours_wall_s']:.0f} s; Kernel Tuner {s['kt_wall_s']:.0f} s wall "
+            f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)"
+            + (f"; stopped at {RUN_LIMIT_S} s or by an error: " + ", ".join(f"{k} {v} runs" for k, v in cut.items())
+               if cut else ""))
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--kt-worker":
         kt_worker(sys.argv[2:])
@@ -341,6 +367,9 @@ def main() -> None:
                    "(default: a temporary folder); results saved there for the same space, strategies, seeds "
                    "and budget are reused")
     p.add_argument("--out", default=None, help="also write the tables (Markdown) here")
+    p.add_argument("--reversed", action="store_true", help="also judge each space with every axis' values "
+                   "listed in reverse order (the same configs and times): a result that changes is an artefact "
+                   "of the order in which a strategy visits the configs")
     a = p.parse_args()
     workdir = a.workdir or tempfile.mkdtemp(prefix="compare_kt_")
     os.makedirs(workdir, exist_ok=True)
@@ -351,15 +380,13 @@ def main() -> None:
     walls = []
     for item in a.spaces:
         label, spec = item.split("=", 1) if "=" in item.split(":", 1)[0] else (item.rsplit("/", 1)[-1], item)
-        lines, s = space_rows(label, spec, a, workdir)
-        detail += lines
-        summary.append(summary_line(s, a.max_evals))
-        print("\n".join(lines), file=sys.stderr, flush=True)
-        walls.append(f"- {label}: ours {s['ours_wall_s']:.0f} s; Kernel Tuner {s['kt_wall_s']:.0f} s wall "
-                     f"({', '.join(f'{k} {v:.0f}' for k, v in s['kt_strategy_wall_s'].items())} s of runs)"
-                     + (f"; stopped at {RUN_LIMIT_S} s or by an error: " + ", ".join(f"{k} {v} runs" for k, v in s["kt_cut"].items() if v)
-                        if any(s["kt_cut"].values()) else ""))
-        print(summary[-1], file=sys.stderr, flush=True)
+        for reverse in (False, True) if a.reversed else (False,):
+            lines, s = space_rows(label, spec, a, workdir, reverse)
+            detail += lines
+            summary.append(summary_line(s, a.max_evals))
+            print("\n".join(lines), file=sys.stderr, flush=True)
+            walls.append(wall_line(s))
+            print(summary[-1], file=sys.stderr, flush=True)
     text = "\n".join(summary) + "\n\n" + "\n".join(detail) + "\n\nWall time:\n" + "\n".join(walls) + "\n"
     text = (f"{a.seeds} seeds from {a.first_seed}, at most {a.max_evals} evaluations each; ours: {a.ours}; "
             f"Kernel Tuner: {a.kt}\n\n") + text
