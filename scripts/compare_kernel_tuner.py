@@ -6,7 +6,7 @@
 # restricted to the recorded configs, over the same number of seeds; one Markdown table comes out.
 #
 #   scripts/compare_kernel_tuner.py [--seeds 30] [--first-seed 1001] [--max-evals 1000] \
-#       [--kt-python VENV/bin/python] [--jobs 2] [--out table.md] SPACE...
+#       [--kt-python VENV/bin/python] [--jobs 2] [--out table.md] [--reversed] SPACE...
 #
 # A SPACE is what `mace_tune replay --space` takes, optionally prefixed with a label: LABEL=SPEC.
 # Kernel Tuner (PyPI kernel_tuner) runs in --kt-python (default: this interpreter); the rest needs
