@@ -7,22 +7,22 @@
 # Phases: tests (families_test, gemm_test on the device), clpeak (limits), startup, mbv2 (tune
 # MobileNet V2 at batch 1), mbv1, resnet18 (idem), batch (MobileNet V2 and ResNet-50 at batch
 # $BATCH), convgemm (ResNet-50's conv2d_1x1 and conv2d_3x3 keys at batch $BATCH, their GEMM variants
-# measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the best
-# GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
+# measured first), convcmp (no search: each ResNet-50 conv key at batch $BATCH measured with the
+# best GEMM=0 and GEMM=1 configs of docs/sample_data/resnet50_b32_*_configs.txt; the families of
 # $CONVCMP_FAMILIES, default both), dwcmp (the same for MobileNet V2's depthwise keys and
 # docs/sample_data/mobilenet_v2_b32_depthwise_3x3_configs.txt), poolcmp (ResNet-50's pooling keys
-# and docs/sample_data/resnet50_b32_pooling_configs.txt), clblast1024 / clblast4096 (CLBlast's own xgemm tuner vs mace_tune's GEMM at that size),
-# gemm1024 / gemm4096 (mace_tune's GEMM alone), spaces (record replay spaces: $SPACE_EVALS random
-# configs of each of $SPACE_KEYS, one database), buildthreads (MobileNet V2 tuned cold with
-# --build-threads 0 and 4, in the order 0 4 4 0, each into a fresh database, with each strategy of
-# $BT_STRATEGIES), userkernels (the user-kernel examples tuned and emitted on the GPU, and
-# user_kernel_test there), jobs (MobileNet V2, 20 evaluations per key, cold driver cache, fresh
-# databases: --build-jobs 0 and $JOBS alternating, $JOBS_RUNS runs each; then one pair with the
-# random strategy, whose configs are the same both ways, for the timing comparison), jobsgemm
-# (GEMM 4096^3, 40 evaluations, jobs 0 / $JOBS), twogpus (MobileNet V2, 20 evaluations per key:
-# on one GPU, then split over the two GPUs of the host with farm --split keys), buildbench (what a
-# program build costs with the driver cache off: serial, in P processes at once, k variants in one
-# program; bench/build_bench.cc).
+# and docs/sample_data/resnet50_b32_pooling_configs.txt), clblast1024 / clblast4096 (CLBlast's own
+# xgemm tuner vs mace_tune's GEMM at that size), gemm1024 / gemm4096 (mace_tune's GEMM alone),
+# spaces (record replay spaces: $SPACE_EVALS random configs of each of $SPACE_KEYS, one database),
+# buildthreads (MobileNet V2 tuned cold with --build-threads 0 and 4, in the order 0 4 4 0, each
+# into a fresh database, with each strategy of $BT_STRATEGIES), userkernels (the user-kernel
+# examples tuned and emitted on the GPU, and user_kernel_test there), jobs (MobileNet V2, 20
+# evaluations per key, cold driver cache, fresh databases: --build-jobs 0 and $JOBS alternating,
+# $JOBS_RUNS runs each; then one pair with the random strategy, whose configs are the same both
+# ways, for the timing comparison), jobsgemm (GEMM 4096^3, 40 evaluations, jobs 0 / $JOBS), twogpus
+# (MobileNet V2, 20 evaluations per key: on one GPU, then split over the two GPUs of the host with
+# farm --split keys), buildbench (what a program build costs with the driver cache off: serial, in P
+# processes at once, k variants in one program; bench/build_bench.cc).
 # Everything lands in $OUT/gpu_networks.tgz; a short table is printed last.
 set -uo pipefail
 repo="$PWD"
